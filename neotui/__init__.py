@@ -1,0 +1,10 @@
+"""neotui: a terminal market monitor for the AI neoclouds."""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("neotui")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0.0.0+unknown"

@@ -1,0 +1,154 @@
+"""The ``neotui`` command line.
+
+``neotui`` alone opens the watch screen; subcommands print data for people and scripts. Heavy
+imports (Textual, httpx, pandas) happen inside the commands that need them, so ``--help`` and
+``validate`` stay fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from neotui import __version__
+from neotui.settings import Settings, SettingsError, load_settings, user_cache_dir, user_config_dir
+
+EXIT_SETTINGS = 2
+
+
+def _fail_settings(err: SettingsError) -> NoReturn:
+    click.echo(f"neotui: bad settings: {err}", err=True)
+    sys.exit(EXIT_SETTINGS)
+
+
+def _version_message() -> str:
+    return f"neotui {__version__}\nconfig dir: {user_config_dir()}\ncache dir:  {user_cache_dir()}"
+
+
+class _Context:
+    """What the group passes to its subcommands: the raw options, settings built on demand."""
+
+    def __init__(self, config: Path | None, overrides: dict[str, dict[str, Any]]) -> None:
+        self.config = config
+        self.overrides = overrides
+        self._settings: Settings | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            try:
+                self._settings = load_settings(config=self.config, overrides=self.overrides)
+            except SettingsError as err:
+                _fail_settings(err)
+        return self._settings
+
+
+pass_context = click.make_pass_decorator(_Context)
+
+
+@click.group(
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=(
+        "Environment: NEOTUI_CONFIG, NEOTUI_YAHOO_URL, NEOTUI_DEALS, NEOTUI_SYMBOLS, "
+        "NEOTUI_CONCURRENCY, NEOTUI_BUNDLED_DEALS, NEOTUI_THEME. "
+        f"User settings: {user_config_dir() / 'neotui.toml'}"
+    ),
+)
+@click.version_option(__version__, "-V", "--version", message=_version_message())
+@click.option(
+    "--config",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Settings file layered over the bundled and user settings (or NEOTUI_CONFIG).",
+)
+@click.option(
+    "--deals",
+    "deals_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Your deals file, layered over the bundled dataset (or NEOTUI_DEALS).",
+)
+@click.option("--no-bundled-deals", is_flag=True, help="Show only your own deals file.")
+@click.option("--yahoo-url", help="Base URL of Yahoo's chart API (or NEOTUI_YAHOO_URL).")
+@click.option("--symbols", help="Comma-separated symbols to watch, e.g. CRWV,NBIS,NVDA.")
+@click.option("--theme", help="Textual theme name, e.g. nord, gruvbox, textual-light.")
+@click.pass_context
+def cli(
+    ctx: click.Context,
+    config: Path | None,
+    deals_path: Path | None,
+    no_bundled_deals: bool,
+    yahoo_url: str | None,
+    symbols: str | None,
+    theme: str | None,
+) -> None:
+    """neotui: watch the AI neoclouds (CoreWeave, Nebius, IREN, Cipher, TeraWulf, Applied
+    Digital, Core Scientific, NVIDIA …), their quotes and their multi-billion compute deals.
+
+    Run without a command to open the live watch screen.
+    """
+    overrides: dict[str, dict[str, Any]] = {"market": {}, "deals": {}, "ui": {}}
+    if yahoo_url:
+        overrides["market"]["yahoo_url"] = yahoo_url
+    if symbols:
+        overrides["market"]["symbols"] = tuple(s.strip() for s in symbols.split(",") if s.strip())
+    if deals_path:
+        overrides["deals"]["path"] = str(deals_path)
+    if no_bundled_deals:
+        overrides["deals"]["bundled"] = False
+    if theme:
+        overrides["ui"]["theme"] = theme
+    ctx.obj = _Context(config, overrides)
+    if ctx.invoked_subcommand is None:
+        _run_app(ctx.obj.settings)
+
+
+def _run_app(settings: Settings) -> None:
+    from neotui.app import make_app
+
+    make_app(settings).run()
+
+
+def _not_built(what: str) -> NoReturn:
+    click.echo(f"neotui {what}: not built yet in this version.", err=True)
+    sys.exit(1)
+
+
+@cli.command()
+@pass_context
+def quotes(obj: _Context) -> None:
+    """Fetch the watched symbols' quotes once, print them and exit."""
+    obj.settings  # noqa: B018 - validate settings first: a bad file is exit 2, not 1
+    _not_built("quotes")
+
+
+@cli.command()
+@pass_context
+def deals(obj: _Context) -> None:
+    """Print the deals book (bundled dataset and your own file)."""
+    obj.settings  # noqa: B018
+    _not_built("deals")
+
+
+@cli.command()
+@pass_context
+def capacity(obj: _Context) -> None:
+    """Print capacity figures: power, GPUs, data centres, targets by year."""
+    obj.settings  # noqa: B018
+    _not_built("capacity")
+
+
+@cli.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path, dir_okay=False))
+@pass_context
+def validate(obj: _Context, path: Path | None) -> None:
+    """Check a deals file; without PATH, check what the app would load."""
+    obj.settings  # noqa: B018
+    _not_built("validate")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="neotui")

@@ -1,0 +1,80 @@
+"""The `?` help screen: every key active on the screen underneath, grouped by action, with ids."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import ActiveBinding, Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Static
+
+
+@dataclass(frozen=True)
+class KeyHelp:
+    """One row of the help table: the keys that trigger one action."""
+
+    keys: str
+    description: str
+    binding_id: str
+
+
+def collect_key_help(
+    active: dict[str, ActiveBinding], display: Callable[[Binding], str]
+) -> list[KeyHelp]:
+    """Group a screen's active bindings by action, keeping declaration order.
+
+    Args:
+        active: ``screen.active_bindings`` of the screen the help is about (keymap applied).
+        display: ``App.get_key_display``, so keys read as the footer shows them.
+    """
+    grouped: dict[tuple[int, str], tuple[list[str], Binding]] = {}
+    for item in active.values():
+        binding = item.binding
+        if not binding.description:
+            continue
+        group = (id(item.node), binding.id or binding.action)
+        keys, _ = grouped.setdefault(group, ([], binding))
+        shown = display(binding)
+        if shown not in keys:
+            keys.append(shown)
+    return [
+        KeyHelp(" ".join(keys), binding.tooltip or binding.description, binding.id or "")
+        for keys, binding in grouped.values()
+    ]
+
+
+class HelpScreen(ModalScreen[None]):
+    """A modal table of keys, so users can learn them and find the ids to rebind them."""
+
+    BINDINGS = [
+        Binding("escape,question_mark,q", "dismiss", "Close", id="neotui.help.close"),
+    ]
+
+    def __init__(self, rows: list[KeyHelp]) -> None:
+        super().__init__()
+        self._rows = rows
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help-box"):
+            yield Static("Keys", id="help-title")
+            yield DataTable(id="help-keys", cursor_type="row", zebra_stripes=True)
+            yield Static(
+                'Rebind any key by id in neotui.toml, e.g. [keys] "neotui.refresh" = "r,f5"'
+                "  ·  escape closes",
+                id="help-hint",
+                markup=False,
+            )
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("Key", "Action", "Id")
+        for row in self._rows:
+            table.add_row(
+                Text(row.keys, style="bold"),
+                Text(row.description),
+                Text(row.binding_id, style="dim"),
+            )

@@ -1,0 +1,364 @@
+"""Typed settings, layered from TOML files, the environment and the command line.
+
+Layers, lowest precedence first:
+
+1. the bundled ``config/neotui.toml`` (always present, ships with the package);
+2. the user's ``neotui.toml`` in ``platformdirs.user_config_path("neotui")``;
+3. an explicit file: ``--config PATH`` or ``NEOTUI_CONFIG``;
+4. ``NEOTUI_*`` environment variables;
+5. command-line flags.
+
+Each layer is validated on its own before it is merged, so an error names the file (or variable)
+it came from and the dotted key inside it. Nothing here imports Textual.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from neotui.resources import bundled_config_path
+
+APP_NAME = "neotui"
+
+DEFAULT_SYMBOLS: tuple[str, ...] = ("CRWV", "NBIS", "IREN", "CIFR", "WULF", "APLD", "CORZ", "NVDA")
+
+
+class SettingsError(Exception):
+    """A settings layer is unreadable or invalid.
+
+    The message always names where the problem is (file path or environment variable) and,
+    when there is one, the dotted key, so the CLI can print it as is and exit with status 2.
+    """
+
+    def __init__(self, where: str, message: str, key: str | None = None) -> None:
+        self.where = where
+        self.key = key
+        self.detail = message
+        place = f"{where}: {key}" if key else where
+        super().__init__(f"{place}: {message}")
+
+
+@dataclass(frozen=True)
+class MarketSettings:
+    """Where quotes come from and how hard we may pull on it."""
+
+    symbols: tuple[str, ...] = DEFAULT_SYMBOLS
+    """Ticker symbols shown in the quotes pane, in display order."""
+    yahoo_url: str = "https://query1.finance.yahoo.com"
+    """Base URL of Yahoo's chart API; point it at a mirror, a proxy or the tests' fake server."""
+    concurrency: int = 4
+    """Maximum number of chart requests in flight at once (Yahoo rate-limits bursts)."""
+    connect_timeout: float = 5.0
+    """Seconds allowed to open a connection before the attempt counts as a failure."""
+    read_timeout: float = 10.0
+    """Seconds allowed for a response once connected; a hung server must not stall a refresh."""
+
+
+@dataclass(frozen=True)
+class RefreshSettings:
+    """How often data is refreshed; quotes follow the US market session."""
+
+    regular: float = 15.0
+    """Seconds between quote refreshes during regular trading hours."""
+    prepost: float = 30.0
+    """Seconds between quote refreshes during pre-market and after-hours trading."""
+    closed: float = 300.0
+    """Seconds between quote refreshes while the market is closed (nights, weekends)."""
+    fundamentals: float = 3600.0
+    """Seconds between fundamentals refreshes (market cap, debt, revenue via yfinance)."""
+
+
+@dataclass(frozen=True)
+class DealsSettings:
+    """Which deals files are loaded."""
+
+    path: str = ""
+    """The user's deals file, layered over the bundled data; empty means deals.toml in the
+    user config directory (it is fine for that file not to exist)."""
+    bundled: bool = True
+    """Load the bundled neocloud dataset under the user's file; false shows only the user's."""
+
+
+@dataclass(frozen=True)
+class UISettings:
+    """How the app looks."""
+
+    theme: str = "textual-dark"
+    """Name of a Textual theme (e.g. "textual-dark", "nord", "gruvbox", "tokyo-night")."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting neotui reads. Build with :func:`load_settings`; never mutate."""
+
+    market: MarketSettings = field(default_factory=MarketSettings)
+    """Market data source, watched symbols and request limits."""
+    refresh: RefreshSettings = field(default_factory=RefreshSettings)
+    """Refresh intervals."""
+    deals: DealsSettings = field(default_factory=DealsSettings)
+    """Deals files."""
+    ui: UISettings = field(default_factory=UISettings)
+    """Appearance."""
+    keys: Mapping[str, str] = field(default_factory=dict)
+    """Key overrides: binding id (e.g. "neotui.refresh") to a comma-separated key list."""
+    sources: tuple[str, ...] = ()
+    """The layers that were applied, lowest first (for `neotui --version` and diagnostics)."""
+
+    @property
+    def deals_path(self) -> Path:
+        """The user's deals file, resolved (may not exist)."""
+        if self.deals.path:
+            return Path(self.deals.path).expanduser()
+        return user_config_dir() / "deals.toml"
+
+
+def user_config_dir() -> Path:
+    """The per-user config directory (honours XDG_CONFIG_HOME on Linux)."""
+    return platformdirs.user_config_path(APP_NAME)
+
+
+def user_cache_dir() -> Path:
+    """The per-user cache directory (honours XDG_CACHE_HOME on Linux)."""
+    return platformdirs.user_cache_path(APP_NAME)
+
+
+# Environment variables and the dotted key each one sets.
+ENV_VARS: dict[str, str] = {
+    "NEOTUI_YAHOO_URL": "market.yahoo_url",
+    "NEOTUI_SYMBOLS": "market.symbols",
+    "NEOTUI_CONCURRENCY": "market.concurrency",
+    "NEOTUI_DEALS": "deals.path",
+    "NEOTUI_BUNDLED_DEALS": "deals.bundled",
+    "NEOTUI_THEME": "ui.theme",
+}
+
+_SECTIONS: dict[str, type] = {
+    "market": MarketSettings,
+    "refresh": RefreshSettings,
+    "deals": DealsSettings,
+    "ui": UISettings,
+}
+
+
+def _field_types(cls: type) -> dict[str, Any]:
+    hints = typing.get_type_hints(cls)
+    return {f.name: hints[f.name] for f in dataclasses.fields(cls)}
+
+
+def _type_name(tp: Any) -> str:
+    if tp is float:
+        return "a number"
+    if tp is int:
+        return "an integer"
+    if tp is bool:
+        return "true or false"
+    if tp is str:
+        return "a string"
+    return "a list of strings"
+
+
+def _check_value(tp: Any, value: Any) -> Any:
+    """Return ``value`` converted to ``tp``, or raise ValueError with what was expected."""
+    if tp is bool:
+        if isinstance(value, bool):
+            return value
+    elif tp is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    elif tp is float:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+    elif tp is str:
+        if isinstance(value, str):
+            return value
+    elif (
+        typing.get_origin(tp) is tuple
+        and isinstance(value, (list, tuple))
+        and all(isinstance(v, str) for v in value)
+    ):
+        return tuple(value)
+    kind = type(value).__name__
+    raise ValueError(f"expected {_type_name(tp)}, got {kind} {value!r}")
+
+
+def _from_env_string(tp: Any, raw: str) -> Any:
+    """Parse an environment variable's text into the field's type."""
+    text = raw.strip()
+    if tp is bool:
+        if text.lower() in {"1", "true", "yes", "on"}:
+            return True
+        if text.lower() in {"0", "false", "no", "off"}:
+            return False
+        raise ValueError(f"expected true or false, got {raw!r}")
+    if tp is int:
+        try:
+            return int(text)
+        except ValueError:
+            raise ValueError(f"expected an integer, got {raw!r}") from None
+    if tp is float:
+        try:
+            return float(text)
+        except ValueError:
+            raise ValueError(f"expected a number, got {raw!r}") from None
+    if typing.get_origin(tp) is tuple:
+        return tuple(s.strip() for s in text.split(",") if s.strip())
+    return raw
+
+
+def _validate_layer(where: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Check one layer's keys and types; return it normalised (lists to tuples, ints to floats)."""
+    out: dict[str, Any] = {}
+    for section, body in data.items():
+        if section == "keys":
+            if not isinstance(body, dict):
+                raise SettingsError(where, "expected a table of binding id = keys", "keys")
+            for binding_id, keys in body.items():
+                if not isinstance(keys, str) or not keys.strip():
+                    raise SettingsError(
+                        where,
+                        f"expected a key string like 'r,f5', got {keys!r}",
+                        f"keys.{binding_id}",
+                    )
+            out["keys"] = dict(body)
+            continue
+        cls = _SECTIONS.get(section)
+        if cls is None:
+            known = ", ".join([*_SECTIONS, "keys"])
+            raise SettingsError(where, f"unknown section (known: {known})", section)
+        if not isinstance(body, dict):
+            raise SettingsError(where, "expected a table", section)
+        types_ = _field_types(cls)
+        checked: dict[str, Any] = {}
+        for key, value in body.items():
+            dotted = f"{section}.{key}"
+            if key not in types_:
+                raise SettingsError(where, f"unknown key (known: {', '.join(types_)})", dotted)
+            try:
+                checked[key] = _check_value(types_[key], value)
+            except ValueError as exc:
+                raise SettingsError(where, str(exc), dotted) from None
+            _check_range(where, dotted, checked[key])
+        out[section] = checked
+    return out
+
+
+def _check_range(where: str, dotted: str, value: Any) -> None:
+    """Reject values of the right type that still cannot work."""
+    if dotted == "market.concurrency" and value < 1:
+        raise SettingsError(where, "must be at least 1", dotted)
+    if (dotted.startswith("refresh.") or dotted.endswith("_timeout")) and value <= 0:
+        raise SettingsError(where, "must be greater than 0", dotted)
+    if dotted == "market.yahoo_url" and not value.startswith(("http://", "https://")):
+        raise SettingsError(where, "must start with http:// or https://", dotted)
+    if dotted == "market.symbols":
+        if not value:
+            raise SettingsError(where, "must name at least one symbol", dotted)
+        for sym in value:
+            if not sym or any(c.isspace() or c == "/" for c in sym):
+                raise SettingsError(where, f"not a ticker symbol: {sym!r}", dotted)
+
+
+def read_layer(path: Path) -> dict[str, Any]:
+    """Read and validate one settings file. Raises SettingsError naming the file."""
+    where = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SettingsError(where, f"cannot read file ({exc.strerror or exc})") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise SettingsError(where, f"not UTF-8 text (byte {exc.start})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(where, f"TOML syntax error: {exc}") from None
+    return _validate_layer(where, data)
+
+
+def env_layer(environ: Mapping[str, str]) -> tuple[dict[str, Any], list[str]]:
+    """Build the layer of ``NEOTUI_*`` variables. Returns the layer and the variables used."""
+    layer: dict[str, Any] = {}
+    used: list[str] = []
+    for var, dotted in ENV_VARS.items():
+        if var not in environ:
+            continue
+        section, key = dotted.split(".")
+        tp = _field_types(_SECTIONS[section])[key]
+        try:
+            value = _from_env_string(tp, environ[var])
+        except ValueError as exc:
+            raise SettingsError(var, str(exc), dotted) from None
+        _check_range(var, dotted, value)
+        layer.setdefault(section, {})[key] = value
+        used.append(var)
+    return layer, used
+
+
+def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    merged = {k: dict(v) if isinstance(v, dict) else v for k, v in base.items()}
+    for section, body in over.items():
+        merged.setdefault(section, {}).update(body)
+    return merged
+
+
+def load_settings(
+    *,
+    config: Path | None = None,
+    overrides: Mapping[str, Mapping[str, Any]] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    """Build the settings from every layer.
+
+    Args:
+        config: an explicit settings file (``--config``); if None, ``NEOTUI_CONFIG`` is used.
+        overrides: the command-line layer, as ``{"section": {"key": value}}``, already typed.
+        environ: the environment to read (defaults to ``os.environ``); tests pass their own.
+
+    Raises:
+        SettingsError: naming the file or variable and the key at fault.
+    """
+    env = os.environ if environ is None else environ
+    sources: list[str] = []
+    bundled = bundled_config_path("neotui.toml")
+    merged = read_layer(bundled)
+    sources.append(f"bundled {bundled}")
+
+    user_file = user_config_dir() / "neotui.toml"
+    if user_file.is_file():
+        merged = _merge(merged, read_layer(user_file))
+        sources.append(f"user {user_file}")
+
+    explicit = config
+    if explicit is None and env.get("NEOTUI_CONFIG"):
+        explicit = Path(env["NEOTUI_CONFIG"]).expanduser()
+    if explicit is not None:
+        merged = _merge(merged, read_layer(explicit))
+        sources.append(f"file {explicit}")
+
+    env_values, used = env_layer(env)
+    merged = _merge(merged, env_values)
+    sources.extend(f"env {var}" for var in used)
+
+    if overrides:
+        cli = _validate_layer("command line", {k: v for k, v in overrides.items() if v})
+        merged = _merge(merged, cli)
+        if cli:
+            sources.append("command line")
+
+    return Settings(
+        market=MarketSettings(**merged.get("market", {})),
+        refresh=RefreshSettings(**merged.get("refresh", {})),
+        deals=DealsSettings(**merged.get("deals", {})),
+        ui=UISettings(**merged.get("ui", {})),
+        keys=types.MappingProxyType(dict(merged.get("keys", {}))),
+        sources=tuple(sources),
+    )
