@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from neotui import __version__
 from neotui.settings import Settings, SettingsError, load_settings, user_cache_dir, user_config_dir
+
+if TYPE_CHECKING:
+    from neotui.data.deals import DealBook, DealsSource
 
 EXIT_SETTINGS = 2
 
@@ -124,29 +127,116 @@ def quotes(obj: _Context) -> None:
     _not_built("quotes")
 
 
-@cli.command()
-@pass_context
-def deals(obj: _Context) -> None:
-    """Print the deals book (bundled dataset and your own file)."""
-    obj.settings  # noqa: B018
-    _not_built("deals")
+def _book_sources(settings: Settings) -> list[DealsSource]:
+    from neotui.data.deals import deal_sources
+
+    return deal_sources(
+        settings.deals_path, bundled=settings.deals.bundled, user_required=bool(settings.deals.path)
+    )
+
+
+def _load_for_output(settings: Settings) -> tuple[DealBook, int]:
+    """The book to print, and the exit status: 1 when a file has problems (printed to stderr);
+    the valid layers are still printed so a script gets what can be trusted."""
+    from neotui.data.deals import load_lenient
+
+    book, problems = load_lenient(_book_sources(settings))
+    for problem in problems:
+        click.echo(f"neotui: {problem}", err=True)
+    return book, 1 if problems else 0
+
+
+def _check_provider(book: DealBook, provider: str | None) -> None:
+    if provider is not None and provider not in book.providers:
+        known = ", ".join(sorted(book.providers))
+        raise click.BadParameter(f"unknown provider {provider!r} (known: {known})")
+
+
+_format_option = click.option(
+    "--format",
+    "output",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+    help="table for people; json or csv for scripts (field names in the README).",
+)
+_provider_option = click.option("--provider", help="Only this provider id, e.g. coreweave.")
 
 
 @cli.command()
+@_provider_option
+@_format_option
 @pass_context
-def capacity(obj: _Context) -> None:
-    """Print capacity figures: power, GPUs, data centres, targets by year."""
-    obj.settings  # noqa: B018
-    _not_built("capacity")
+def deals(obj: _Context, provider: str | None, output: str) -> None:
+    """Print the deal timeline, newest first (bundled dataset and your own file)."""
+    from neotui import report
+
+    book, status = _load_for_output(obj.settings)
+    _check_provider(book, provider)
+    records = [report.deal_record(book, d) for d in book.timeline(provider)]
+    report.write(records, report.DEAL_FIELDS, output, report.DEAL_COLUMNS, "Deals")
+    sys.exit(status)
+
+
+@cli.command()
+@_provider_option
+@_format_option
+@pass_context
+def capacity(obj: _Context, provider: str | None, output: str) -> None:
+    """Print capacity figures: power now and targets by year, GPUs, data centres."""
+    from neotui import report
+
+    book, status = _load_for_output(obj.settings)
+    _check_provider(book, provider)
+    records = [report.capacity_record(book, c) for c in book.capacity_of(provider)]
+    report.write(records, report.CAPACITY_FIELDS, output, report.CAPACITY_COLUMNS, "Capacity")
+    sys.exit(status)
+
+
+@cli.command()
+@_provider_option
+@_format_option
+@pass_context
+def financials(obj: _Context, provider: str | None, output: str) -> None:
+    """Print financial figures (debt, revenue, backlog, valuation …) with dates and sources."""
+    from neotui import report
+
+    book, status = _load_for_output(obj.settings)
+    _check_provider(book, provider)
+    records = [report.financial_record(book, f) for f in book.financials_of(provider)]
+    report.write(records, report.FINANCIAL_FIELDS, output, report.FINANCIAL_COLUMNS, "Financials")
+    sys.exit(status)
 
 
 @cli.command()
 @click.argument("path", required=False, type=click.Path(path_type=Path, dir_okay=False))
 @pass_context
 def validate(obj: _Context, path: Path | None) -> None:
-    """Check a deals file; without PATH, check what the app would load."""
-    obj.settings  # noqa: B018
-    _not_built("validate")
+    """Check a deals file: exit 0 with a summary, or 1 with every problem listed.
+
+    Without PATH, check what the app would load (bundled dataset and your file, layered).
+    A single PATH is checked on top of the bundled dataset (so it may use bundled provider ids)
+    unless --no-bundled-deals is given.
+    """
+    from neotui.data.deals import DealsInvalid, DealsSource, load_book
+
+    settings = obj.settings
+    if path is None:
+        sources = _book_sources(settings)
+    else:
+        sources = [s for s in _book_sources(settings) if s.label == "bundled"]
+        sources.append(DealsSource(path, "file"))
+    try:
+        book = load_book(sources)
+    except DealsInvalid as exc:
+        for problem in exc.problems:
+            click.echo(str(problem))
+        count = len(exc.problems)
+        click.echo(f"{count} problem{'s' if count != 1 else ''} found.", err=True)
+        sys.exit(1)
+    counts = ", ".join(f"{n} {table}" for table, n in book.counts.items())
+    files = ", ".join(book.files) or "no files"
+    click.echo(f"ok: {counts} ({files})")
 
 
 def main() -> None:

@@ -1,0 +1,157 @@
+"""Printing records for the command line as a Rich table, JSON or CSV.
+
+JSON and CSV are for scripts: the field names below are a stable interface (documented in the
+README), dates are ISO strings, money is plain USD numbers. Table cells are ``rich.text.Text``,
+never markup, because the strings come from user files and the network.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import IO, Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from neotui import formatting as fmt
+from neotui.data.deals import DealBook
+from neotui.data.models import CapacityPoint, Deal, FinancialFact
+
+FORMATS = ("table", "json", "csv")
+
+DEAL_FIELDS: tuple[str, ...] = (
+    "id", "date", "date_kind", "provider", "provider_name", "counterparty", "kind",
+    "value_usd", "value_eur", "starts", "ends", "term_years", "power", "power_unit", "power_mw",
+    "gpus", "hardware", "location", "summary", "source", "seed", "reported", "note", "report_of",
+)  # fmt: skip
+CAPACITY_FIELDS: tuple[str, ...] = (
+    "id", "provider", "provider_name", "metric", "value", "unit", "value_mw", "year", "as_of",
+    "source", "seed", "reported", "note",
+)  # fmt: skip
+FINANCIAL_FIELDS: tuple[str, ...] = (
+    "id", "provider", "provider_name", "metric", "value", "unit", "period", "counterparty",
+    "as_of", "source", "seed", "reported", "note",
+)  # fmt: skip
+
+
+def _name(book: DealBook, provider: str) -> str:
+    p = book.providers.get(provider)
+    return p.name if p else provider
+
+
+def deal_record(book: DealBook, d: Deal) -> dict[str, Any]:
+    """A deal as a flat dict with every field (``DEAL_FIELDS``)."""
+    record = {name: getattr(d, name, None) for name in DEAL_FIELDS}
+    record["provider_name"] = _name(book, d.provider)
+    record["power_mw"] = d.power_mw
+    return record
+
+
+def capacity_record(book: DealBook, c: CapacityPoint) -> dict[str, Any]:
+    """A capacity point as a flat dict (``CAPACITY_FIELDS``)."""
+    record = {name: getattr(c, name, None) for name in CAPACITY_FIELDS}
+    record["provider_name"] = _name(book, c.provider)
+    record["value_mw"] = c.value_mw
+    return record
+
+
+def financial_record(book: DealBook, f: FinancialFact) -> dict[str, Any]:
+    """A financial fact as a flat dict (``FINANCIAL_FIELDS``)."""
+    record = {name: getattr(f, name, None) for name in FINANCIAL_FIELDS}
+    record["provider_name"] = _name(book, f.provider)
+    return record
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table column: header, how to render a record's cell, and its justification."""
+
+    header: str
+    render: Callable[[dict[str, Any]], str]
+    justify: str = "left"
+
+
+def write(
+    records: Sequence[dict[str, Any]],
+    fields: Sequence[str],
+    output: str,
+    columns: Sequence[Column],
+    title: str,
+    out: IO[str] | None = None,
+) -> None:
+    """Write ``records`` to ``out`` (stdout) as ``output`` (table, json or csv)."""
+    stream = out or sys.stdout
+    if output == "json":
+        data = [{k: _plain(r.get(k)) for k in fields} for r in records]
+        stream.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    elif output == "csv":
+        writer = csv.DictWriter(stream, fieldnames=list(fields), lineterminator="\n")
+        writer.writeheader()
+        for r in records:
+            writer.writerow({k: "" if r.get(k) is None else _plain(r.get(k)) for k in fields})
+    else:
+        table = Table(title=title, title_justify="left", header_style="bold", expand=False)
+        for col in columns:
+            table.add_column(col.header, justify=col.justify)  # type: ignore[arg-type]
+        for r in records:
+            table.add_row(*(Text(col.render(r)) for col in columns))
+        console = Console(file=stream, soft_wrap=False)
+        if not console.is_terminal:
+            console.width = max(console.width, 200)  # piped to a file or pager: do not wrap at 80
+        console.print(table)
+
+
+DEAL_COLUMNS = (
+    Column("Date", lambda r: str(r["date"])),
+    Column("Provider", lambda r: r["provider_name"]),
+    Column("Counterparty", lambda r: r["counterparty"]),
+    Column("Kind", lambda r: r["kind"]),
+    Column(
+        "Value",
+        lambda r: (
+            fmt.money(r["value_usd"])
+            if r["value_usd"] is not None
+            else fmt.money(r["value_eur"], "EUR")
+        ),
+        "right",
+    ),
+    Column("Power", lambda r: fmt.power(r["power_mw"]) if r["power_mw"] else "", "right"),
+    Column("Until", lambda r: str(r["ends"] or "")),
+    Column("Source", lambda r: r["source"]),
+)
+CAPACITY_COLUMNS = (
+    Column("Provider", lambda r: r["provider_name"]),
+    Column("Metric", lambda r: r["metric"]),
+    Column("Year", lambda r: str(r["year"] or ""), "right"),
+    Column("Value", lambda r: f"{r['value']:g} {r['unit']}", "right"),
+    Column("As of", lambda r: str(r["as_of"])),
+    Column("Source", lambda r: r["source"]),
+)
+FINANCIAL_COLUMNS = (
+    Column("Provider", lambda r: r["provider_name"]),
+    Column("Metric", lambda r: r["metric"]),
+    Column("Period", lambda r: r["period"] or ""),
+    Column(
+        "Value",
+        lambda r: (
+            fmt.percent(r["value"], signed=False)
+            if r["unit"] == "%"
+            else fmt.money(r["value"], r["unit"])
+        ),
+        "right",
+    ),
+    Column("As of", lambda r: str(r["as_of"])),
+    Column("Source", lambda r: r["source"]),
+)
