@@ -119,12 +119,50 @@ def _not_built(what: str) -> NoReturn:
     sys.exit(1)
 
 
+_FORMAT_KWARGS: dict[str, Any] = dict(
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+    help="table for people; json or csv for scripts (field names in the README).",
+)
+_format_option = click.option("--format", "output", **_FORMAT_KWARGS)
+_provider_option = click.option("--provider", help="Only this provider id, e.g. coreweave.")
+
+
 @cli.command()
+@_format_option
 @pass_context
-def quotes(obj: _Context) -> None:
-    """Fetch the watched symbols' quotes once, print them and exit."""
-    obj.settings  # noqa: B018 - validate settings first: a bad file is exit 2, not 1
-    _not_built("quotes")
+def quotes(obj: _Context, output: str) -> None:
+    """Fetch the watched symbols' quotes once, print them and exit.
+
+    Exit status 0 when every symbol is fresh, 3 when some are stale (cached values printed with
+    the reason) or missing.
+    """
+    import asyncio
+
+    from neotui import report
+
+    records = asyncio.run(_fetch_quotes_once(obj.settings))
+    report.write(records, report.QUOTE_FIELDS, output, report.QUOTE_COLUMNS, "Quotes")
+    sys.exit(0 if all(not r["stale"] and r["error"] is None for r in records) else 3)
+
+
+async def _fetch_quotes_once(settings: Settings) -> list[dict[str, Any]]:
+    from neotui import report
+    from neotui.sources import build_feed, open_cache
+
+    cache = open_cache()
+    if cache.warning:
+        click.echo(f"neotui: {cache.warning}", err=True)
+    feed = build_feed(settings, cache)
+    feed.fundamentals_fetcher = None  # one-shot: quotes only
+    try:
+        feed.load_cached()
+        update = await feed.refresh_once(force=True)
+    finally:
+        await feed.client.aclose()
+        cache.close()
+    return [report.quote_record(state, update) for state in update.states.values()]
 
 
 def _book_sources(settings: Settings) -> list[DealsSource]:
@@ -150,17 +188,6 @@ def _check_provider(book: DealBook, provider: str | None) -> None:
     if provider is not None and provider not in book.providers:
         known = ", ".join(sorted(book.providers))
         raise click.BadParameter(f"unknown provider {provider!r} (known: {known})")
-
-
-_format_option = click.option(
-    "--format",
-    "output",
-    type=click.Choice(["table", "json", "csv"]),
-    default="table",
-    show_default=True,
-    help="table for people; json or csv for scripts (field names in the README).",
-)
-_provider_option = click.option("--provider", help="Only this provider id, e.g. coreweave.")
 
 
 @cli.command()

@@ -12,7 +12,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import IO, Any
 
 from rich.console import Console
@@ -21,6 +21,7 @@ from rich.text import Text
 
 from neotui import formatting as fmt
 from neotui.data.deals import DealBook
+from neotui.data.feed import FeedUpdate, SymbolState, SymbolStatus
 from neotui.data.models import CapacityPoint, Deal, FinancialFact
 
 FORMATS = ("table", "json", "csv")
@@ -154,4 +155,59 @@ FINANCIAL_COLUMNS = (
     ),
     Column("As of", lambda r: str(r["as_of"])),
     Column("Source", lambda r: r["source"]),
+)
+
+
+QUOTE_FIELDS: tuple[str, ...] = (
+    "symbol", "name", "price", "change", "change_pct", "prev_close", "currency", "session",
+    "extended_price", "extended_session", "day_low", "day_high", "volume", "as_of", "fetched_at",
+    "stale", "error",
+)  # fmt: skip
+
+
+def quote_record(state: SymbolState, update: FeedUpdate) -> dict[str, Any]:
+    """One watched symbol for ``neotui quotes``: the last good values, stale flag and reason."""
+    q = state.quote
+    fresh = state.status is SymbolStatus.FRESH
+    error = None
+    if not fresh:
+        offline = f"offline: {update.offline_reason}" if update.offline_reason else None
+        error = offline or state.reason or "no data"
+    now = update.last_refresh or datetime.now(UTC)
+    return {
+        "symbol": state.symbol,
+        "name": q.name if q else None,
+        "price": q.price if q else None,
+        "change": q.change if q else None,
+        "change_pct": q.change_pct if q else None,
+        "prev_close": q.prev_close if q else None,
+        "currency": q.currency if q else None,
+        "session": str(q.session_at(now)) if q else None,
+        "extended_price": q.extended_price if q else None,
+        "extended_session": str(q.extended_session) if q and q.extended_session else None,
+        "day_low": q.day_low if q else None,
+        "day_high": q.day_high if q else None,
+        "volume": q.volume if q else None,
+        "as_of": (q.market_time or q.fetched_at) if q else None,
+        "fetched_at": q.fetched_at if q else None,
+        "stale": not fresh,
+        "error": error,
+    }
+
+
+def _status(r: dict[str, Any]) -> str:
+    if r["error"] is None:
+        return "ok"
+    return f"stale: {r['error']}" if r["price"] is not None else r["error"]
+
+
+QUOTE_COLUMNS = (
+    Column("Symbol", lambda r: r["symbol"]),
+    Column("Last", lambda r: fmt.price(r["price"]), "right"),
+    Column("Chg", lambda r: fmt.price(r["change"]) if r["change"] is not None else "—", "right"),
+    Column("Chg%", lambda r: fmt.percent(r["change_pct"]), "right"),
+    Column("Cur", lambda r: r["currency"] or ""),
+    Column("Session", lambda r: r["session"] or ""),
+    Column("As of", lambda r: r["as_of"].strftime("%Y-%m-%d %H:%M UTC") if r["as_of"] else ""),
+    Column("Status", _status),
 )

@@ -30,6 +30,8 @@ from neotui.resources import bundled_config_path
 
 APP_NAME = "neotui"
 
+YAHOO_HOSTS = ("https://query1.finance.yahoo.com", "https://query2.finance.yahoo.com")
+
 DEFAULT_SYMBOLS: tuple[str, ...] = ("CRWV", "NBIS", "IREN", "CIFR", "WULF", "APLD", "CORZ", "NVDA")
 
 
@@ -62,6 +64,9 @@ class MarketSettings:
     """Seconds allowed to open a connection before the attempt counts as a failure."""
     read_timeout: float = 10.0
     """Seconds allowed for a response once connected; a hung server must not stall a refresh."""
+    fundamentals: bool = True
+    """Fetch market cap, debt and revenue through yfinance. yfinance always talks to Yahoo
+    itself, so this is skipped whenever ``yahoo_url`` points anywhere but Yahoo."""
 
 
 @dataclass(frozen=True)
@@ -113,6 +118,11 @@ class Settings:
     """Key overrides: binding id (e.g. "neotui.refresh") to a comma-separated key list."""
     sources: tuple[str, ...] = ()
     """The layers that were applied, lowest first (for `neotui --version` and diagnostics)."""
+
+    @property
+    def fundamentals_enabled(self) -> bool:
+        """yfinance cannot be pointed at a mirror or a fake server: only use it with Yahoo."""
+        return self.market.fundamentals and self.market.yahoo_url.rstrip("/") in YAHOO_HOSTS
 
     @property
     def deals_path(self) -> Path:

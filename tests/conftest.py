@@ -33,3 +33,13 @@ def user_config_dir(isolated_dirs: dict[str, Path]) -> Path:
     path = isolated_dirs["XDG_CONFIG_HOME"] / "neotui"
     path.mkdir()
     return path
+
+
+@pytest.fixture
+def fake_yahoo():
+    """A running fake Yahoo server (tests/fake_yahoo.py); stopped after the test."""
+    from tests.fake_yahoo import FakeYahoo
+
+    fake = FakeYahoo().start()
+    yield fake
+    fake.stop()

@@ -97,7 +97,7 @@ async def test_atomic_replace_and_delete(tmp_path: Path) -> None:
     watcher.load()
     stream = watcher.updates()
     tmp = write(tmp_path / ".deals.toml.swp", PROVIDER + deal_toml(id='"swapped"'))
-    os.replace(tmp, user)  # what editors do: write a temp file, rename over the original
+    tmp.replace(user)  # what editors do: write a temp file, rename over the original
     update = await next_update(watcher, stream)
     assert [d.id for d in update.book.deals] == ["swapped"]
 
