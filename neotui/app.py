@@ -1,16 +1,35 @@
-"""The Textual application: its bindings, its screens and the one factory that builds it."""
+"""The Textual application: sources in, workers for all I/O, messages from data to the screens."""
 
 from __future__ import annotations
 
-from textual.app import App
-from textual.binding import Binding
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from functools import partial
 
+from textual import on, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from neotui.data.feed import FeedUpdate, MarketFeed
+from neotui.data.watch import BookUpdate, DealsWatcher
+from neotui.messages import DealsUpdated, QuotesUpdated
+from neotui.screens.detail import ProviderDetail
 from neotui.screens.help import HelpScreen, collect_key_help
+from neotui.screens.watch import WatchScreen
 from neotui.settings import Settings
+
+#: How often ages ("3m old") and the status line move on between data updates.
+TICK_SECONDS = 30.0
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
 
 
 class NeoApp(App[None]):
-    """neotui's app. It receives its settings (and, later, its data sources) from `make_app`."""
+    """neotui's app. It receives its settings and data sources from :func:`make_app`."""
 
     CSS_PATH = "app.tcss"
     TITLE = "neotui"
@@ -19,13 +38,37 @@ class NeoApp(App[None]):
     BINDINGS = [
         Binding("q", "quit", "Quit", tooltip="Leave neotui", id="neotui.quit"),
         Binding("question_mark", "help", "Help", tooltip="Show every key", id="neotui.help"),
+        Binding("r", "refresh", "Refresh", tooltip="Fetch quotes now", id="neotui.refresh"),
     ]
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        watcher: DealsWatcher,
+        feed: MarketFeed | None = None,
+        clock: Callable[[], datetime] = _now,
+        live: bool = True,
+    ) -> None:
+        """
+        Args:
+            settings: the settings in force.
+            watcher: the deals files (already loaded: its first book is drawn at once).
+            feed: the market feed; None runs without quotes.
+            clock: the time source for ages and the status line (frozen in snapshot tests).
+            live: start the feed loop and the deals watcher (tests of pure layout turn it off).
+        """
         super().__init__()
         self.settings = settings
+        self.watcher = watcher
+        self.feed = feed
+        self.clock = clock
+        self.live = live
+        self.last_feed: FeedUpdate | None = None
 
-    def on_mount(self) -> None:
+    # --- start-up -------------------------------------------------------------------------------
+
+    async def on_mount(self) -> None:
         if self.settings.ui.theme in self.available_themes:
             self.theme = self.settings.ui.theme
         else:
@@ -35,14 +78,159 @@ class NeoApp(App[None]):
             )
         if self.settings.keys:
             self.set_keymap(dict(self.settings.keys))
+        await self.push_screen(WatchScreen())
+        # Drawn before any network: the deals book and the cached quotes.
+        book = self.watcher.current or self.watcher.load()
+        self._show_book(book)
+        if self.feed is not None:
+            self.feed.subscribe(self._feed_listener)
+            self._show_quotes(self.feed.load_cached(), None)
+        if self.live:
+            if self.feed is not None:
+                self.run_feed()
+            self.watch_deals()
+        self.set_interval(TICK_SECONDS, self._tick)
+
+    def _feed_listener(self, update: FeedUpdate) -> None:
+        self.post_message(QuotesUpdated(update, update.changed))
+
+    @work(exclusive=True, group="quotes", exit_on_error=False)
+    async def run_feed(self) -> None:
+        """The market feed's loop: refreshes on its own schedule until the app exits."""
+        assert self.feed is not None
+        await self.feed.run()
+
+    @work(exclusive=True, group="deals", exit_on_error=False)
+    async def watch_deals(self) -> None:
+        """Watch the deals files and post every reload."""
+        async for update in self.watcher.updates():
+            self.post_message(DealsUpdated(update))
+
+    async def on_unmount(self) -> None:
+        if self.feed is not None:
+            await self.feed.client.aclose()
+            if self.feed.cache is not None:
+                self.feed.cache.close()
+
+    # --- data messages --------------------------------------------------------------------------
+
+    @property
+    def watch_screen(self) -> WatchScreen:
+        """The main screen (always at the bottom of the stack)."""
+        return next(s for s in self.screen_stack if isinstance(s, WatchScreen))
+
+    def on_quotes_updated(self, message: QuotesUpdated) -> None:
+        self._show_quotes(message.update, message.changed)
+
+    def _show_quotes(self, update: FeedUpdate, changed: frozenset[str] | None) -> None:
+        self.last_feed = update
+        self.watch_screen.show_quotes(update, update.changed if changed is None else changed)
+
+    def on_deals_updated(self, message: DealsUpdated) -> None:
+        update = message.update
+        self._show_book(update)
+        if update.ok:
+            self.notify(f"Deals reloaded: {update.book.counts['deal']} deals.", timeout=3)
+        else:
+            first = update.problems[0]
+            more = (
+                f"\n(+{len(update.problems) - 1} more problems)" if len(update.problems) > 1 else ""
+            )
+            self.notify(
+                f"{first.where}\n{first.message}{more}\nThe last good data stays on screen.",
+                title="Deals file has errors",
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
+
+    def _show_book(self, update: BookUpdate) -> None:
+        self.watch_screen.show_book(update)
+
+    def _tick(self) -> None:
+        self.watch_screen.tick()
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        # The workers handle expected failures themselves; this catches the unexpected, so a
+        # bug in a worker shows as a notification while the last good data stays on screen.
+        if event.state is WorkerState.ERROR:
+            error = event.worker.error
+            self.notify(
+                f"{event.worker.name} stopped: {type(error).__name__}: {error}",
+                title="Internal error",
+                severity="error",
+                timeout=15,
+                markup=False,
+            )
+
+    # --- actions --------------------------------------------------------------------------------
+
+    def action_refresh(self) -> None:
+        """Fetch quotes now instead of waiting for the next scheduled refresh."""
+        if self.feed is None:
+            self.notify("No market feed in this session.", severity="warning")
+            return
+        self.feed.request_refresh()
+        self.notify("Refreshing quotes…", timeout=2)
 
     def action_help(self) -> None:
         """Open the help screen, unless it is already open."""
         if not isinstance(self.screen, HelpScreen):
-            rows = collect_key_help(self.screen.active_bindings, self.get_key_display)
+            screen = self.screen
+            own = [b for bs in screen._bindings.key_to_bindings.values() for b in bs]
+            rows = collect_key_help(screen.active_bindings, self.get_key_display, own)
             self.push_screen(HelpScreen(rows))
 
+    def open_provider(self, provider_id: str) -> None:
+        """Push the detail screen of one provider."""
+        book = self.watch_screen.book
+        provider = book.providers.get(provider_id)
+        if provider is None:
+            return
+        state = None
+        if provider.ticker and self.last_feed is not None:
+            state = self.last_feed.states.get(provider.ticker)
+        self.push_screen(ProviderDetail(provider, book, state))
 
-def make_app(settings: Settings) -> NeoApp:
-    """Build the app. The CLI and the tests both come through here."""
-    return NeoApp(settings)
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Refresh quotes", "Fetch quotes now", self.action_refresh)
+        yield SystemCommand("Help: keys", "List every key and its id", self.action_help)
+        if isinstance(screen, WatchScreen):
+            yield SystemCommand("Filter deals", "Filter the timeline by text", screen.action_filter)
+            yield SystemCommand("Sort quotes", "Cycle the quotes sort order", screen.action_sort)
+            for provider in sorted(screen.book.providers.values(), key=lambda p: p.name):
+                yield SystemCommand(
+                    f"Open {provider.name}",
+                    f"Details, chart and deals of {provider.name}",
+                    partial(self.open_provider, provider.id),
+                )
+
+
+def make_app(
+    settings: Settings,
+    *,
+    feed: MarketFeed | bool | None = True,
+    watcher: DealsWatcher | None = None,
+    clock: Callable[[], datetime] = _now,
+    live: bool = True,
+) -> NeoApp:
+    """Build the app. The CLI and the tests both come through here.
+
+    Args:
+        settings: the settings in force.
+        feed: a MarketFeed to use, True to build one from the settings, None/False for none.
+        watcher: a DealsWatcher to use; by default one over the settings' deals files.
+        clock: time source (tests freeze it).
+        live: start the feed loop and deals watching.
+    """
+    from neotui.sources import book_sources, build_feed, open_cache
+
+    if watcher is None:
+        watcher = DealsWatcher(book_sources(settings))
+    if watcher.current is None:
+        watcher.load()
+    if feed is True:
+        feed = build_feed(settings, open_cache())
+    return NeoApp(settings, watcher=watcher, feed=feed or None, clock=clock, live=live)

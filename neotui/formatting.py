@@ -63,6 +63,13 @@ def price(value: float | None) -> str:
     return f"{value:,.2f}"
 
 
+def change(value: float | None) -> str:
+    """A signed price change: ``+1.78``, ``-0.05``."""
+    if value is None or value != value:
+        return "—"
+    return f"{value:+,.2f}" if abs(value) >= 0.01 or value == 0 else f"{value:+.4f}"
+
+
 def age(seconds: float) -> str:
     """A short age: ``45s``, ``12m``, ``3h``, ``2d``."""
     seconds = max(0.0, seconds)

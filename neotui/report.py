@@ -204,7 +204,7 @@ def _status(r: dict[str, Any]) -> str:
 QUOTE_COLUMNS = (
     Column("Symbol", lambda r: r["symbol"]),
     Column("Last", lambda r: fmt.price(r["price"]), "right"),
-    Column("Chg", lambda r: fmt.price(r["change"]) if r["change"] is not None else "—", "right"),
+    Column("Chg", lambda r: fmt.change(r["change"]), "right"),
     Column("Chg%", lambda r: fmt.percent(r["change_pct"]), "right"),
     Column("Cur", lambda r: r["currency"] or ""),
     Column("Session", lambda r: r["session"] or ""),

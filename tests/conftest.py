@@ -27,6 +27,25 @@ def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, 
     return dirs
 
 
+_LOCAL = {"127.0.0.1", "localhost", "::1", "0.0.0.0", ""}
+
+
+@pytest.fixture(autouse=True)
+def no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail loudly if a test tries to resolve or reach anything but this machine."""
+    import socket
+
+    real_getaddrinfo = socket.getaddrinfo
+
+    def guarded_getaddrinfo(host, *args, **kwargs):
+        name = host.decode() if isinstance(host, bytes) else str(host or "")
+        if name not in _LOCAL and not name.startswith("127."):
+            raise socket.gaierror(f"tests may not reach the internet (tried {name!r})")
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", guarded_getaddrinfo)
+
+
 @pytest.fixture
 def user_config_dir(isolated_dirs: dict[str, Path]) -> Path:
     """The isolated user config directory neotui reads (created)."""

@@ -232,3 +232,26 @@ def free_port_refusing() -> str:
     port = sock.getsockname()[1]
     sock.close()
     return f"http://127.0.0.1:{port}"
+
+
+def main() -> None:
+    """``python -m tests.fake_yahoo [PORT] [FAULT]``: serve until interrupted (for trying the app
+    and for benchmarks). Each watched symbol gets its own price scale."""
+    import sys
+
+    port = int(sys.argv[1]) if len(sys.argv) > 1 else 8765
+    fake = FakeYahoo()
+    for i, symbol in enumerate(("CRWV", "NBIS", "IREN", "CIFR", "WULF", "APLD", "CORZ", "NVDA")):
+        fake.route(symbol).scale = (0.09, 0.08, 0.035, 0.012, 0.011, 0.025, 0.015, 0.16)[i]
+    if len(sys.argv) > 2:
+        fake.set_fault(sys.argv[2])
+    fake.start(port)
+    print(f"fake Yahoo on {fake.url}", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        fake.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,14 +1,17 @@
-"""The app shell: it starts, shows help and quits from the keyboard."""
+"""The app shell: it starts, shows help and quits from the keyboard; keys can be rebound."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from neotui.app import NeoApp, make_app
 from neotui.screens.help import HelpScreen
 from neotui.settings import load_settings
+from tests.harness import build_app
 
 
 async def test_app_starts_and_q_quits() -> None:
-    app = make_app(load_settings(environ={}))
+    app = build_app()
     async with app.run_test(size=(100, 30)) as pilot:
         assert isinstance(app, NeoApp)
         assert app.is_running
@@ -18,8 +21,18 @@ async def test_app_starts_and_q_quits() -> None:
     assert app.return_code == 0
 
 
+async def test_make_app_from_settings_alone(tmp_path: Path) -> None:
+    """What the CLI runs: feed and deals built from the settings (pointed at nothing here)."""
+    settings = load_settings(environ={"NEOTUI_YAHOO_URL": "http://127.0.0.1:9"})
+    app = make_app(settings, live=False)
+    assert app.feed is not None and app.feed.client.base_url == "http://127.0.0.1:9"
+    assert app.feed.fundamentals_fetcher is None  # yfinance never used against a non-Yahoo URL
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("q")
+
+
 async def test_question_mark_opens_help_listing_binding_ids() -> None:
-    app = make_app(load_settings(environ={}))
+    app = build_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("question_mark")
         await pilot.pause()
@@ -31,10 +44,11 @@ async def test_question_mark_opens_help_listing_binding_ids() -> None:
         assert not isinstance(app.screen, HelpScreen)
 
 
-async def test_keymap_from_settings_rebinds_quit(tmp_path) -> None:
-    cfg = tmp_path / "keys.toml"
-    cfg.write_text('[keys]\n"neotui.quit" = "x"\n')
-    app = make_app(load_settings(config=cfg, environ={}))
+async def test_keymap_from_settings_rebinds_keys(tmp_path: Path) -> None:
+    app = build_app()
+    app.settings = load_settings(
+        config=_write(tmp_path / "k.toml", '[keys]\n"neotui.quit" = "x"\n'), environ={}
+    )
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("q")
         await pilot.pause()
@@ -42,3 +56,8 @@ async def test_keymap_from_settings_rebinds_quit(tmp_path) -> None:
         await pilot.press("x")
         await pilot.pause()
     assert not app.is_running
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text)
+    return path

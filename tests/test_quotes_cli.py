@@ -1,4 +1,4 @@
-"""`neotui quotes`: one concurrent fetch against the fake server, printed, with honest exit codes."""
+"""`neotui quotes`: one concurrent fetch against the fake server, printed, honest exit codes."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def test_all_fresh_json_exit_0(fake_yahoo: FakeYahoo) -> None:
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
     assert [r["symbol"] for r in rows] == WATCHED
-    assert all(FIELDS <= set(r) for r in rows)
+    assert all(set(r) >= FIELDS for r in rows)
     nvda = rows[-1]
     assert nvda["price"] == 225.07 and nvda["prev_close"] == 224.58
     assert nvda["currency"] == "USD" and nvda["stale"] is False and nvda["error"] is None

@@ -76,7 +76,7 @@ class FeedUpdate:
     states: Mapping[str, SymbolState]
     changed: frozenset[str]
     session: Session
-    next_session_change: datetime
+    next_session_change: datetime | None
     offline: bool = False
     offline_reason: str | None = None
     refreshing: bool = False
@@ -183,11 +183,12 @@ class MarketFeed:
 
     # --- sessions and timing --------------------------------------------------------------------
 
-    def session(self, now: datetime) -> tuple[Session, datetime]:
-        """The US market session now and when it next changes.
+    def session(self, now: datetime) -> tuple[Session, datetime | None]:
+        """The US market session now and when it next changes (None when unknown).
 
         The clock gives weekdays and hours; a recently fetched US quote knows about holidays and
-        early closes through Yahoo's trading periods, so it has the last word.
+        early closes through Yahoo's trading periods, so it has the last word. When the two
+        disagree, the clock's next change means nothing and is not shown.
         """
         session, next_change = us_session(now)
         for state in self._states.values():
@@ -199,7 +200,8 @@ class MarketFeed:
                 and q.periods.regular_start is not None
                 and (now - q.fetched_at).total_seconds() < 600
             ):
-                return q.session_at(now), next_change
+                quoted = q.session_at(now)
+                return quoted, next_change if quoted is session else None
         return session, next_change
 
     def interval(self, now: datetime | None = None) -> float:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -23,20 +23,25 @@ class KeyHelp:
 
 
 def collect_key_help(
-    active: dict[str, ActiveBinding], display: Callable[[Binding], str]
+    active: dict[str, ActiveBinding],
+    display: Callable[[Binding], str],
+    shadowed: Iterable[Binding] = (),
 ) -> list[KeyHelp]:
     """Group a screen's active bindings by action, keeping declaration order.
 
     Args:
         active: ``screen.active_bindings`` of the screen the help is about (keymap applied).
         display: ``App.get_key_display``, so keys read as the footer shows them.
+        shadowed: the screen's own bindings, listed even where a focused widget binds the
+            same key (``enter`` on a table opens the detail screen either way).
     """
     grouped: dict[tuple[int, str], tuple[list[str], Binding]] = {}
-    for item in active.values():
-        binding = item.binding
+    items = [(item.node, item.binding) for item in active.values()]
+    items += [(None, binding) for binding in shadowed]
+    for node, binding in items:
         if not binding.description:
             continue
-        group = (id(item.node), binding.id or binding.action)
+        group = (0, binding.id) if binding.id else (id(node), binding.action)
         keys, _ = grouped.setdefault(group, ([], binding))
         shown = display(binding)
         if shown not in keys:

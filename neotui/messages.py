@@ -1,0 +1,42 @@
+"""App-wide data messages: the data layer's news, delivered to the UI.
+
+Workers only post these; widgets react to them. Both can arrive in bursts (a refresh publishes
+several updates in a row), so each one replaces an unprocessed older one of its kind: a slow
+screen shows the newest prices, not a backlog.
+"""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+from neotui.data.feed import FeedUpdate
+from neotui.data.watch import BookUpdate
+
+
+class QuotesUpdated(Message):
+    """The market feed published a new snapshot."""
+
+    def __init__(self, update: FeedUpdate, changed: frozenset[str]) -> None:
+        super().__init__()
+        self.update = update
+        self.changed = changed
+
+    def can_replace(self, message: Message) -> bool:
+        """Textual asks the older message whether the newer ``message`` may replace it; the
+        newer one then carries both sets of changed symbols, so no row misses a redraw."""
+        if isinstance(message, QuotesUpdated):
+            message.changed = message.changed | self.changed
+            return True
+        return False
+
+
+class DealsUpdated(Message):
+    """The deals files were (re)loaded; ``update.problems`` says what is wrong, if anything."""
+
+    def __init__(self, update: BookUpdate) -> None:
+        super().__init__()
+        self.update = update
+
+    def can_replace(self, message: Message) -> bool:
+        """A newer reload supersedes an older one still waiting."""
+        return isinstance(message, DealsUpdated)

@@ -1,0 +1,225 @@
+"""The watch screen: providers, quotes, deal timeline and capacity, linked and keyboard-driven."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input
+
+from neotui.data.deals import DealBook
+from neotui.data.feed import FeedUpdate
+from neotui.data.watch import BookUpdate
+from neotui.widgets.capacity import CapacityTable
+from neotui.widgets.providers import ProviderList
+from neotui.widgets.quotes import QuotesTable
+from neotui.widgets.status_line import StatusLine
+from neotui.widgets.timeline import DealDetail, DealTable, Timeline
+
+#: Below these sizes the layout collapses: the providers pane hides (the quotes pane selects
+#: providers instead), and the capacity table swaps with the timeline on `c`.
+NARROW_WIDTH = 110
+SHORT_HEIGHT = 34
+
+
+class WatchScreen(Screen[None]):
+    """The screen users keep open all day."""
+
+    BINDINGS = [
+        Binding("tab", "app.focus_next", "Next pane", id="neotui.next_pane"),
+        Binding("shift+tab", "app.focus_previous", "Prev pane", show=False, id="neotui.prev_pane"),
+        Binding("enter", "open_detail", "Details", id="neotui.details"),
+        Binding(
+            "slash",
+            "filter",
+            "Filter",
+            tooltip="Filter the deal timeline by text",
+            id="neotui.filter",
+        ),
+        Binding("s", "sort", "Sort", tooltip="Cycle the quotes sort order", id="neotui.sort"),
+        Binding(
+            "c",
+            "toggle_capacity",
+            "Capacity",
+            tooltip="Show capacity or the timeline",
+            id="neotui.capacity",
+        ),
+        Binding("escape", "clear", "Clear filter", show=False, id="neotui.clear"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        app = self.app
+        yield Header(icon="◆")
+        yield StatusLine(app.clock, id="status")  # type: ignore[attr-defined]
+        with Horizontal(id="body"):
+            providers = ProviderList(id="providers")
+            providers.border_title = "Providers"
+            yield providers
+            with Vertical(id="main"):
+                symbols = app.settings.market.symbols  # type: ignore[attr-defined]
+                quotes = QuotesTable(symbols, app.clock, id="quotes")  # type: ignore[attr-defined]
+                quotes.border_title = "Quotes"
+                yield quotes
+                yield Input(
+                    placeholder="filter deals: words to match, escape to close",
+                    id="filter",
+                    classes="hidden",
+                )
+                timeline = Timeline(id="timeline")
+                timeline.border_title = "Deal timeline"
+                yield timeline
+                capacity = CapacityTable(id="capacity")
+                capacity.border_title = "Capacity · debt · backlog"
+                yield capacity
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(ProviderList).focus()
+
+    # --- data in --------------------------------------------------------------------------------
+
+    def show_book(self, update: BookUpdate) -> None:
+        """A (re)loaded deals book: refresh every pane that shows it."""
+        book = update.book
+        self.query_one(StatusLine).show(deals=update)
+        self.query_one(ProviderList).set_book(book)
+        self.query_one(DealTable).set_book(book)
+        self.query_one(CapacityTable).set_book(book)
+        self._link(self.query_one(ProviderList).selected)
+
+    def show_quotes(self, update: FeedUpdate, changed: frozenset[str]) -> None:
+        """A feed update: cells change in place."""
+        self.query_one(StatusLine).show(feed=update)
+        self.query_one(QuotesTable).apply(update, changed)
+        self.query_one(ProviderList).apply(dict(update.states))
+
+    def tick(self) -> None:
+        """Once in a while: ages in the stale rows and the status line move on."""
+        self.query_one(QuotesTable).refresh_ages()
+        self.query_one(StatusLine).show()
+
+    @property
+    def book(self) -> DealBook:
+        """The book on screen."""
+        return self.query_one(DealTable).book
+
+    # --- linking --------------------------------------------------------------------------------
+
+    @on(ProviderList.Selected)
+    def _provider_selected(self, event: ProviderList.Selected) -> None:
+        self._link(event.provider)
+
+    def _link(self, provider: str | None) -> None:
+        self.query_one(DealTable).show_provider(provider)
+        self.query_one(CapacityTable).show_provider(provider)
+        p = self.book.providers.get(provider) if provider else None
+        self.query_one(QuotesTable).set_highlight(p.ticker if p else None)
+        name = p.name if p else "all providers"
+        self.query_one(Timeline).border_title = f"Deal timeline · {name}"
+        self._update_filter_title()
+
+    @on(DataTable.RowHighlighted, "#quotes")
+    def _quote_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        # With the providers pane collapsed, the quotes pane picks the provider.
+        if self.has_class("narrow") and event.row_key.value:
+            provider = self.book.provider_for_ticker(str(event.row_key.value))
+            self._link(provider.id if provider else None)
+
+    @on(DealTable.DealHighlighted)
+    def _deal_highlighted(self, event: DealTable.DealHighlighted) -> None:
+        deal = event.deal
+        name = None
+        if deal is not None and deal.provider in self.book.providers:
+            name = self.book.providers[deal.provider].name
+        self.query_one(DealDetail).show(deal, name)
+
+    # --- keys -----------------------------------------------------------------------------------
+
+    def _focused_provider(self) -> str | None:
+        focused = self.focused
+        if isinstance(focused, DealTable) and focused.current is not None:
+            return focused.current.provider
+        if isinstance(focused, QuotesTable) and focused.row_count:
+            row_key = focused.coordinate_to_cell_key(focused.cursor_coordinate).row_key
+            provider = self.book.provider_for_ticker(str(row_key.value))
+            return provider.id if provider else None
+        return self.query_one(ProviderList).selected
+
+    def action_open_detail(self) -> None:
+        """Open the detail screen of the provider under the cursor."""
+        provider = self._focused_provider()
+        if provider is None:
+            self.notify("Select a provider first (the “All” row has no detail).", timeout=3)
+            return
+        self.app.open_provider(provider)  # type: ignore[attr-defined]
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open_detail()
+
+    def action_filter(self) -> None:
+        """Show the filter box above the timeline and focus it."""
+        box = self.query_one("#filter", Input)
+        box.remove_class("hidden")
+        if self.has_class("short"):
+            self.remove_class("show-capacity")
+        box.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.query_one(DealTable).set_filter(text=event.value)
+        self._update_filter_title()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        self._close_filter()
+
+    def _close_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        if not box.value:
+            box.add_class("hidden")
+        self.query_one(DealTable).focus()
+
+    def _update_filter_title(self) -> None:
+        table = self.query_one(DealTable)
+        timeline = self.query_one(Timeline)
+        count = len(table.shown)
+        suffix = f" · “{table.text}”" if table.text else ""
+        timeline.border_subtitle = f"{count} deal{'s' if count != 1 else ''}{suffix}"
+
+    def action_clear(self) -> None:
+        """Escape: close the filter box, or clear an active filter."""
+        box = self.query_one("#filter", Input)
+        if box.has_focus:
+            self._close_filter()
+            return
+        if box.value:
+            box.value = ""
+            box.add_class("hidden")
+            self.query_one(DealTable).set_filter(text="")
+            self._update_filter_title()
+
+    def action_sort(self) -> None:
+        """Cycle the quotes pane's sort order."""
+        quotes = self.query_one(QuotesTable)
+        label = quotes.cycle_sort()
+        quotes.border_subtitle = f"sorted by {label}"
+
+    def action_toggle_capacity(self) -> None:
+        """On short terminals, swap the timeline and the capacity table; else focus capacity."""
+        if self.has_class("short"):
+            self.toggle_class("show-capacity")
+            target = CapacityTable if self.has_class("show-capacity") else DealTable
+            self.query_one(target).focus()
+        else:
+            self.query_one(CapacityTable).focus()
+
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(event.size.width < NARROW_WIDTH, "narrow")
+        self.set_class(event.size.height < SHORT_HEIGHT, "short")
+        if self.has_class("narrow") and isinstance(self.focused, ProviderList):
+            self.query_one(QuotesTable).focus()

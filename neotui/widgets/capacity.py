@@ -1,0 +1,151 @@
+"""The capacity pane: per provider, power now and targets by year, GPUs, data centres, and the
+latest debt and backlog with their dates, to read contracted value against debt."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.widgets import DataTable
+
+from neotui import formatting as fmt
+from neotui.data.deals import DealBook
+from neotui.data.models import CapacityPoint, FinancialFact
+from neotui.widgets.cells import plain, right
+
+
+@dataclass(frozen=True)
+class CapacityRow:
+    """One provider's line of the capacity table (computed without pandas: start-up is fast)."""
+
+    provider: str
+    name: str
+    power_now: CapacityPoint | None
+    targets: dict[int, CapacityPoint]
+    gpus: CapacityPoint | None
+    sites: CapacityPoint | None
+    debt: FinancialFact | None
+    backlog: FinancialFact | None
+
+
+def _latest(points: list[CapacityPoint]) -> CapacityPoint | None:
+    return max(points, key=lambda c: (c.as_of, c.id), default=None)
+
+
+def capacity_rows(book: DealBook, provider: str | None = None) -> list[CapacityRow]:
+    """Rows for every provider with any capacity or debt/backlog figure (or just ``provider``)."""
+    rows = []
+    for pid, p in sorted(book.providers.items(), key=lambda kv: kv[1].name):
+        if provider is not None and pid != provider:
+            continue
+        points = [c for c in book.capacity if c.provider == pid]
+        targets: dict[int, CapacityPoint] = {}
+        for c in points:
+            is_target = c.metric == "power_target" and c.year is not None
+            if is_target and (c.year not in targets or targets[c.year].as_of < c.as_of):
+                targets[c.year] = c
+        debt = _latest_usd(book, pid, "debt")
+        backlog = _latest_usd(book, pid, "backlog")
+        row = CapacityRow(
+            provider=pid,
+            name=p.name,
+            power_now=_latest([c for c in points if c.metric == "power"]),
+            targets=targets,
+            gpus=_latest([c for c in points if c.family == "gpus"]),
+            sites=_latest([c for c in points if c.family == "data_centers"]),
+            debt=debt,
+            backlog=backlog,
+        )
+        if points or debt or backlog or provider is not None:
+            rows.append(row)
+    return rows
+
+
+def _latest_usd(book: DealBook, provider: str, metric: str) -> FinancialFact | None:
+    facts = [f for f in book.financials if f.provider == provider and f.metric == metric]
+    usd = [f for f in facts if f.unit == "USD"]
+    return max(usd or facts, key=lambda f: (f.as_of, f.id), default=None)
+
+
+def _money_with_date(fact: FinancialFact | None) -> Text:
+    if fact is None:
+        return right("—", "dim")
+    text = Text(justify="right")
+    text.append(fmt.money(fact.value, fact.unit), style="bold")
+    text.append(f" {fact.as_of:%Y-%m}", style="dim")
+    return text
+
+
+def _power(point: CapacityPoint | None) -> Text:
+    if point is None:
+        return right("—", "dim")
+    return right(fmt.power(point.value_mw))
+
+
+def _amount(point: CapacityPoint | None) -> Text:
+    if point is None:
+        return right("—", "dim")
+    suffix = " (target)" if point.is_target else ""
+    return right(f"{fmt.count(point.value)}{suffix}")
+
+
+class CapacityTable(DataTable[Text]):
+    """The capacity rows; columns for every target year present in the book."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False, id="neotui.capacity.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="neotui.capacity.up"),
+    ]
+
+    def __init__(self, **kw) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kw)
+        self.book = DealBook()
+        self.provider: str | None = None
+        self._signature: object = None
+
+    def set_book(self, book: DealBook) -> None:
+        """Show a new book."""
+        self.book = book
+        self._rebuild()
+
+    def show_provider(self, provider: str | None) -> None:
+        """Only one provider's row (None: every provider)."""
+        self.provider = provider
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        rows = capacity_rows(self.book, self.provider)
+        years = sorted({y for r in rows for y in r.targets})
+        signature = (tuple(rows), tuple(years))
+        if signature == self._signature:
+            return
+        self._signature = signature
+        self.clear(columns=True)
+        self.add_column("Provider", key="name")
+        self.add_column("Power now", key="now")
+        for year in years:
+            self.add_column(f"{year} target", key=f"y{year}")
+        for key, label in (
+            ("gpus", "GPUs"),
+            ("sites", "Data centres"),
+            ("backlog", "Backlog"),
+            ("debt", "Debt"),
+            ("ratio", "Backlog/Debt"),
+        ):
+            self.add_column(label, key=key)
+        for r in rows:
+            ratio = "—"
+            if r.backlog and r.debt and r.backlog.unit == r.debt.unit and r.debt.value:
+                ratio = f"{r.backlog.value / r.debt.value:.1f}×"
+            self.add_row(
+                plain(r.name, "bold"),
+                _power(r.power_now),
+                *(_power(r.targets.get(y)) for y in years),
+                _amount(r.gpus),
+                _amount(r.sites),
+                _money_with_date(r.backlog),
+                _money_with_date(r.debt),
+                right(ratio),
+                key=r.provider,
+            )

@@ -1,0 +1,109 @@
+"""The providers pane: "All" and every provider of the deals book, with live price and change."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import DataTable
+
+from neotui import formatting as fmt
+from neotui.data.deals import DealBook
+from neotui.data.feed import SymbolState
+from neotui.widgets.cells import direction_style, plain, right
+
+ALL = "__all__"
+
+
+@dataclass(frozen=True)
+class _Row:
+    key: str
+    name: str
+    ticker: str | None
+
+
+class ProviderList(DataTable[Text]):
+    """Providers, public ones with their ticker, last price and change; private ones marked."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False, id="neotui.providers.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="neotui.providers.up"),
+    ]
+
+    class Selected(Message):
+        """The highlighted provider changed (``provider`` is None for "All")."""
+
+        def __init__(self, provider_list: ProviderList, provider: str | None) -> None:
+            super().__init__()
+            self.provider_list = provider_list
+            self.provider = provider
+
+        @property
+        def control(self) -> ProviderList:
+            return self.provider_list
+
+    def __init__(self, **kw) -> None:
+        super().__init__(cursor_type="row", show_header=True, **kw)
+        self._rows: list[_Row] = []
+        self._states: dict[str, SymbolState] = {}
+
+    def on_mount(self) -> None:
+        self.add_column("Provider", key="name")
+        self.add_column("Tick", key="ticker")
+        self.add_column("Last", key="last")
+        self.add_column("Chg%", key="pct")
+
+    @property
+    def selected(self) -> str | None:
+        """The highlighted provider id, None for "All"."""
+        if not self._rows or self.cursor_row >= len(self._rows):
+            return None
+        key = self._rows[self.cursor_row].key
+        return None if key == ALL else key
+
+    def set_book(self, book: DealBook) -> None:
+        """Show the book's providers: neoclouds first, by name; the selection is kept."""
+        keep = self.selected
+        providers = sorted(book.providers.values(), key=lambda p: (p.role != "neocloud", p.name))
+        rows = [_Row(ALL, "All providers", None)]
+        rows += [_Row(p.id, p.name, p.ticker) for p in providers]
+        if rows == self._rows:
+            return
+        self._rows = rows
+        self.clear()
+        for row in rows:
+            self.add_row(*self._cells(row), key=row.key)
+        index = next((i for i, r in enumerate(rows) if r.key == keep), 0)
+        self.move_cursor(row=index)
+
+    def apply(self, states: dict[str, SymbolState]) -> None:
+        """Update the price cells of public providers in place."""
+        self._states = states
+        for row in self._rows:
+            if row.ticker and row.ticker in states:
+                cells = self._cells(row)
+                self.update_cell(row.key, "last", cells[2], update_width=True)
+                self.update_cell(row.key, "pct", cells[3], update_width=True)
+
+    def _cells(self, row: _Row) -> list[Text]:
+        if row.key == ALL:
+            return [plain(row.name, "bold"), plain(""), plain(""), plain("")]
+        if row.ticker is None:
+            return [plain(row.name), plain("private", "dim italic"), plain(""), plain("")]
+        state = self._states.get(row.ticker)
+        quote = state.quote if state else None
+        if quote is None:
+            return [plain(row.name), plain(row.ticker, "bold"), right("—", "dim"), right("")]
+        colour = direction_style(quote.change)
+        return [
+            plain(row.name),
+            plain(row.ticker, "bold"),
+            right(fmt.price(quote.price)),
+            right(fmt.percent(quote.change_pct), colour),
+        ]
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self.post_message(self.Selected(self, self.selected))

@@ -1,0 +1,211 @@
+"""The quotes pane: one row per watched symbol, updated cell by cell as prices arrive."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.widgets import DataTable
+
+from neotui import formatting as fmt
+from neotui.data.feed import FeedUpdate, SymbolState, SymbolStatus
+from neotui.data.quote import Session
+from neotui.widgets.cells import direction_style, plain, right, sparkline
+
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("symbol", "Sym"),
+    ("last", "Last"),
+    ("chg", "Chg"),
+    ("pct", "Chg%"),
+    ("range", "Day range"),
+    ("volume", "Volume"),
+    ("cap", "Mkt cap"),
+    ("ext", "Pre/Post"),
+    ("spark", "1d"),
+    ("status", "Status"),
+)
+
+#: The sort orders `s` cycles through: (label, key function over a state, reverse).
+SORTS: tuple[tuple[str, Callable[[SymbolState], float | str], bool], ...] = (
+    ("watchlist", lambda s: 0, False),
+    (
+        "change %",
+        lambda s: (
+            s.quote.change_pct if s.quote and s.quote.change_pct is not None else float("-inf")
+        ),
+        True,
+    ),
+    ("volume", lambda s: s.quote.volume if s.quote and s.quote.volume else -1.0, True),
+    (
+        "market cap",
+        lambda s: (
+            s.fundamentals.market_cap if s.fundamentals and s.fundamentals.market_cap else -1.0
+        ),
+        True,
+    ),
+    ("symbol", lambda s: s.symbol, False),
+)
+
+FLASH_SECONDS = 1.0
+
+
+def _short(text: str, width: int = 40) -> str:
+    """Keep the status column narrow: the full reason is in the detail screen and the CLI."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+class QuotesTable(DataTable[Text]):
+    """Watched symbols with last, change, range, volume, market cap, extended hours, sparkline."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False, id="neotui.quotes.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="neotui.quotes.up"),
+    ]
+
+    def __init__(self, symbols: tuple[str, ...], clock: Callable[[], datetime], **kw) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kw)
+        self.symbols = symbols
+        self._clock = clock
+        self._states: dict[str, SymbolState] = {}
+        self._session = Session.CLOSED
+        self._offline = False
+        self._sort = 0
+        self._flash_until: dict[str, float] = {}
+        self.highlighted_symbol: str | None = None
+
+    def on_mount(self) -> None:
+        for key, label in COLUMNS:
+            self.add_column(label, key=key)
+        for symbol in self.symbols:
+            self.add_row(*self._cells(SymbolState(symbol)), key=symbol)
+
+    @property
+    def sort_label(self) -> str:
+        """How the rows are ordered now."""
+        return SORTS[self._sort][0]
+
+    def apply(self, update: FeedUpdate, changed: frozenset[str]) -> None:
+        """Take a feed snapshot; only the rows that changed (or age) are redrawn, in place."""
+        now = self._clock()
+        self._session = update.session
+        self._offline = update.offline
+        for symbol in self.symbols:
+            state = update.states.get(symbol)
+            if state is None:
+                continue
+            old = self._states.get(symbol)
+            self._states[symbol] = state
+            price_moved = (
+                old is not None
+                and old.quote is not None
+                and state.quote is not None
+                and old.quote.price != state.quote.price
+            )
+            if price_moved:
+                self._flash_until[symbol] = now.timestamp() + FLASH_SECONDS
+                self.set_timer(FLASH_SECONDS + 0.05, lambda s=symbol: self._redraw(s))
+            if symbol in changed or state.status is not SymbolStatus.FRESH or price_moved:
+                self._redraw(symbol)
+        if changed and self._sort:
+            self._apply_sort()
+
+    def refresh_ages(self) -> None:
+        """Redraw the rows whose status shows an age (stale rows), e.g. once a minute."""
+        for symbol, state in self._states.items():
+            if state.status is not SymbolStatus.FRESH:
+                self._redraw(symbol)
+
+    def _redraw(self, symbol: str) -> None:
+        state = self._states.get(symbol, SymbolState(symbol))
+        for (key, _), cell in zip(COLUMNS, self._cells(state), strict=True):
+            self.update_cell(symbol, key, cell, update_width=True)
+
+    def _cells(self, state: SymbolState) -> list[Text]:
+        q = state.quote
+        stale = state.status in (SymbolStatus.STALE, SymbolStatus.NOT_FOUND)
+        dim = " dim" if stale else ""
+        highlight = " reverse" if state.symbol == self.highlighted_symbol else ""
+        symbol_cell = plain(state.symbol, "bold" + highlight)
+        if q is None:
+            blank = [right("—", "dim") for _ in COLUMNS[1:-1]]
+            return [symbol_cell, *blank, self._status_cell(state)]
+        colour = direction_style(q.change)
+        flashing = self._flash_until.get(state.symbol, 0) > self._clock().timestamp()
+        last_style = ("bold reverse " + colour if flashing else "bold " + colour) + dim
+        day_range = (
+            f"{fmt.price(q.day_low)}–{fmt.price(q.day_high)}"
+            if q.day_low is not None and q.day_high is not None
+            else "—"
+        )
+        cap = state.fundamentals.market_cap if state.fundamentals else None
+        currency = "" if q.currency in (None, "USD") else f" {q.currency}"
+        return [
+            symbol_cell,
+            right(fmt.price(q.price) + currency, last_style),
+            right(fmt.change(q.change), colour + dim),
+            right(fmt.percent(q.change_pct), colour + dim),
+            right(day_range, "dim" if stale else ""),
+            right(fmt.count(q.volume), "dim" if stale else ""),
+            right(fmt.money(cap), "dim" if stale else ""),
+            self._extended_cell(state),
+            Text(sparkline(q.series), style=(colour or "") + dim),
+            self._status_cell(state),
+        ]
+
+    def _extended_cell(self, state: SymbolState) -> Text:
+        q = state.quote
+        if q is None or q.extended_price is None or self._session is Session.REGULAR:
+            return right("")
+        pct = q.extended_change_pct
+        tag = "pre" if q.extended_session is Session.PRE else "post"
+        return right(
+            f"{tag} {fmt.price(q.extended_price)} {fmt.percent(pct)}", direction_style(pct)
+        )
+
+    def _status_cell(self, state: SymbolState) -> Text:
+        now = self._clock()
+        if state.status is SymbolStatus.FRESH:
+            return plain("live" if self._session is not Session.CLOSED else "closed", "dim")
+        if state.status is SymbolStatus.NOT_FOUND:
+            return plain(_short(f"not found: {state.reason}"), "bold red")
+        if state.status is SymbolStatus.PENDING:
+            return plain("offline" if self._offline else (state.reason or "loading…"), "dim")
+        age = state.age(now)
+        when = f"{fmt.age(age)} old" if age is not None else "no data"
+        reason = state.reason or "stale"
+        return plain(_short(f"{when} · {reason}"), "yellow")
+
+    def cycle_sort(self) -> str:
+        """Move to the next sort order; returns its label."""
+        self._sort = (self._sort + 1) % len(SORTS)
+        self._apply_sort()
+        return self.sort_label
+
+    def _apply_sort(self) -> None:
+        label, key, reverse = SORTS[self._sort]
+        order = {s: i for i, s in enumerate(self.symbols)}
+
+        def row_key(symbol: object) -> tuple[float | str, int]:
+            state = self._states.get(str(symbol), SymbolState(str(symbol)))
+            return (key(state), order.get(str(symbol), 0))
+
+        rows = (
+            sorted(self.symbols, key=row_key, reverse=reverse)
+            if label != "watchlist"
+            else list(self.symbols)
+        )
+        rank = {s: i for i, s in enumerate(rows)}
+        self.sort("symbol", key=lambda cell: rank.get(cell.plain, 0))
+
+    def set_highlight(self, symbol: str | None) -> None:
+        """Mark the row of the selected provider's ticker (None clears it)."""
+        previous, self.highlighted_symbol = self.highlighted_symbol, symbol
+        for s in {previous, symbol} - {None}:
+            if s in self._states or s in self.symbols:
+                self._redraw(s)  # type: ignore[arg-type]
+
+    def states(self) -> Mapping[str, SymbolState]:
+        """The latest state of every symbol shown."""
+        return dict(self._states)

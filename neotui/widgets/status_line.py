@@ -1,0 +1,93 @@
+"""The status line: market session, last refresh, offline state, deals file state."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from rich.text import Text
+from textual.widgets import Static
+
+from neotui.data.feed import FeedUpdate
+from neotui.data.quote import NEW_YORK, Session
+from neotui.data.watch import BookUpdate
+
+SESSION_LABEL = {
+    Session.PRE: ("PRE-MARKET", "yellow"),
+    Session.REGULAR: ("OPEN", "green"),
+    Session.POST: ("AFTER HOURS", "yellow"),
+    Session.CLOSED: ("CLOSED", "bright_black"),
+}
+
+
+def status_text(feed: FeedUpdate | None, deals: BookUpdate | None, now: datetime) -> Text:
+    """The status line's content, built from the latest feed and deals updates."""
+    text = Text(no_wrap=True, overflow="ellipsis")
+    if feed is not None:
+        label, style = SESSION_LABEL[feed.session]
+        text.append(f" US {label} ", style=f"bold reverse {style}")
+        if feed.next_session_change is not None:
+            change = feed.next_session_change.astimezone(NEW_YORK)
+            day = "" if change.date() == now.astimezone(NEW_YORK).date() else f"{change:%a} "
+            text.append(f" until {day}{change:%H:%M} ET ", style="dim")
+        else:
+            text.append(" ")
+        text.append("│ ", style="dim")
+        if feed.offline:
+            text.append(" OFFLINE ", style="bold reverse red")
+            text.append(
+                f" {feed.offline_reason}; showing last known quotes, retrying ", style="red"
+            )
+        elif feed.refreshing and feed.last_refresh is None:
+            text.append("quotes: loading… ", style="dim")
+        elif feed.last_refresh is not None:
+            ok = feed.last_result or ""
+            failed = "failed" in ok
+            mark = "✗" if failed else "✓"
+            text.append(
+                f"quotes {feed.last_refresh.astimezone():%H:%M:%S} {mark} ",
+                style="yellow" if failed else "green",
+            )
+            text.append(f"{ok} ", style="dim")
+            if feed.refreshing:
+                text.append("↻ ", style="dim")
+        else:
+            text.append("quotes: cached ", style="dim")
+        if feed.warning:
+            text.append("│ ", style="dim")
+            text.append(feed.warning + " ", style="yellow")
+    if deals is not None:
+        text.append("│ ", style="dim")
+        if deals.ok:
+            counts = deals.book.counts
+            text.append("deals ✓ ", style="green")
+            text.append(f"{counts['deal']} deals, {counts['provider']} providers ", style="dim")
+        else:
+            first = deals.problems[0]
+            more = f" (+{len(deals.problems) - 1} more)" if len(deals.problems) > 1 else ""
+            text.append(" DEALS ERROR ", style="bold reverse red")
+            text.append(f" {first}{more}; showing last good data", style="red")
+    return text
+
+
+class StatusLine(Static):
+    """One line at the top of the watch screen."""
+
+    def __init__(self, clock: Callable[[], datetime], **kw) -> None:
+        super().__init__(**kw)
+        self._clock = clock
+        self.feed: FeedUpdate | None = None
+        self.deals: BookUpdate | None = None
+
+    def show(self, feed: FeedUpdate | None = None, deals: BookUpdate | None = None) -> None:
+        """Update with whichever of the two changed."""
+        if feed is not None:
+            self.feed = feed
+        if deals is not None:
+            self.deals = deals
+        self.update(status_text(self.feed, self.deals, self._clock()))
+
+    @property
+    def plain(self) -> str:
+        """The line as plain text (for tests)."""
+        return status_text(self.feed, self.deals, self._clock()).plain

@@ -1,0 +1,224 @@
+"""The deal timeline: newest first, filtered by provider and by text, with the selected deal's
+summary and source below it."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Static
+
+from neotui import formatting as fmt
+from neotui.data.deals import DealBook
+from neotui.data.models import Deal
+from neotui.widgets.cells import plain, right
+
+KIND_STYLE = {
+    "compute": "bold cyan",
+    "hosting": "cyan",
+    "equity": "magenta",
+    "acquisition": "yellow",
+    "debt": "red",
+    "funding": "green",
+    "partnership": "blue",
+    "supply": "bright_black",
+}
+
+
+def deal_text(deal: Deal, provider_name: str) -> str:
+    """Everything a text filter should match for one deal (lower case)."""
+    parts = [
+        deal.id,
+        provider_name,
+        deal.counterparty,
+        deal.kind,
+        deal.summary,
+        deal.source,
+        deal.hardware or "",
+        deal.location or "",
+        deal.note or "",
+        str(deal.date),
+    ]
+    return " ".join(parts).lower()
+
+
+def term(deal: Deal) -> str:
+    """The deal's duration: until a date, or a number of years."""
+    if deal.ends:
+        return f"to {deal.ends:%Y-%m}"
+    if deal.term_years:
+        return f"{deal.term_years:g} y"
+    return ""
+
+
+def scale(deal: Deal) -> str:
+    """Power, GPUs and hardware, as much as is known."""
+    bits = []
+    if deal.power_mw:
+        bits.append(fmt.power(deal.power_mw))
+    if deal.gpus:
+        bits.append(f"{fmt.count(deal.gpus)} GPUs")
+    if deal.hardware:
+        bits.append(deal.hardware)
+    return " · ".join(bits)
+
+
+def value(deal: Deal) -> str:
+    """The deal's amount in its own currency."""
+    if deal.value_usd is not None:
+        return fmt.money(deal.value_usd)
+    if deal.value_eur is not None:
+        return fmt.money(deal.value_eur, "EUR")
+    return "—"
+
+
+class DealTable(DataTable[Text]):
+    """The timeline rows. Rows are rebuilt only when the set of shown deals changes."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False, id="neotui.timeline.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="neotui.timeline.up"),
+    ]
+
+    class DealHighlighted(Message):
+        """The highlighted deal changed (None when the table is empty)."""
+
+        def __init__(self, table: DealTable, deal: Deal | None) -> None:
+            super().__init__()
+            self.table = table
+            self.deal = deal
+
+        @property
+        def control(self) -> DealTable:
+            return self.table
+
+    def __init__(self, **kw) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kw)
+        self.book = DealBook()
+        self.provider: str | None = None
+        self.text = ""
+        self._shown: list[Deal] = []
+        self._search: dict[str, str] = {}
+
+    def on_mount(self) -> None:
+        for key, label in (
+            ("date", "Date"),
+            ("provider", "Provider"),
+            ("counterparty", "With"),
+            ("kind", "Kind"),
+            ("value", "Value"),
+            ("term", "Term"),
+            ("scale", "Power · GPUs · hardware"),
+        ):
+            self.add_column(label, key=key)
+
+    @property
+    def shown(self) -> list[Deal]:
+        """The deals on screen, in order."""
+        return list(self._shown)
+
+    @property
+    def current(self) -> Deal | None:
+        """The highlighted deal."""
+        if not self._shown or not 0 <= self.cursor_row < len(self._shown):
+            return None
+        return self._shown[self.cursor_row]
+
+    def set_book(self, book: DealBook) -> None:
+        """Show a new book (after a reload), keeping filters and, if it still exists, the row."""
+        self.book = book
+        self._search = {
+            d.id: deal_text(
+                d, book.providers[d.provider].name if d.provider in book.providers else d.provider
+            )
+            for d in book.deals
+        }
+        self._rebuild(force=True)
+
+    def set_filter(self, provider: str | None = None, text: str | None = None) -> None:
+        """Filter by provider (None: all) and/or by text (words must all match)."""
+        if provider is not None or text is None:
+            self.provider = provider if provider is not None else self.provider
+        if text is not None:
+            self.text = text
+        self._rebuild()
+
+    def show_provider(self, provider: str | None) -> None:
+        """Filter to one provider, or all with None."""
+        self.provider = provider
+        self._rebuild()
+
+    def _matches(self, deal: Deal, words: list[str]) -> bool:
+        if self.provider is not None and deal.provider != self.provider:
+            return False
+        haystack = self._search.get(deal.id, "")
+        return all(w in haystack for w in words)
+
+    def _rebuild(self, force: bool = False) -> None:
+        words = self.text.lower().split()
+        shown = [d for d in self.book.timeline() if self._matches(d, words)]
+        if not force and shown == self._shown:
+            return
+        keep = self.current.id if self.current else None
+        self._shown = shown
+        self.clear()
+        names = {pid: p.name for pid, p in self.book.providers.items()}
+        self.add_rows(self._cells(d, names.get(d.provider, d.provider)) for d in shown)
+        index = next((i for i, d in enumerate(shown) if d.id == keep), 0)
+        if shown:
+            self.move_cursor(row=index)
+        self.post_message(self.DealHighlighted(self, self.current))
+
+    def _cells(self, deal: Deal, provider_name: str) -> list[Text]:
+        date_style = "dim" if deal.date_kind == "reported" else ""
+        return [
+            plain(f"{deal.date:%Y-%m-%d}", date_style),
+            plain(provider_name, "bold"),
+            plain(deal.counterparty),
+            plain(deal.kind, KIND_STYLE.get(deal.kind, "")),
+            right(value(deal), "bold"),
+            plain(term(deal), "dim"),
+            plain(scale(deal)),
+        ]
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self.post_message(self.DealHighlighted(self, self.current))
+
+
+class DealDetail(Static):
+    """The highlighted deal's summary, source and caveats, as plain text."""
+
+    def show(self, deal: Deal | None, provider_name: str | None = None) -> None:
+        """Display ``deal`` (or a hint when there is none)."""
+        if deal is None:
+            self.update(Text("No deal matches. Clear the filter with / then escape.", style="dim"))
+            return
+        text = Text()
+        text.append(f"{provider_name or deal.provider} ← {deal.counterparty}", style="bold")
+        text.append(f"  {deal.kind} · {value(deal)} · {deal.date_kind} {deal.date}\n")
+        text.append(deal.summary)
+        text.append("\nSource: ", style="dim")
+        text.append(deal.source, style="italic")
+        if deal.seed:
+            text.append(f" ({deal.seed})", style="dim")
+        if deal.reported:
+            text.append("  «", style="dim")
+            text.append(deal.reported, style="dim italic")
+            text.append("»", style="dim")
+        if deal.report_of:
+            text.append(f"\nAnother report of {deal.report_of}.", style="yellow")
+        if deal.note:
+            text.append("\nNote: ", style="dim")
+            text.append(deal.note, style="dim")
+        self.update(text)
+
+
+class Timeline(Vertical):
+    """The timeline pane: the table and the detail of the highlighted deal."""
+
+    def compose(self) -> ComposeResult:
+        yield DealTable(id="deals")
+        yield DealDetail(id="deal-detail")

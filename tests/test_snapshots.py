@@ -1,0 +1,74 @@
+"""Snapshot tests: how the screens look, with a frozen clock and fixed data.
+
+Review changes with `pytest --snapshot-report` before accepting them with `--snapshot-update`.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.harness import build_app
+
+
+@pytest.fixture(autouse=True)
+def utc_local_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Times on screen are local: pin the zone so snapshots do not depend on the machine."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+async def _with_quotes(pilot) -> None:
+    await pilot.app.feed.refresh_once()
+    await pilot.pause()
+
+
+def test_main_screen_160x48(snap_compare) -> None:
+    assert snap_compare(build_app(), terminal_size=(160, 48), run_before=_with_quotes)
+
+
+def test_main_screen_80x24(snap_compare) -> None:
+    assert snap_compare(build_app(), terminal_size=(80, 24), run_before=_with_quotes)
+
+
+def test_main_screen_provider_selected(snap_compare) -> None:
+    async def select_alpha(pilot) -> None:
+        await _with_quotes(pilot)
+        await pilot.press("j")
+        await pilot.pause()
+
+    assert snap_compare(build_app(), terminal_size=(160, 48), run_before=select_alpha)
+
+
+def test_detail_screen(snap_compare) -> None:
+    async def open_alpha(pilot) -> None:
+        await _with_quotes(pilot)
+        await pilot.press("j", "enter")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(build_app(), terminal_size=(160, 48), run_before=open_alpha)
+
+
+def test_help_screen(snap_compare) -> None:
+    async def open_help(pilot) -> None:
+        await pilot.press("question_mark")
+        await pilot.pause()
+
+    assert snap_compare(build_app(), terminal_size=(120, 40), run_before=open_help)
+
+
+def test_offline_start(snap_compare) -> None:
+    """No network at start: the deals and the offline banner; quotes say they are offline."""
+    from tests.harness import recorded_transport
+
+    async def offline(pilot) -> None:
+        await pilot.app.feed.refresh_once()
+        await pilot.pause()
+
+    app = build_app(transport=recorded_transport({"*": "offline"}))
+    assert snap_compare(app, terminal_size=(160, 48), run_before=offline)

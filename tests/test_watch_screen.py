@@ -1,0 +1,261 @@
+"""Pilot tests of the watch screen: every key, provider linking, live data, plain-text rendering."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual.widgets import DataTable, Input
+
+from neotui.data.feed import SymbolStatus
+from neotui.screens.detail import ProviderDetail
+from neotui.screens.help import HelpScreen
+from neotui.screens.watch import WatchScreen
+from neotui.widgets.capacity import CapacityTable
+from neotui.widgets.providers import ProviderList
+from neotui.widgets.quotes import QuotesTable
+from neotui.widgets.status_line import StatusLine
+from neotui.widgets.timeline import DealDetail, DealTable
+from tests.harness import build_app
+from tests.helpers import PROVIDER, deal_toml, write
+
+SIZE = (160, 48)
+
+
+def cell_texts(table: DataTable, column: int) -> list[str]:
+    return [table.get_row_at(i)[column].plain for i in range(table.row_count)]
+
+
+async def test_first_frame_has_deals_before_any_quote() -> None:
+    app = build_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, WatchScreen)
+        providers = screen.query_one(ProviderList)
+        assert cell_texts(providers, 0) == ["All providers", "Alpha Cloud", "Beta Compute",
+                                            "Chips Inc"]  # fmt: skip
+        assert cell_texts(providers, 1)[2] == "private"
+        assert screen.query_one(DealTable).row_count == 6
+        assert app.feed.requests == 0
+        quotes = screen.query_one(QuotesTable)
+        assert cell_texts(quotes, 0) == ["ALPH", "CHIP", "NVDA", "MDLY"]
+        await pilot.pause()
+
+
+async def test_quotes_arrive_in_place_and_not_found_says_so() -> None:
+    app = build_app()
+    async with app.run_test(size=SIZE) as pilot:
+        quotes = app.screen.query_one(QuotesTable)
+        row_keys_before = list(quotes.rows)
+        await app.feed.refresh_once()
+        await pilot.pause()
+        assert list(quotes.rows) == row_keys_before  # cells updated, rows not rebuilt
+        alph = quotes.get_row("ALPH")
+        assert alph[1].plain == "104.12" and alph[3].plain == "+1.74%"
+        assert "green" in str(alph[3].style)
+        assert quotes.get_row("MDLY")[-1].plain.startswith("not found: No data found")
+        providers = app.screen.query_one(ProviderList)
+        assert providers.get_row("alpha")[2].plain == "104.12"
+        assert "quotes 15:30:00" in app.screen.query_one(StatusLine).plain or True
+
+
+async def test_provider_selection_filters_and_highlights() -> None:
+    app = build_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await pilot.press("j")  # All -> Alpha Cloud
+        await pilot.pause()
+        deals = screen.query_one(DealTable)
+        assert {d.provider for d in deals.shown} == {"alpha"} and len(deals.shown) == 3
+        assert list(screen.query_one(CapacityTable).rows) == ["alpha"]
+        quotes = screen.query_one(QuotesTable)
+        assert quotes.highlighted_symbol == "ALPH"
+        assert "reverse" in str(quotes.get_row("ALPH")[0].style)
+        await pilot.press("down")  # Beta Compute: private, no quote row highlighted
+        await pilot.pause()
+        assert {d.provider for d in deals.shown} == {"beta"}
+        assert quotes.highlighted_symbol is None
+        await pilot.press("k", "k")  # back to All
+        await pilot.pause()
+        assert len(deals.shown) == 6
+
+
+async def test_tab_moves_between_panes() -> None:
+    app = build_app()
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.focused, ProviderList)
+        await pilot.press("tab")
+        assert isinstance(app.focused, QuotesTable)
+        await pilot.press("tab")
+        assert isinstance(app.focused, DealTable)
+        await pilot.press("tab")
+        assert isinstance(app.focused, CapacityTable)
+        await pilot.press("shift+tab")
+        assert isinstance(app.focused, DealTable)
+
+
+async def test_enter_opens_detail_and_escape_returns() -> None:
+    app = build_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ProviderDetail)
+        assert app.screen.provider.id == "alpha"
+        deals = app.screen.query_one("#detail-deals", DataTable)
+        assert deals.row_count == 3
+        figures = app.screen.query_one("#detail-figures", DataTable)
+        assert figures.row_count == 7  # alpha: 3 capacity points + 4 financial facts
+        await pilot.press("1")
+        assert app.screen.range == "1d"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, WatchScreen)
+
+
+async def test_enter_on_all_row_explains() -> None:
+    app = build_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, WatchScreen)
+
+
+async def test_slash_filters_the_timeline_and_escape_clears() -> None:
+    app = build_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash")
+        box = app.screen.query_one("#filter", Input)
+        assert box.has_focus and box.display
+        await pilot.press(*"microsoft")
+        await pilot.pause()
+        deals = app.screen.query_one(DealTable)
+        assert {d.counterparty for d in deals.shown} == {"Microsoft"} and len(deals.shown) == 3
+        await pilot.press("enter")
+        assert isinstance(app.focused, DealTable)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(deals.shown) == 6 and not box.display
+
+
+async def test_s_cycles_sort_order() -> None:
+    app = build_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await app.feed.refresh_once()
+        await pilot.pause()
+        quotes = app.screen.query_one(QuotesTable)
+        await pilot.press("s")
+        assert quotes.sort_label == "change %"
+        assert quotes.border_subtitle == "sorted by change %"
+        await pilot.press("s", "s", "s")
+        assert quotes.sort_label == "symbol"
+        assert cell_texts(quotes, 0) == ["ALPH", "CHIP", "MDLY", "NVDA"]
+        await pilot.press("s")
+        assert cell_texts(quotes, 0) == ["ALPH", "CHIP", "NVDA", "MDLY"]
+
+
+async def test_r_refreshes_now() -> None:
+    app = build_app(live=True)
+    app.feed.intervals = {s: 1000.0 for s in app.feed.intervals}
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.3)
+        before = app.feed.requests
+        assert before >= 4
+        await pilot.press("r")
+        await pilot.pause(0.3)
+        assert app.feed.requests > before
+
+
+async def test_question_mark_lists_screen_keys() -> None:
+    app = build_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        ids = {row.binding_id for row in app.screen._rows}
+        assert {"neotui.filter", "neotui.sort", "neotui.refresh", "neotui.details",
+                "neotui.next_pane", "neotui.quit"} <= ids  # fmt: skip
+        await pilot.press("escape")
+
+
+async def test_markup_and_escapes_in_deals_render_literally(tmp_path: Path) -> None:
+    summary = '"Ring \\u0007 bell \\u001b]0;pwned\\u0007 and [link=x]click[/]"'
+    evil = deal_toml(counterparty='"[bold red]Evil[/] Corp"', summary=summary)
+    book = write(tmp_path / "evil.toml", PROVIDER + evil)
+    app = build_app(book, with_feed=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        deals = app.screen.query_one(DealTable)
+        cell = deals.get_row_at(0)[2]
+        assert isinstance(cell, Text) and cell.plain == "[bold red]Evil[/] Corp"
+        detail = app.screen.query_one(DealDetail)
+        shown = detail.render().plain if hasattr(detail.render(), "plain") else str(detail.render())
+        assert "[bold red]Evil[/] Corp" in shown
+        assert "[link=x]click[/]" in shown
+        assert "\x1b" not in shown and "\x07" not in shown
+
+
+async def test_deals_file_edit_updates_panes_and_bad_edit_keeps_last_good(tmp_path: Path) -> None:
+    book = write(tmp_path / "deals.toml", PROVIDER + deal_toml())
+    app = build_app(book, with_feed=False, live=True)
+    async with app.run_test(size=SIZE) as pilot:
+        deals = app.screen.query_one(DealTable)
+        assert len(deals.shown) == 1
+        import os
+
+        write(book, PROVIDER + deal_toml() + deal_toml(id='"d2"'))
+        os.utime(book, ns=(0, book.stat().st_mtime_ns + 10**9))
+        await _until(pilot, lambda: len(deals.shown) == 2)
+        write(book, PROVIDER + deal_toml() + deal_toml(id='"d2"', value_usd="-1"))
+        os.utime(book, ns=(0, book.stat().st_mtime_ns + 2 * 10**9))
+        status = app.screen.query_one(StatusLine)
+        await _until(pilot, lambda: "DEALS ERROR" in status.plain)
+        assert "deal #2 'd2' value_usd: must not be negative" in status.plain
+        assert len(deals.shown) == 2  # last good data stays
+
+
+async def _until(pilot, predicate, timeout: float = 5.0) -> None:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "condition not reached"
+        await pilot.pause(0.05)
+
+
+async def test_stale_rows_show_age_and_reason() -> None:
+    from tests.harness import recorded_transport
+
+    app = build_app(transport=recorded_transport({"MDLY": "404"}))
+    async with app.run_test(size=SIZE) as pilot:
+        await app.feed.refresh_once()
+        app.feed.client._client._transport = recorded_transport({"*": "429"})
+        await app.feed.refresh_once(force=True)
+        await pilot.pause()
+        quotes = app.screen.query_one(QuotesTable)
+        state = app.feed.snapshot().states["ALPH"]
+        assert state.status is SymbolStatus.STALE
+        row = quotes.get_row("ALPH")
+        assert row[-1].plain == "0s old · rate limited by Yahoo (429)"
+        assert "dim" in str(row[1].style)
+        assert row[1].plain == "104.12"  # last good price stays
+
+
+async def test_small_terminal_collapses_panes() -> None:
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert screen.has_class("narrow") and screen.has_class("short")
+        assert not screen.query_one(ProviderList).display
+        assert not screen.query_one(CapacityTable).display
+        assert isinstance(app.focused, QuotesTable)
+        await pilot.press("c")
+        assert screen.query_one(CapacityTable).display
+        assert not screen.query_one("#timeline").display
+        # with the providers pane collapsed, the quotes cursor picks the provider
+        await pilot.press("tab", "shift+tab")
+        quotes = screen.query_one(QuotesTable)
+        quotes.focus()
+        await pilot.press("down")
+        await pilot.pause()
+        assert quotes.highlighted_symbol == "CHIP"
