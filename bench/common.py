@@ -35,9 +35,10 @@ def row(label: str, value: str) -> None:
 
 
 @contextlib.contextmanager
-def fake_server(port: int, fault: str | None = None) -> Iterator[str]:
+def fake_server(port: int, fault: str | None = None, latency: float = 0.0) -> Iterator[str]:
     """The tests' fake Yahoo server in its own process (so its CPU is not counted as ours)."""
-    args = [sys.executable, "-m", "tests.fake_yahoo", str(port)] + ([fault] if fault else [])
+    args = [sys.executable, "-m", "tests.fake_yahoo", "--port", str(port),
+            "--latency", str(latency)] + (["--fault", fault] if fault else [])  # fmt: skip
     proc = subprocess.Popen(args, cwd=REPO, stdout=subprocess.PIPE, text=True)
     try:
         assert proc.stdout is not None

@@ -14,6 +14,7 @@ optionally, prices scaled, so each row shows its own numbers.
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import socket
 import struct
@@ -41,6 +42,7 @@ _PRICE_KEYS = (
 )  # fmt: skip
 
 
+@functools.lru_cache(maxsize=64)
 def recorded(name: str) -> tuple[int, str, bytes]:
     """Status, content type and body of a recorded file, in either wrapper format."""
     data = json.loads((FIXTURES / name).read_text(encoding="utf-8"))
@@ -61,6 +63,11 @@ def recorded(name: str) -> tuple[int, str, bytes]:
 def recorded_json(name: str) -> Any:
     """The decoded JSON body of a recorded file."""
     return json.loads(recorded(name)[2])
+
+
+@functools.lru_cache(maxsize=4096)
+def _scaled_cached(name: str, symbol: str, scale: float) -> bytes:
+    return _scaled(json.loads(recorded(name)[2]), symbol, scale)
 
 
 def _scaled(body: Any, symbol: str, scale: float) -> bytes:
@@ -142,7 +149,7 @@ class FakeYahoo:
         name = (route.daily or DEFAULT_DAILY) if daily else (route.intraday or DEFAULT_INTRADAY)
         status, content_type, body = recorded(name)
         if (daily and route.daily is None) or (not daily and route.intraday is None):
-            body = _scaled(json.loads(body), symbol, route.scale)
+            body = _scaled_cached(name, symbol, route.scale)
         return status, content_type, body
 
     # --- lifecycle ------------------------------------------------------------------------------
@@ -156,6 +163,12 @@ class FakeYahoo:
 
             def log_message(self, *args: object) -> None:  # keep test output clean
                 pass
+
+            def setup(self) -> None:
+                super().setup()
+                # Headers and body go out in two writes; without this, Nagle's algorithm and
+                # delayed ACKs add ~40 ms to every keep-alive response.
+                self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
             def do_GET(self) -> None:  # http.server's naming
                 parsed = urlparse(self.path)
@@ -235,17 +248,21 @@ def free_port_refusing() -> str:
 
 
 def main() -> None:
-    """``python -m tests.fake_yahoo [PORT] [FAULT]``: serve until interrupted (for trying the app
-    and for benchmarks). Each watched symbol gets its own price scale."""
-    import sys
+    """``python -m tests.fake_yahoo [--port N] [--fault F] [--latency S]``: serve until
+    interrupted (for trying the app by hand and for the benchmarks). The watched symbols get
+    prices of their own."""
+    import argparse
 
-    port = int(sys.argv[1]) if len(sys.argv) > 1 else 8765
-    fake = FakeYahoo()
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--fault", choices=FAULTS)
+    parser.add_argument("--latency", type=float, default=0.0)
+    args = parser.parse_args()
+    fake = FakeYahoo(latency=args.latency)
     for i, symbol in enumerate(("CRWV", "NBIS", "IREN", "CIFR", "WULF", "APLD", "CORZ", "NVDA")):
         fake.route(symbol).scale = (0.09, 0.08, 0.035, 0.012, 0.011, 0.025, 0.015, 0.16)[i]
-    if len(sys.argv) > 2:
-        fake.set_fault(sys.argv[2])
-    fake.start(port)
+    fake.set_fault(args.fault)
+    fake.start(args.port)
     print(f"fake Yahoo on {fake.url}", flush=True)
     try:
         threading.Event().wait()
