@@ -1,10 +1,5 @@
 """neotui: a terminal market monitor for the AI neoclouds."""
 
-from __future__ import annotations
-
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("neotui")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+unknown"
+# The single source of the version (pyproject.toml reads it from here). A literal rather than
+# importlib.metadata: that lookup costs ~60 ms at start-up.
+__version__ = "0.1.0"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from functools import partial
+from pathlib import Path
 
 from textual import on, work
 from textual.app import App, SystemCommand
@@ -15,7 +16,6 @@ from textual.worker import Worker, WorkerState
 from neotui.data.feed import FeedUpdate, MarketFeed
 from neotui.data.watch import BookUpdate, DealsWatcher
 from neotui.messages import DealsUpdated, QuotesUpdated
-from neotui.screens.detail import ProviderDetail
 from neotui.screens.help import HelpScreen, collect_key_help
 from neotui.screens.watch import WatchScreen
 from neotui.settings import Settings
@@ -31,7 +31,7 @@ def _now() -> datetime:
 class NeoApp(App[None]):
     """neotui's app. It receives its settings and data sources from :func:`make_app`."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
     TITLE = "neotui"
     SUB_TITLE = "AI neocloud monitor"
 
@@ -85,11 +85,15 @@ class NeoApp(App[None]):
         if self.feed is not None:
             self.feed.subscribe(self._feed_listener)
             self._show_quotes(self.feed.load_cached(), None)
+        self.set_interval(TICK_SECONDS, self._tick)
+
+    def on_ready(self) -> None:
+        # Network and file watching start once the first frame is on screen: the user sees the
+        # deals and cached quotes at once, and the first refresh does not delay them.
         if self.live:
             if self.feed is not None:
                 self.run_feed()
             self.watch_deals()
-        self.set_interval(TICK_SECONDS, self._tick)
 
     def _feed_listener(self, update: FeedUpdate) -> None:
         self.post_message(QuotesUpdated(update, update.changed))
@@ -191,6 +195,9 @@ class NeoApp(App[None]):
         state = None
         if provider.ticker and self.last_feed is not None:
             state = self.last_feed.states.get(provider.ticker)
+        # Imported here: the chart library is not needed for the first frame.
+        from neotui.screens.detail import ProviderDetail
+
         self.push_screen(ProviderDetail(provider, book, state))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

@@ -13,10 +13,8 @@ import json
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote as urlquote
-
-import httpx
 
 from neotui.data.quote import (
     ChartFormatError,
@@ -26,6 +24,9 @@ from neotui.data.quote import (
     parse_history,
     parse_quote,
 )
+
+if TYPE_CHECKING:
+    import httpx
 
 #: Yahoo answers scripts' default User-Agents with 429s far sooner than browsers'.
 USER_AGENT = (
@@ -81,14 +82,30 @@ class YahooClient:
         self.base_url = base_url.rstrip("/")
         self._limit = asyncio.Semaphore(concurrency)
         self._clock = clock
-        timeout = httpx.Timeout(read_timeout, connect=connect_timeout, pool=None)
-        self._client = httpx.AsyncClient(
-            timeout=timeout,
-            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
-            limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
-            transport=transport,
-            follow_redirects=True,
-        )
+        self._concurrency = concurrency
+        self._timeouts = (connect_timeout, read_timeout)
+        self._transport = transport
+        self._http: httpx.AsyncClient | None = None
+
+    @property
+    def _client(self) -> httpx.AsyncClient:
+        """The connection pool, made on first use: httpx costs ~100 ms to import, which the
+        first frame (drawn from the cache) does not need to pay."""
+        if self._http is None:
+            import httpx
+
+            connect, read = self._timeouts
+            self._http = httpx.AsyncClient(
+                timeout=httpx.Timeout(read, connect=connect, pool=None),
+                headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+                limits=httpx.Limits(
+                    max_connections=self._concurrency,
+                    max_keepalive_connections=self._concurrency,
+                ),
+                transport=self._transport,
+                follow_redirects=True,
+            )
+        return self._http
 
     async def __aenter__(self) -> YahooClient:
         return self
@@ -97,8 +114,10 @@ class YahooClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Close the connection pool."""
-        await self._client.aclose()
+        """Close the connection pool (if one was opened)."""
+        if self._http is not None:
+            await self._http.aclose()
+            self._http = None
 
     async def chart(self, symbol: str, params: dict[str, str]) -> Any:
         """GET one chart and return its decoded JSON body.
@@ -106,6 +125,8 @@ class YahooClient:
         Raises:
             FetchError: for every failure, classified.
         """
+        import httpx
+
         url = f"{self.base_url}/v8/finance/chart/{urlquote(symbol, safe='')}"
         async with self._limit:
             try:
@@ -156,7 +177,7 @@ class YahooClient:
         return dict(zip(symbols, results, strict=True))
 
 
-def _connect_reason(exc: httpx.ConnectError) -> str:
+def _connect_reason(exc: Exception) -> str:
     text = str(exc).lower()
     if "name or service" in text or "nodename" in text or "resolution" in text:
         return "cannot resolve host (DNS)"

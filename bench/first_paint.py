@@ -1,0 +1,62 @@
+"""Time from launch to the first frame, neotui against a bare Textual app (one 8-row DataTable),
+both measured in this run, alternately, in fresh interpreters. Aim: ratio <= 1.5x, and neither
+pandas nor yfinance imported before the first frame.
+
+neotui starts with a filled quote cache and no network (connection refused), which is what its
+first frame shows: providers, deals, capacity and the cached quotes.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+from bench.common import REPO, fake_server, free_port, row
+
+RUNS = 7
+
+
+def probe(kind: str, env: dict[str, str]) -> tuple[float, str]:
+    env = {**env, "NEOTUI_BENCH_START": repr(time.time())}
+    out = subprocess.run([sys.executable, str(REPO / "bench" / "paint_probe.py"), kind], env=env,
+                         capture_output=True, text=True, timeout=60, cwd=REPO)  # fmt: skip
+    if out.returncode != 0 or not out.stdout.strip():
+        raise RuntimeError(f"{kind} probe failed: {out.stderr[-2000:]}")
+    seconds, rest = out.stdout.strip().splitlines()[-1].split(" ", 1)
+    return float(seconds), rest
+
+
+def main() -> None:
+    print("first paint: launch to first frame (median of alternating runs)")
+    with tempfile.TemporaryDirectory() as home:
+        env = {**os.environ, "XDG_CACHE_HOME": f"{home}/cache", "XDG_CONFIG_HOME": f"{home}/cfg",
+               "PYTHONPATH": str(REPO)}  # fmt: skip
+        with fake_server(free_port()) as url:  # fill the quote cache, as yesterday's session did
+            subprocess.run([sys.executable, "-m", "neotui", "quotes"], env={**env,
+                           "NEOTUI_YAHOO_URL": url}, capture_output=True, timeout=60)  # fmt: skip
+        env["NEOTUI_YAHOO_URL"] = f"http://127.0.0.1:{free_port()}"  # offline
+        probe("bare", env)  # warm the file cache for both
+        probe("neotui", env)
+        bare, neo, notes = [], [], set()
+        for _ in range(RUNS):
+            bare.append(probe("bare", env)[0])
+            seconds, rest = probe("neotui", env)
+            neo.append(seconds)
+            notes.add(rest)
+    b, n = statistics.median(bare), statistics.median(neo)
+    row("bare Textual app, one 8-row DataTable", f"{b * 1000:.0f} ms")
+    row("neotui: providers, deals, capacity, cached quotes", f"{n * 1000:.0f} ms")
+    row("ratio neotui / bare", f"{n / b:.2f}x  (aim <= 1.5x)")
+    for note in sorted(notes):
+        heavy, *what = note.split()
+        row("heavy modules loaded at first frame", heavy if heavy != "-" else "none (no pandas, "
+            "no yfinance)")  # fmt: skip
+        row("shown in the first frame", " ".join(w.replace("-", " ") for w in what))
+
+
+if __name__ == "__main__":
+    main()

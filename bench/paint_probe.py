@@ -1,0 +1,62 @@
+"""Run by bench/first_paint.py in a fresh interpreter: start an app headless, and at its first
+frame (Textual's Ready event) print the seconds since NEOTUI_BENCH_START and what was loaded.
+
+``python bench/paint_probe.py neotui|bare``
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+
+def report(app, extra: str = "") -> None:
+    elapsed = time.time() - float(os.environ["NEOTUI_BENCH_START"])
+    heavy = [m for m in ("pandas", "yfinance") if m in sys.modules]
+    print(f"{elapsed:.4f} {','.join(heavy) or '-'} {extra}", flush=True)
+    app.exit()
+
+
+def bare() -> None:
+    from textual.app import App, ComposeResult
+    from textual.widgets import DataTable
+
+    class Bare(App[None]):
+        def compose(self) -> ComposeResult:
+            yield DataTable()
+
+        def on_mount(self) -> None:
+            table = self.query_one(DataTable)
+            table.add_columns("Sym", "Last", "Chg", "Chg%")
+            for i in range(8):
+                table.add_row(f"S{i}", "1.00", "+0.01", "+1.00%")
+
+        def on_ready(self) -> None:
+            report(self)
+
+    Bare().run(headless=True, size=(160, 48))
+
+
+def neotui() -> None:
+    from neotui.app import NeoApp
+    from neotui.data.watch import DealsWatcher
+    from neotui.settings import load_settings
+    from neotui.sources import book_sources, build_feed, open_cache
+    from neotui.widgets.quotes import QuotesTable
+
+    class Probe(NeoApp):
+        def on_ready(self) -> None:
+            quotes = self.screen.query_one(QuotesTable)
+            priced = sum(1 for key in quotes.rows if quotes.get_row(key)[1].plain != "—")
+            report(self, f"{priced}-priced-rows {self.watch_screen.book.counts['deal']}-deals")
+
+    settings = load_settings()
+    watcher = DealsWatcher(book_sources(settings))
+    watcher.load()
+    app = Probe(settings, watcher=watcher, feed=build_feed(settings, open_cache()))
+    app.run(headless=True, size=(160, 48))
+
+
+if __name__ == "__main__":
+    {"bare": bare, "neotui": neotui}[sys.argv[1]]()
