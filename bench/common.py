@@ -87,17 +87,15 @@ def generate_deals(path: Path, count: int, seed: int = 1) -> Path:
 
 def rss_mb(pid: int | None = None) -> float:
     """Resident memory of a process in MB (Linux /proc)."""
-    with open(f"/proc/{pid or os.getpid()}/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
+    for line in Path(f"/proc/{pid or os.getpid()}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
     return float("nan")
 
 
 def cpu_seconds(pid: int | None = None) -> float:
     """User + system CPU seconds a process has used (Linux /proc)."""
-    with open(f"/proc/{pid or os.getpid()}/stat") as stat:
-        fields = stat.read().rsplit(")", 1)[1].split()
+    fields = Path(f"/proc/{pid or os.getpid()}/stat").read_text().rsplit(")", 1)[1].split()
     ticks = os.sysconf("SC_CLK_TCK")
     return (int(fields[11]) + int(fields[12])) / ticks
 
@@ -108,6 +106,6 @@ def open_sockets(pid: int | None = None) -> int:
     count = 0
     for fd in fd_dir.iterdir():
         with contextlib.suppress(OSError):
-            if os.readlink(fd).startswith("socket:"):
+            if str(fd.readlink()).startswith("socket:"):
                 count += 1
     return count
