@@ -65,6 +65,7 @@ class NeoApp(App[None]):
         self.clock = clock
         self.live = live
         self.last_feed: FeedUpdate | None = None
+        self._warned: str | None = None
 
     # --- start-up -------------------------------------------------------------------------------
 
@@ -127,6 +128,9 @@ class NeoApp(App[None]):
         self._show_quotes(message.update, message.changed)
 
     def _show_quotes(self, update: FeedUpdate, changed: frozenset[str] | None) -> None:
+        if update.warning and update.warning != self._warned:
+            self._warned = update.warning  # once per distinct problem, not on every refresh
+            self.notify(update.warning, title="Quote cache", severity="warning", markup=False)
         self.last_feed = update
         self.watch_screen.show_quotes(update, update.changed if changed is None else changed)
 

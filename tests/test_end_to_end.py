@@ -1,0 +1,134 @@
+"""End to end: the real app, its real HTTP client and cache, against the local fake Yahoo server,
+driven by Pilot. Faults are switched on and off on the server while the app runs."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from neotui.app import NeoApp, make_app
+from neotui.data.feed import SymbolStatus
+from neotui.settings import load_settings
+from neotui.widgets.quotes import QuotesTable
+from neotui.widgets.status_line import StatusLine
+from neotui.widgets.timeline import DealTable
+from tests.fake_yahoo import FakeYahoo
+from tests.helpers import SMALL_BOOK
+
+WATCHED = ("CRWV", "NBIS", "NVDA")
+SIZE = (160, 48)
+
+
+def real_app(url: str, book: Path = SMALL_BOOK) -> NeoApp:
+    """What `neotui` builds, pointed at ``url``, with fast refreshes and short backoff."""
+    settings = load_settings(
+        environ={"NEOTUI_YAHOO_URL": url},
+        overrides={
+            "market": {"symbols": WATCHED, "read_timeout": 0.5, "connect_timeout": 0.5},
+            "refresh": {"regular": 0.1, "prepost": 0.1, "closed": 0.1},
+            "deals": {"path": str(book), "bundled": False},
+        },
+    )
+    app = make_app(settings)
+    app.feed.backoff_base, app.feed.backoff_cap, app.feed.tick = 0.1, 0.4, 0.05
+    app.feed.offline_cap = 0.3
+    app.watcher.poll_interval = 0.05
+    return app
+
+
+async def until(pilot, predicate, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "condition not reached in time"
+        await pilot.pause(0.05)
+
+
+def statuses(app: NeoApp) -> set[SymbolStatus]:
+    return {s.status for s in app.last_feed.states.values()} if app.last_feed else set()
+
+
+async def test_prices_appear_then_429_storm_goes_stale_and_recovers(fake_yahoo: FakeYahoo) -> None:
+    app = real_app(fake_yahoo.url)
+    async with app.run_test(size=SIZE) as pilot:
+        quotes = app.screen.query_one(QuotesTable)
+        await until(pilot, lambda: statuses(app) == {SymbolStatus.FRESH})
+        assert quotes.get_row("CRWV")[1].plain != "—"
+
+        fake_yahoo.set_fault("429")
+        storm_start = time.monotonic()
+        await until(pilot, lambda: statuses(app) == {SymbolStatus.STALE})
+        row = quotes.get_row("NBIS")
+        assert "rate limited by Yahoo (429)" in row[-1].plain
+        assert row[1].plain != "—"  # the last good price stays
+        await pilot.pause(1.5)
+        early = fake_yahoo.rate(storm_start, storm_start + 0.5)
+        late = fake_yahoo.rate(time.monotonic() - 0.5)
+        assert late < early, (early, late)  # backoff lowers the request rate
+
+        await pilot.press("j", "k")  # still responsive to keys
+        fake_yahoo.heal()
+        await until(pilot, lambda: statuses(app) == {SymbolStatus.FRESH})
+        assert "✓" in app.screen.query_one(StatusLine).plain
+
+
+@pytest.mark.parametrize("fault", ["500", "html", "truncated", "reset", "empty"])
+async def test_each_fault_marks_rows_stale_with_a_reason_and_heals(
+    fake_yahoo: FakeYahoo, fault: str
+) -> None:
+    app = real_app(fake_yahoo.url)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: statuses(app) == {SymbolStatus.FRESH})
+        fake_yahoo.set_fault(fault)
+        await until(pilot, lambda: statuses(app) == {SymbolStatus.STALE})
+        reasons = {s.reason for s in app.last_feed.states.values()}
+        assert len(reasons) == 1 and next(iter(reasons))
+        await pilot.press("tab")
+        fake_yahoo.heal()
+        await until(pilot, lambda: statuses(app) == {SymbolStatus.FRESH})
+
+
+async def test_hanging_server_keeps_the_app_responsive(fake_yahoo: FakeYahoo) -> None:
+    app = real_app(fake_yahoo.url)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: statuses(app) == {SymbolStatus.FRESH})
+        fake_yahoo.set_fault("hang")
+        started = time.monotonic()
+        await pilot.press("slash", *"micro")
+        await pilot.pause()
+        assert time.monotonic() - started < 1.0  # keys answered while requests hang
+        assert len(app.screen.query_one(DealTable).shown) == 3
+        await until(pilot, lambda: statuses(app) == {SymbolStatus.STALE})
+        assert {s.reason for s in app.last_feed.states.values()} == {"no answer in time"}
+        fake_yahoo.heal()
+        await until(pilot, lambda: statuses(app) == {SymbolStatus.FRESH})
+
+
+async def test_no_network_at_start_then_recovery(tmp_path: Path) -> None:
+    from tests.fake_yahoo import free_port_refusing
+
+    url = free_port_refusing()
+    app = real_app(url)
+    async with app.run_test(size=SIZE) as pilot:
+        status = app.screen.query_one(StatusLine)
+        assert len(app.screen.query_one(DealTable).shown) == 6  # deals at once
+        await until(pilot, lambda: "OFFLINE" in status.plain)
+        fake = FakeYahoo().start(port=int(url.rsplit(":", 1)[1]))
+        try:
+            await until(pilot, lambda: statuses(app) == {SymbolStatus.FRESH})
+            assert "OFFLINE" not in status.plain
+        finally:
+            fake.stop()
+
+
+async def test_resize_down_to_40x12_and_back(fake_yahoo: FakeYahoo) -> None:
+    app = real_app(fake_yahoo.url)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: statuses(app) == {SymbolStatus.FRESH})
+        for size in ((80, 24), (40, 12), (20, 6), (160, 48)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause(0.1)
+        screen = app.screen
+        assert not screen.has_class("narrow") and not screen.has_class("short")
+        assert screen.query_one(QuotesTable).row_count == 3
