@@ -26,11 +26,12 @@ def test_deals_frame_keeps_every_report(book: DealBook) -> None:
 
 def test_totals_by_provider_count_a_rereported_deal_once(book: DealBook) -> None:
     totals = analytics.totals_by_provider(book).set_index("provider")
-    # alpha: Microsoft contract counted once at its latest figure (12B) + 2B equity
+    # alpha: the Microsoft contract counted once, at its reference figure (10B; the 12B
+    # re-report points at it) + 2B equity
     assert totals.loc["alpha", "deals"] == 2
-    assert totals.loc["alpha", "contracted_usd"] == 12e9
+    assert totals.loc["alpha", "contracted_usd"] == 10e9
     assert totals.loc["alpha", "financing_usd"] == 2e9
-    assert totals.loc["alpha", "total_usd"] == 14e9
+    assert totals.loc["alpha", "total_usd"] == 12e9
     # beta: 5B hosting + 1.5B debt; the euro deal counts as a deal but adds no USD
     assert totals.loc["beta", "deals"] == 3
     assert totals.loc["beta", "contracted_usd"] == 5e9
@@ -41,7 +42,7 @@ def test_totals_by_provider_count_a_rereported_deal_once(book: DealBook) -> None
 
 def test_totals_by_counterparty(book: DealBook) -> None:
     totals = analytics.totals_by_counterparty(book).set_index("counterparty")
-    assert totals.loc["Microsoft", "total_usd"] == 17e9  # 12B (alpha, latest report) + 5B (beta)
+    assert totals.loc["Microsoft", "total_usd"] == 15e9  # 10B (alpha, reference) + 5B (beta)
     assert totals.loc["Microsoft", "deals"] == 2
     assert totals.loc["Microsoft", "providers"] == "alpha, beta"
     assert totals.loc["Meta", "total_usd"] == 0

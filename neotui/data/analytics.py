@@ -5,8 +5,10 @@ first frame needs it.
 
 Counting rules, so every total can be explained:
 
-* A deal reported several times (``report_of``) counts once, with the figure of its most
-  recent report; the other reports stay in :func:`deals_frame` for anyone to compare.
+* A deal reported several times counts once, at the figure of its reference entry (the one the
+  other reports point at with ``report_of``: a filing or the signing report, chosen when the
+  data was curated); if the reference has no USD figure, the most recent report that has one
+  is used. Every report stays in :func:`deals_frame` for anyone to compare.
 * Money is summed in USD only. Euro-denominated figures are kept in ``value_eur`` and never
   converted (no exchange rate would be honest about the date it applies to).
 * "Contracted" value is compute and hosting deals (revenue the provider will earn);
@@ -91,10 +93,13 @@ def deals_frame(book: DealBook) -> pd.DataFrame:
 
 
 def unique_deals(book: DealBook) -> pd.DataFrame:
-    """One row per deal: the most recent report of each (see the module's counting rules)."""
+    """One row per deal, at its reference figure (see the module's counting rules)."""
     frame = deals_frame(book)
-    # deals_frame is newest first, so the first row of each deal_key is its latest report.
-    return frame.drop_duplicates("deal_key", keep="first").reset_index(drop=True)
+    reference = frame[frame["report_of"].isna()].set_index("deal_key")
+    # deals_frame is newest first: the first report with a figure is the latest one.
+    latest = frame.dropna(subset=["value_usd"]).drop_duplicates("deal_key").set_index("deal_key")
+    reference["value_usd"] = reference["value_usd"].fillna(latest["value_usd"])
+    return reference.reset_index()
 
 
 def totals_by_provider(book: DealBook) -> pd.DataFrame:
