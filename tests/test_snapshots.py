@@ -31,6 +31,24 @@ def test_main_screen_160x48(snap_compare) -> None:
     assert snap_compare(build_app(), terminal_size=(160, 48), run_before=_with_quotes)
 
 
+def test_main_screen_bundled_dataset(snap_compare) -> None:
+    """The README's screenshot: the bundled dataset, the watchlist, CoreWeave selected."""
+    from neotui.resources import bundled_config_path
+    from tests.harness import SCALES
+
+    watchlist = ("CRWV", "NBIS", "IREN", "CIFR", "WULF", "APLD", "CORZ", "NVDA")
+    SCALES.update(dict(zip(watchlist, (0.09, 0.08, 0.035, 0.012, 0.011, 0.025, 0.015, 0.16),
+                           strict=True)))  # fmt: skip
+
+    async def select_coreweave(pilot) -> None:
+        await _with_quotes(pilot)
+        await pilot.press("j", "j", "j", "j")
+        await pilot.pause()
+
+    app = build_app(bundled_config_path("deals.toml"), symbols=watchlist)
+    assert snap_compare(app, terminal_size=(160, 48), run_before=select_coreweave)
+
+
 def test_main_screen_80x24(snap_compare) -> None:
     assert snap_compare(build_app(), terminal_size=(80, 24), run_before=_with_quotes)
 

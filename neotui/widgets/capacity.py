@@ -73,7 +73,7 @@ def _money_with_date(fact: FinancialFact | None) -> Text:
         return right("—", "dim")
     text = Text(justify="right")
     text.append(fmt.money(fact.value, fact.unit), style="bold")
-    text.append(f" {fact.as_of:%Y-%m}", style="dim")
+    text.append(f" {fact.as_of:%y-%m}", style="dim")
     return text
 
 
@@ -86,7 +86,7 @@ def _power(point: CapacityPoint | None) -> Text:
 def _amount(point: CapacityPoint | None) -> Text:
     if point is None:
         return right("—", "dim")
-    suffix = " (target)" if point.is_target else ""
+    suffix = f" by {point.year}" if point.is_target and point.year else ""
     return right(f"{fmt.count(point.value)}{suffix}")
 
 
@@ -125,7 +125,7 @@ class CapacityTable(DataTable[Text]):
         self.add_column("Provider", key="name")
         self.add_column("Power now", key="now")
         for year in years:
-            self.add_column(f"{year} target", key=f"y{year}")
+            self.add_column(f"→{year}", key=f"y{year}")
         for key, label in (
             ("gpus", "GPUs"),
             ("sites", "Data centres"),

@@ -44,6 +44,11 @@ def deal_text(deal: Deal, provider_name: str) -> str:
     return " ".join(parts).lower()
 
 
+def clip(text: str, width: int) -> str:
+    """Shorten long names in table cells; the detail line below shows them whole."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def term(deal: Deal) -> str:
     """The deal's duration: until a date, or a number of years."""
     if deal.ends:
@@ -103,6 +108,9 @@ class DealTable(DataTable[Text]):
         self._search: dict[str, str] = {}
 
     def on_mount(self) -> None:
+        self._add_columns()
+
+    def _add_columns(self) -> None:
         for key, label in (
             ("date", "Date"),
             ("provider", "Provider"),
@@ -163,7 +171,9 @@ class DealTable(DataTable[Text]):
             return
         keep = self.current.id if self.current else None
         self._shown = shown
-        self.clear()
+        # Columns too: auto widths only grow, and a filtered view should fit its own rows.
+        self.clear(columns=True)
+        self._add_columns()
         names = {pid: p.name for pid, p in self.book.providers.items()}
         self.add_rows(self._cells(d, names.get(d.provider, d.provider)) for d in shown)
         index = next((i for i, d in enumerate(shown) if d.id == keep), 0)
@@ -172,15 +182,16 @@ class DealTable(DataTable[Text]):
         self.post_message(self.DealHighlighted(self, self.current))
 
     def _cells(self, deal: Deal, provider_name: str) -> list[Text]:
-        date_style = "dim" if deal.date_kind == "reported" else ""
+        # Another outlet's report of a deal shown elsewhere: dimmed, so the eye counts it once.
+        echo = " dim" if deal.report_of else ""
         return [
-            plain(f"{deal.date:%Y-%m-%d}", date_style),
-            plain(provider_name, "bold"),
-            plain(deal.counterparty),
-            plain(deal.kind, KIND_STYLE.get(deal.kind, "")),
-            right(value(deal), "bold"),
+            plain(f"{deal.date:%Y-%m-%d}", "dim" if deal.date_kind == "reported" else ""),
+            plain(provider_name, "bold" + echo),
+            plain(clip(deal.counterparty, 24), echo),
+            plain(deal.kind, KIND_STYLE.get(deal.kind, "") + echo),
+            right(value(deal) + ("ʳ" if deal.report_of else " "), "bold" + echo),
             plain(term(deal), "dim"),
-            plain(scale(deal)),
+            plain(clip(scale(deal), 40), echo),
         ]
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -209,7 +220,9 @@ class DealDetail(Static):
             text.append(deal.reported, style="dim italic")
             text.append("»", style="dim")
         if deal.report_of:
-            text.append(f"\nAnother report of {deal.report_of}.", style="yellow")
+            text.append(
+                f"\nʳ another report of {deal.report_of}; totals count that entry.", style="yellow"
+            )
         if deal.note:
             text.append("\nNote: ", style="dim")
             text.append(deal.note, style="dim")
