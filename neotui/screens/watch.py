@@ -23,6 +23,8 @@ from neotui.widgets.timeline import DealDetail, DealTable, Timeline
 #: providers instead), and the capacity table swaps with the timeline on `c`.
 NARROW_WIDTH = 110
 SHORT_HEIGHT = 34
+#: Below this width the quotes pane keeps only its essential columns.
+COMPACT_WIDTH = 100
 
 
 class WatchScreen(Screen[None]):
@@ -110,7 +112,8 @@ class WatchScreen(Screen[None]):
 
     @on(ProviderList.Selected)
     def _provider_selected(self, event: ProviderList.Selected) -> None:
-        self._link(event.provider)
+        if not self.has_class("narrow"):  # folded away: the quotes pane picks instead
+            self._link(event.provider)
 
     def _link(self, provider: str | None) -> None:
         self.query_one(DealTable).show_provider(provider)
@@ -202,6 +205,8 @@ class WatchScreen(Screen[None]):
             box.add_class("hidden")
             self.query_one(DealTable).set_filter(text="")
             self._update_filter_title()
+        elif self.has_class("narrow"):
+            self._link(None)  # no providers pane to pick "All" from: escape shows everything
 
     def action_sort(self) -> None:
         """Cycle the quotes pane's sort order."""
@@ -220,6 +225,7 @@ class WatchScreen(Screen[None]):
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < NARROW_WIDTH, "narrow")
+        self.query_one(QuotesTable).set_compact(event.size.width < COMPACT_WIDTH)
         self.set_class(event.size.height < SHORT_HEIGHT, "short")
         if self.has_class("narrow") and isinstance(self.focused, ProviderList):
             self.query_one(QuotesTable).focus()

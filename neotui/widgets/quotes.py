@@ -49,6 +49,7 @@ SORTS: tuple[tuple[str, Callable[[SymbolState], float | str], bool], ...] = (
 )
 
 FLASH_SECONDS = 1.0
+COMPACT_KEYS: tuple[str, ...] = ("symbol", "last", "pct", "spark", "status")
 
 
 def _short(text: str, width: int = 40) -> str:
@@ -74,12 +75,34 @@ class QuotesTable(DataTable[Text]):
         self._sort = 0
         self._flash_until: dict[str, float] = {}
         self.highlighted_symbol: str | None = None
+        self.compact = False
+        self._keys: tuple[str, ...] = ()
 
     def on_mount(self) -> None:
+        self._build()
+
+    def _build(self) -> None:
+        keys = COMPACT_KEYS if self.compact else tuple(key for key, _ in COLUMNS)
+        self._keys = keys
+        self.clear(columns=True)
         for key, label in COLUMNS:
-            self.add_column(label, key=key)
+            if key in keys:
+                self.add_column(label, key=key)
         for symbol in self.symbols:
-            self.add_row(*self._cells(SymbolState(symbol)), key=symbol)
+            cells = self._cells(self._states.get(symbol, SymbolState(symbol)))
+            self.add_row(*(c for (key, _), c in zip(COLUMNS, cells, strict=True) if key in keys),
+                         key=symbol)  # fmt: skip
+        if self._sort:
+            self._apply_sort()
+
+    def set_compact(self, compact: bool) -> None:
+        """On narrow terminals show only symbol, last, change %, sparkline and status."""
+        if compact != self.compact:
+            self.compact = compact
+            if self.is_mounted:
+                row = self.cursor_row
+                self._build()
+                self.move_cursor(row=row)
 
     @property
     def sort_label(self) -> str:
@@ -120,7 +143,8 @@ class QuotesTable(DataTable[Text]):
     def _redraw(self, symbol: str) -> None:
         state = self._states.get(symbol, SymbolState(symbol))
         for (key, _), cell in zip(COLUMNS, self._cells(state), strict=True):
-            self.update_cell(symbol, key, cell, update_width=True)
+            if key in self._keys:
+                self.update_cell(symbol, key, cell, update_width=True)
 
     def _cells(self, state: SymbolState) -> list[Text]:
         q = state.quote

@@ -191,7 +191,7 @@ class DealTable(DataTable[Text]):
             plain(deal.kind, KIND_STYLE.get(deal.kind, "") + echo),
             right(value(deal) + ("ʳ" if deal.report_of else " "), "bold" + echo),
             plain(term(deal), "dim"),
-            plain(clip(scale(deal), 40), echo),
+            plain(clip(scale(deal), 30), echo),
         ]
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
