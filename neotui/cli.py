@@ -17,7 +17,7 @@ from neotui import __version__
 from neotui.settings import Settings, SettingsError, load_settings, user_cache_dir, user_config_dir
 
 if TYPE_CHECKING:
-    from neotui.data.deals import DealBook, DealsSource
+    from neotui.data.deals import DealBook
 
 EXIT_SETTINGS = 2
 
@@ -165,20 +165,13 @@ async def _fetch_quotes_once(settings: Settings) -> list[dict[str, Any]]:
     return [report.quote_record(state, update) for state in update.states.values()]
 
 
-def _book_sources(settings: Settings) -> list[DealsSource]:
-    from neotui.data.deals import deal_sources
-
-    return deal_sources(
-        settings.deals_path, bundled=settings.deals.bundled, user_required=bool(settings.deals.path)
-    )
-
-
 def _load_for_output(settings: Settings) -> tuple[DealBook, int]:
     """The book to print, and the exit status: 1 when a file has problems (printed to stderr);
     the valid layers are still printed so a script gets what can be trusted."""
     from neotui.data.deals import load_lenient
+    from neotui.sources import book_sources
 
-    book, problems = load_lenient(_book_sources(settings))
+    book, problems = load_lenient(book_sources(settings))
     for problem in problems:
         click.echo(f"neotui: {problem}", err=True)
     return book, 1 if problems else 0
@@ -190,19 +183,24 @@ def _check_provider(book: DealBook, provider: str | None) -> None:
         raise click.BadParameter(f"unknown provider {provider!r} (known: {known})")
 
 
+def _print_view(obj: _Context, view: str, provider: str | None, output: str) -> None:
+    """Print one of the book's views (``report.BOOK_VIEWS``) and exit with the load status."""
+    from neotui import report
+
+    book, status = _load_for_output(obj.settings)
+    _check_provider(book, provider)
+    records, fields, columns, title = report.BOOK_VIEWS[view]
+    report.write(records(book, provider), fields, output, columns, title)
+    sys.exit(status)
+
+
 @cli.command()
 @_provider_option
 @_format_option
 @pass_context
 def deals(obj: _Context, provider: str | None, output: str) -> None:
     """Print the deal timeline, newest first (bundled dataset and your own file)."""
-    from neotui import report
-
-    book, status = _load_for_output(obj.settings)
-    _check_provider(book, provider)
-    records = [report.deal_record(book, d) for d in book.timeline(provider)]
-    report.write(records, report.DEAL_FIELDS, output, report.DEAL_COLUMNS, "Deals")
-    sys.exit(status)
+    _print_view(obj, "deals", provider, output)
 
 
 @cli.command()
@@ -211,13 +209,7 @@ def deals(obj: _Context, provider: str | None, output: str) -> None:
 @pass_context
 def capacity(obj: _Context, provider: str | None, output: str) -> None:
     """Print capacity figures: power now and targets by year, GPUs, data centres."""
-    from neotui import report
-
-    book, status = _load_for_output(obj.settings)
-    _check_provider(book, provider)
-    records = [report.capacity_record(book, c) for c in book.capacity_of(provider)]
-    report.write(records, report.CAPACITY_FIELDS, output, report.CAPACITY_COLUMNS, "Capacity")
-    sys.exit(status)
+    _print_view(obj, "capacity", provider, output)
 
 
 @cli.command()
@@ -226,13 +218,7 @@ def capacity(obj: _Context, provider: str | None, output: str) -> None:
 @pass_context
 def financials(obj: _Context, provider: str | None, output: str) -> None:
     """Print financial figures (debt, revenue, backlog, valuation …) with dates and sources."""
-    from neotui import report
-
-    book, status = _load_for_output(obj.settings)
-    _check_provider(book, provider)
-    records = [report.financial_record(book, f) for f in book.financials_of(provider)]
-    report.write(records, report.FINANCIAL_FIELDS, output, report.FINANCIAL_COLUMNS, "Financials")
-    sys.exit(status)
+    _print_view(obj, "financials", provider, output)
 
 
 @cli.command()
@@ -248,10 +234,12 @@ def validate(obj: _Context, path: Path | None) -> None:
     from neotui.data.deals import DealsInvalid, DealsSource, load_book
 
     settings = obj.settings
+    from neotui.sources import book_sources
+
     if path is None:
-        sources = _book_sources(settings)
+        sources = book_sources(settings)
     else:
-        sources = [s for s in _book_sources(settings) if s.label == "bundled"]
+        sources = [s for s in book_sources(settings) if s.label == "bundled"]
         sources.append(DealsSource(path, "file"))
     try:
         book = load_book(sources)

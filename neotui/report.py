@@ -211,3 +211,15 @@ QUOTE_COLUMNS = (
     Column("As of", lambda r: r["as_of"].strftime("%Y-%m-%d %H:%M UTC") if r["as_of"] else ""),
     Column("Status", _status),
 )
+
+
+#: The book's printable views: records builder, field names, table columns, title.
+BOOK_VIEWS: dict[str, tuple[Callable[[DealBook, str | None], list[dict[str, Any]]],
+                            tuple[str, ...], tuple[Column, ...], str]] = {
+    "deals": (lambda book, p: [deal_record(book, d) for d in book.timeline(p)],
+              DEAL_FIELDS, DEAL_COLUMNS, "Deals"),
+    "capacity": (lambda book, p: [capacity_record(book, c) for c in book.capacity_of(p)],
+                 CAPACITY_FIELDS, CAPACITY_COLUMNS, "Capacity"),
+    "financials": (lambda book, p: [financial_record(book, f) for f in book.financials_of(p)],
+                   FINANCIAL_FIELDS, FINANCIAL_COLUMNS, "Financials"),
+}  # fmt: skip
