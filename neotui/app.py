@@ -76,6 +76,7 @@ class NeoApp(App[None]):
             self.notify(
                 f"Unknown theme {self.settings.ui.theme!r}; using {self.theme}.",
                 severity="warning",
+                markup=False,
             )
         if self.settings.keys:
             self.set_keymap(dict(self.settings.keys))

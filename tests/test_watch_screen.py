@@ -137,6 +137,27 @@ async def test_slash_filters_the_timeline_and_escape_clears() -> None:
         assert len(deals.shown) == 6 and not box.display
 
 
+async def test_filter_text_with_brackets_is_not_markup() -> None:
+    app = build_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"[bold]x[/")
+        await pilot.pause()
+        timeline = app.screen.query_one("#timeline")
+        assert "“[bold]x[/”" in timeline._border_subtitle.plain
+        assert app.screen.query_one(DealTable).shown == []
+        assert "No deal matches" in str(app.screen.query_one(DealDetail).render())
+
+
+async def test_provider_name_with_markup_in_pane_title(tmp_path: Path) -> None:
+    evil = PROVIDER.replace('name = "Alpha Cloud"', 'name = "[red]Alpha[/red] Cloud"')
+    app = build_app(write(tmp_path / "p.toml", evil + deal_toml()), with_feed=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j")
+        await pilot.pause()
+        title = app.screen.query_one("#timeline")._border_title
+        assert title.plain == "Deal timeline · [red]Alpha[/red] Cloud"
+
+
 async def test_s_cycles_sort_order() -> None:
     app = build_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -6,6 +6,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input
@@ -121,7 +122,8 @@ class WatchScreen(Screen[None]):
         p = self.book.providers.get(provider) if provider else None
         self.query_one(QuotesTable).set_highlight(p.ticker if p else None)
         name = p.name if p else "all providers"
-        self.query_one(Timeline).border_title = f"Deal timeline · {name}"
+        # Content, not a str: a str title is parsed as markup, and names come from user files.
+        self.query_one(Timeline).border_title = Content(f"Deal timeline · {name}")
         self._update_filter_title()
 
     @on(DataTable.RowHighlighted, "#quotes")
@@ -192,7 +194,7 @@ class WatchScreen(Screen[None]):
         timeline = self.query_one(Timeline)
         count = len(table.shown)
         suffix = f" · “{table.text}”" if table.text else ""
-        timeline.border_subtitle = f"{count} deal{'s' if count != 1 else ''}{suffix}"
+        timeline.border_subtitle = Content(f"{count} deal{'s' if count != 1 else ''}{suffix}")
 
     def action_clear(self) -> None:
         """Escape: close the filter box, or clear an active filter."""
