@@ -280,3 +280,8 @@ async def test_small_terminal_collapses_panes() -> None:
         await pilot.press("down")
         await pilot.pause()
         assert quotes.highlighted_symbol == "CHIP"
+        deals = screen.query_one(DealTable)
+        assert {d.provider for d in deals.shown} == {"chips"} or deals.shown == []
+        await pilot.press("escape")  # no providers pane: escape shows every provider again
+        await pilot.pause()
+        assert len(deals.shown) == 6 and quotes.highlighted_symbol is None
