@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -126,7 +128,18 @@ class NeoApp(App[None]):
         return next(s for s in self.screen_stack if isinstance(s, WatchScreen))
 
     def on_quotes_updated(self, message: QuotesUpdated) -> None:
-        self._show_quotes(message.update, message.changed)
+        with self._panes_may_be_gone():
+            self._show_quotes(message.update, message.changed)
+
+    @contextmanager
+    def _panes_may_be_gone(self) -> Iterator[None]:
+        """While the app shuts down, data still in flight finds its panes already removed:
+        that update has nowhere to go and is dropped."""
+        try:
+            yield
+        except NoMatches:
+            if self.is_running:  # not shutting down: a real bug, let it show
+                raise
 
     def _show_quotes(self, update: FeedUpdate, changed: frozenset[str] | None) -> None:
         if update.warning and update.warning != self._warned:
@@ -137,7 +150,8 @@ class NeoApp(App[None]):
 
     def on_deals_updated(self, message: DealsUpdated) -> None:
         update = message.update
-        self._show_book(update)
+        with self._panes_may_be_gone():
+            self._show_book(update)
         if update.ok:
             self.notify(f"Deals reloaded: {update.book.counts['deal']} deals.", timeout=3)
         else:
@@ -157,7 +171,8 @@ class NeoApp(App[None]):
         self.watch_screen.show_book(update)
 
     def _tick(self) -> None:
-        self.watch_screen.tick()
+        with self._panes_may_be_gone():
+            self.watch_screen.tick()
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
