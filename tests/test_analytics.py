@@ -69,3 +69,18 @@ def test_capacity_pivot_in_mw_latest_report_per_cell(book: DealBook) -> None:
 def test_timeline_filter(book: DealBook) -> None:
     frame = analytics.timeline(book, "alpha")
     assert list(frame["id"]) == ["alpha-chips-equity", "alpha-msft-1-again", "alpha-msft-1"]
+
+
+def test_reference_without_figure_takes_the_latest_report(tmp_path) -> None:
+    from tests.helpers import PROVIDER, deal_toml, write
+
+    text = (
+        PROVIDER
+        + deal_toml(id='"ref"', value_usd=None, date="2025-01-01")
+        + deal_toml(id='"early"', report_of='"ref"', value_usd="3e9", date="2025-02-01")
+        + deal_toml(id='"late"', report_of='"ref"', value_usd="4e9", date="2025-03-01")
+    )
+    book = load_book([DealsSource(write(tmp_path / "d.toml", text), "t")])
+    deals = analytics.unique_deals(book)
+    assert list(deals["id"]) == ["ref"]
+    assert list(deals["value_usd"]) == [4e9]
