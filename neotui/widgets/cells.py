@@ -46,3 +46,15 @@ def direction_style(change: float | None) -> str:
     if change is None or change == 0:
         return ""
     return "green" if change > 0 else "red"
+
+
+def same(a: object, b: object) -> bool:
+    """Whether two cells would render alike (``Text.__eq__`` ignores the base style)."""
+    if isinstance(a, Text) and isinstance(b, Text):
+        return (a.plain, str(a.style), a.spans, a.justify) == (
+            b.plain,
+            str(b.style),
+            b.spans,
+            b.justify,
+        )
+    return a == b

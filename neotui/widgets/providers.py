@@ -12,7 +12,7 @@ from textual.widgets import DataTable
 from neotui import formatting as fmt
 from neotui.data.deals import DealBook
 from neotui.data.feed import SymbolState
-from neotui.widgets.cells import direction_style, plain, right
+from neotui.widgets.cells import direction_style, plain, right, same
 
 ALL = "__all__"
 
@@ -84,8 +84,10 @@ class ProviderList(DataTable[Text]):
         for row in self._rows:
             if row.ticker and row.ticker in states:
                 cells = self._cells(row)
-                self.update_cell(row.key, "last", cells[2], update_width=True)
-                self.update_cell(row.key, "pct", cells[3], update_width=True)
+                shown = self.get_row(row.key)
+                for index, key in ((2, "last"), (3, "pct")):
+                    if not same(shown[index], cells[index]):  # repaint only what changed
+                        self.update_cell(row.key, key, cells[index], update_width=True)
 
     def _cells(self, row: _Row) -> list[Text]:
         if row.key == ALL:

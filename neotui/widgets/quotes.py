@@ -12,7 +12,7 @@ from textual.widgets import DataTable
 from neotui import formatting as fmt
 from neotui.data.feed import FeedUpdate, SymbolState, SymbolStatus
 from neotui.data.quote import Session
-from neotui.widgets.cells import direction_style, plain, right, sparkline
+from neotui.widgets.cells import direction_style, plain, right, same, sparkline
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("symbol", "Sym"),
@@ -142,8 +142,12 @@ class QuotesTable(DataTable[Text]):
 
     def _redraw(self, symbol: str) -> None:
         state = self._states.get(symbol, SymbolState(symbol))
+        row = self.get_row(symbol)
+        shown = dict(zip(self._keys, row, strict=True))
         for (key, _), cell in zip(COLUMNS, self._cells(state), strict=True):
-            if key in self._keys:
+            # Only cells whose text or style changed: an unchanged refresh repaints nothing,
+            # which is most of what keeps idle CPU low.
+            if key in shown and not same(shown[key], cell):
                 self.update_cell(symbol, key, cell, update_width=True)
 
     def _cells(self, state: SymbolState) -> list[Text]:

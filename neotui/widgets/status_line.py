@@ -11,6 +11,7 @@ from textual.widgets import Static
 from neotui.data.feed import FeedUpdate
 from neotui.data.quote import NEW_YORK, Session
 from neotui.data.watch import BookUpdate
+from neotui.widgets.cells import same
 
 SESSION_LABEL = {
     Session.PRE: ("PRE-MARKET", "yellow"),
@@ -78,6 +79,7 @@ class StatusLine(Static):
         self._clock = clock
         self.feed: FeedUpdate | None = None
         self.deals: BookUpdate | None = None
+        self._shown: Text | None = None
 
     def show(self, feed: FeedUpdate | None = None, deals: BookUpdate | None = None) -> None:
         """Update with whichever of the two changed."""
@@ -85,7 +87,10 @@ class StatusLine(Static):
             self.feed = feed
         if deals is not None:
             self.deals = deals
-        self.update(status_text(self.feed, self.deals, self._clock()))
+        text = status_text(self.feed, self.deals, self._clock())
+        if self._shown is None or not same(text, self._shown):  # identical: not repainted
+            self._shown = text
+            self.update(text)
 
     @property
     def plain(self) -> str:
