@@ -192,9 +192,11 @@ class WatchScreen(Screen[None]):
     def _update_filter_title(self) -> None:
         table = self.query_one(DealTable)
         timeline = self.query_one(Timeline)
-        count = len(table.shown)
+        count = table.total
         suffix = f" · “{table.text}”" if table.text else ""
-        timeline.border_subtitle = Content(f"{count} deal{'s' if count != 1 else ''}{suffix}")
+        if len(table.shown) < count:
+            suffix += f" · newest {len(table.shown)} shown, / to narrow"
+        timeline.border_subtitle = Content(f"{count:,} deal{'s' if count != 1 else ''}{suffix}")
 
     def action_clear(self) -> None:
         """Escape: close the filter box, or clear an active filter."""

@@ -8,23 +8,25 @@ from datetime import datetime
 from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey
 
 from neotui import formatting as fmt
 from neotui.data.feed import FeedUpdate, SymbolState, SymbolStatus
 from neotui.data.quote import Session
 from neotui.widgets.cells import direction_style, plain, right, same, sparkline
 
-COLUMNS: tuple[tuple[str, str], ...] = (
-    ("symbol", "Sym"),
-    ("last", "Last"),
-    ("chg", "Chg"),
-    ("pct", "Chg%"),
-    ("range", "Day range"),
-    ("volume", "Volume"),
-    ("cap", "Mkt cap"),
-    ("ext", "Pre/Post"),
-    ("spark", "1d"),
-    ("status", "Status"),
+#: Columns: key, label, minimum width. Columns grow with their content.
+COLUMNS: tuple[tuple[str, str, int], ...] = (
+    ("symbol", "Sym", 4),
+    ("last", "Last", 6),
+    ("chg", "Chg", 5),
+    ("pct", "Chg%", 6),
+    ("range", "Day range", 9),
+    ("volume", "Volume", 6),
+    ("cap", "Mkt cap", 7),
+    ("ext", "Pre/Post", 8),
+    ("spark", "1d", 12),
+    ("status", "Status", 6),
 )
 
 #: The sort orders `s` cycles through: (label, key function over a state, reverse).
@@ -82,15 +84,15 @@ class QuotesTable(DataTable[Text]):
         self._build()
 
     def _build(self) -> None:
-        keys = COMPACT_KEYS if self.compact else tuple(key for key, _ in COLUMNS)
+        keys = COMPACT_KEYS if self.compact else tuple(key for key, _, _ in COLUMNS)
         self._keys = keys
         self.clear(columns=True)
-        for key, label in COLUMNS:
+        for key, label, width in COLUMNS:
             if key in keys:
-                self.add_column(label, key=key)
+                self.add_column(label.ljust(width), key=key)
         for symbol in self.symbols:
             cells = self._cells(self._states.get(symbol, SymbolState(symbol)))
-            self.add_row(*(c for (key, _), c in zip(COLUMNS, cells, strict=True) if key in keys),
+            self.add_row(*(c for (key, _, _), c in zip(COLUMNS, cells, strict=True) if key in keys),
                          key=symbol)  # fmt: skip
         if self._sort:
             self._apply_sort()
@@ -144,11 +146,14 @@ class QuotesTable(DataTable[Text]):
         state = self._states.get(symbol, SymbolState(symbol))
         row = self.get_row(symbol)
         shown = dict(zip(self._keys, row, strict=True))
-        for (key, _), cell in zip(COLUMNS, self._cells(state), strict=True):
+        for (key, _, _), cell in zip(COLUMNS, self._cells(state), strict=True):
             # Only cells whose text or style changed: an unchanged refresh repaints nothing,
             # which is most of what keeps idle CPU low.
             if key in shown and not same(shown[key], cell):
-                self.update_cell(symbol, key, cell, update_width=True)
+                # Re-measure the column only when the cell outgrows it: measuring every
+                # column on every update was most of a 500-symbol refresh's cost.
+                grow = cell.cell_len > self.columns[ColumnKey(key)].content_width
+                self.update_cell(symbol, key, cell, update_width=grow)
 
     def _cells(self, state: SymbolState) -> list[Text]:
         q = state.quote
