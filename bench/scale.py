@@ -29,8 +29,8 @@ RUNS = 5
 
 def first_paint(env: dict[str, str]) -> float:
     env = {**env, "NEOTUI_BENCH_START": repr(time.time())}
-    out = subprocess.run([sys.executable, str(REPO / "bench" / "paint_probe.py"), "neotui"],
-                         env=env, capture_output=True, text=True, timeout=120, cwd=REPO)  # fmt: skip
+    probe = [sys.executable, str(REPO / "bench" / "paint_probe.py"), "neotui"]
+    out = subprocess.run(probe, env=env, capture_output=True, text=True, timeout=120, cwd=REPO)
     if out.returncode != 0 or not out.stdout.strip():
         raise RuntimeError(out.stderr[-2000:])
     return float(out.stdout.split()[0])
@@ -83,8 +83,9 @@ def main() -> None:
     print("scale: 500 symbols, 10,000 deals (medians)")
     with tempfile.TemporaryDirectory() as home:
         deals = generate_deals(Path(home) / "deals.toml", 10_000)
+        offline = f"http://127.0.0.1:{free_port()}"
         env = {**os.environ, "XDG_CACHE_HOME": f"{home}/cache", "XDG_CONFIG_HOME": f"{home}/cfg",
-               "PYTHONPATH": str(REPO), "NEOTUI_YAHOO_URL": f"http://127.0.0.1:{free_port()}"}  # fmt: skip
+               "PYTHONPATH": str(REPO), "NEOTUI_YAHOO_URL": offline}  # fmt: skip
         big = {**env, "NEOTUI_SYMBOLS": ",".join(SYMBOLS), "NEOTUI_DEALS": str(deals),
                "NEOTUI_BUNDLED_DEALS": "false"}  # fmt: skip
         first_paint(env)  # warm the file cache
