@@ -1,5 +1,6 @@
 """Run by bench/idle.py in a fresh interpreter: start an app headless and keep it running, idle,
-so the parent can read its CPU time and memory from /proc. Prints ``ready`` at the first frame
+so the parent can read its CPU time and memory from /proc. The bare app (one 8-row DataTable)
+changes its 8 prices every 15 s, as a minimal monitor would. Prints ``ready`` at the first frame
 (Textual's Ready event) and exits on its own after ``MAX_SECONDS`` (or when terminated).
 
 ``python bench/idle_probe.py neotui|bare [MAX_SECONDS]``
@@ -28,11 +29,22 @@ def bare() -> None:
         def compose(self) -> ComposeResult:
             yield DataTable()
 
+        ticks = 0
+
         def on_mount(self) -> None:
             table = self.query_one(DataTable)
             table.add_columns("Sym", "Last", "Chg", "Chg%")
             for i in range(8):
-                table.add_row(f"S{i}", "1.00", "+0.01", "+1.00%")
+                table.add_row(f"S{i}", "1.00", "+0.01", "+1.00%", key=f"S{i}")
+            self.set_interval(15, self.tick)  # the same rhythm as neotui's refresh
+
+        def tick(self) -> None:
+            self.ticks += 1
+            table = self.query_one(DataTable)
+            for i in range(8):
+                table.update_cell(
+                    f"S{i}", table.ordered_columns[1].key, f"{1 + self.ticks / 100:.2f}"
+                )
 
         def on_ready(self) -> None:
             ready(self)

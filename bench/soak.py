@@ -68,7 +68,7 @@ async def soak() -> dict[str, tuple[float, float]]:
             elapsed = time.monotonic() - start
     finally:
         fake.stop()
-    if os.environ.get("SOAK_DEBUG"):
+    if os.environ.get("SOAK_DEBUG"):  # names of tasks alive at the end but not at the start
         print("new tasks:", sorted(names[-1] - names[0]))
     print("  RSS at each phase (MB):", " ".join(f"{mb:.0f}" for mb in trend))
     served = sum(fake.counts.values())
