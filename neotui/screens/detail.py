@@ -132,7 +132,12 @@ class ProviderDetail(Screen[None]):
         figures = self.query_one("#detail-figures", DataTable)
         figures.add_columns("Figure", "Value", "For", "As of", "Source")
         for c in self.book.capacity_of(pid):
-            shown = fmt.power(c.value_mw) if c.value_mw is not None else f"{c.value:g} {c.unit}"
+            if c.value_mw is not None:
+                shown = fmt.power(c.value_mw)
+            elif c.family == "gpus":
+                shown = f"{fmt.count(c.value)} GPUs"
+            else:
+                shown = f"{c.value:g} sites"
             figures.add_row(
                 plain(c.metric.replace("_", " ")),
                 right(shown, "bold"),
