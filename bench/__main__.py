@@ -1,7 +1,8 @@
-"""``python -m bench``: run every benchmark in order and print its figures.
+"""``python -m bench [NAME ...]``: run every benchmark (or the named ones) in order.
 
-Each script runs in its own interpreter, so one failing does not stop the others, and no
-script's imports or caches warm up the next one.
+Prints a header with the date and the machine, each script's figures as it runs, and a summary
+line per script at the end. Each script runs in its own interpreter, so one failing (its error is
+printed) does not stop the others, and no script's imports or caches warm up the next one.
 """
 
 from __future__ import annotations
@@ -12,28 +13,67 @@ import platform
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from bench.common import REPO
 
 SCRIPTS = ("deals_load", "refresh", "first_paint", "idle", "scale", "soak")
+TIMEOUT = 15 * 60  # seconds for one script
+
+
+def machine() -> str:
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = f", {line.split(':', 1)[1].strip()}"
+                break
+    except OSError:
+        pass
+    load = ""
+    if hasattr(os, "getloadavg"):
+        load = ", load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+    return (f"{cpus} CPUs (nproc){model}, {platform.system()} {platform.machine()}, "
+            f"Python {platform.python_version()}{load}")  # fmt: skip
+
+
+def run(name: str) -> tuple[str, float]:
+    """Run one script, its output passing through; returns its status and seconds taken."""
+    print(f"[{name}]", flush=True)
+    started = time.monotonic()
+    try:
+        done = subprocess.run([sys.executable, "-m", f"bench.{name}"], cwd=REPO,
+                              stderr=subprocess.PIPE, text=True, timeout=TIMEOUT)  # fmt: skip
+    except subprocess.TimeoutExpired:
+        return f"FAILED: no result after {TIMEOUT} s", time.monotonic() - started
+    took = time.monotonic() - started
+    if done.returncode == 0:
+        return "ok", took
+    error = done.stderr.strip()
+    print(f"  {name} failed (exit status {done.returncode}):", flush=True)
+    for line in error.splitlines()[-25:]:
+        print(f"    {line}", flush=True)
+    last = error.splitlines()[-1] if error else f"exit status {done.returncode}"
+    return f"FAILED: {last[:200]}", took
 
 
 def main() -> None:
-    when = f"{datetime.datetime.now():%Y-%m-%d %H:%M}"
-    machine = f"{os.cpu_count()} cores ({platform.machine()})"
-    print(f"neotui benchmarks, {when}, Python {platform.python_version()}, {machine}")
-    print("The machine may be shared: figures are medians, with baselines from this run.\n")
+    names = sys.argv[1:] or list(SCRIPTS)
+    unknown = [n for n in names if n not in SCRIPTS]
+    if unknown:
+        sys.exit(f"unknown benchmark {', '.join(unknown)}; known: {', '.join(SCRIPTS)}")
+    print(f"neotui benchmarks, {datetime.datetime.now():%Y-%m-%d %H:%M}")
+    print(f"machine: {machine()}")
+    print("The machine may be shared: figures are medians, against baselines from this run.\n")
     summary = []
-    for name in SCRIPTS:
-        started = time.monotonic()
-        result = subprocess.run([sys.executable, "-m", f"bench.{name}"], cwd=REPO)
-        took = time.monotonic() - started
-        summary.append((name, "ok" if result.returncode == 0 else f"FAILED ({result.returncode})",
-                        took))  # fmt: skip
-        print()
+    for name in names:
+        status, took = run(name)
+        summary.append((name, status, took))
+        print(flush=True)
     print("summary")
     for name, status, took in summary:
-        print(f"  {name:<14} {status:<12} {took:6.0f} s")
+        print(f"  {name:<12} {took:5.0f} s  {status}")
     sys.exit(0 if all(status == "ok" for _, status, _ in summary) else 1)
 
 
