@@ -87,8 +87,11 @@ class NeoApp(App[None]):
         book = self.watcher.current or self.watcher.load()
         self._show_book(book)
         if self.feed is not None:
+            # Cached quotes are drawn here, directly; subscribing afterwards keeps load_cached's
+            # own publication from drawing every row a second time.
+            cached = self.feed.load_cached()
             self.feed.subscribe(self._feed_listener)
-            self._show_quotes(self.feed.load_cached(), None)
+            self._show_quotes(cached, None)
         self.set_interval(TICK_SECONDS, self._tick)
 
     def on_ready(self) -> None:

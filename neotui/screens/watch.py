@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Header, Input
 
 from neotui.data.deals import DealBook
 from neotui.data.feed import FeedUpdate
+from neotui.data.models import Deal
 from neotui.data.watch import BookUpdate
 from neotui.widgets.capacity import CapacityTable
 from neotui.widgets.providers import ProviderList
@@ -80,6 +81,7 @@ class WatchScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._detail_deal: Deal | None = None
         self.query_one(ProviderList).focus()
 
     # --- data in --------------------------------------------------------------------------------
@@ -136,6 +138,9 @@ class WatchScreen(Screen[None]):
     @on(DealTable.DealHighlighted)
     def _deal_highlighted(self, event: DealTable.DealHighlighted) -> None:
         deal = event.deal
+        if deal is not None and deal is self._detail_deal:
+            return  # a rebuild re-announces the same deal: updating again relays out the screen
+        self._detail_deal = deal
         name = None
         if deal is not None and deal.provider in self.book.providers:
             name = self.book.providers[deal.provider].name
