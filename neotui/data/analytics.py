@@ -146,8 +146,8 @@ def backlog_vs_debt(book: DealBook) -> pd.DataFrame:
 
     rows = []
     for pid in sorted(book.providers):
-        backlog = _latest_usd(book, pid, "backlog")
-        debt = _latest_usd(book, pid, "debt")
+        backlog = book.latest(pid, "backlog", "USD")
+        debt = book.latest(pid, "debt", "USD")
         if backlog is None and debt is None:
             continue
         rows.append(
@@ -173,15 +173,6 @@ def backlog_vs_debt(book: DealBook) -> pd.DataFrame:
     frame["debt_usd"] = frame["debt_usd"].astype("float64")
     frame["backlog_to_debt"] = frame["backlog_usd"] / frame["debt_usd"]
     return frame
-
-
-def _latest_usd(book: DealBook, provider: str, metric: str):
-    facts = [
-        f
-        for f in book.financials
-        if f.provider == provider and f.metric == metric and f.unit == "USD"
-    ]
-    return max(facts, key=lambda f: (f.as_of, f.id), default=None)
 
 
 def capacity_pivot(book: DealBook, metric: str = "power_target") -> pd.DataFrame:

@@ -123,9 +123,14 @@ class DealBook:
         facts = [f for f in self.financials if provider is None or f.provider == provider]
         return sorted(facts, key=lambda f: (f.provider, f.metric, f.as_of, f.id))
 
-    def latest(self, provider: str, metric: str) -> FinancialFact | None:
-        """The most recently reported figure of ``metric`` for ``provider`` (None if none)."""
-        facts = [f for f in self.financials if f.provider == provider and f.metric == metric]
+    def latest(self, provider: str, metric: str, unit: str | None = None) -> FinancialFact | None:
+        """The most recently reported figure of ``metric`` for ``provider``, optionally only in
+        ``unit`` (None if there is none)."""
+        facts = [
+            f
+            for f in self.financials
+            if f.provider == provider and f.metric == metric and unit in (None, f.unit)
+        ]
         return max(facts, key=lambda f: (f.as_of, f.id), default=None)
 
     def counterparties(self, provider: str) -> list[str]:

@@ -85,11 +85,6 @@ class FeedUpdate:
     next_refresh: datetime | None = None
     warning: str | None = None
 
-    @property
-    def stale_or_missing(self) -> list[str]:
-        """Symbols that are not fresh."""
-        return [s for s, st in self.states.items() if st.status is not SymbolStatus.FRESH]
-
 
 def _utcnow() -> datetime:
     return datetime.now(UTC)

@@ -45,8 +45,9 @@ def capacity_rows(book: DealBook, provider: str | None = None) -> list[CapacityR
             is_target = c.metric == "power_target" and c.year is not None
             if is_target and (c.year not in targets or targets[c.year].as_of < c.as_of):
                 targets[c.year] = c
-        debt = _latest_usd(book, pid, "debt")
-        backlog = _latest_usd(book, pid, "backlog")
+        # USD figures first (they compare with each other), else whatever was reported.
+        debt = book.latest(pid, "debt", "USD") or book.latest(pid, "debt")
+        backlog = book.latest(pid, "backlog", "USD") or book.latest(pid, "backlog")
         row = CapacityRow(
             provider=pid,
             name=p.name,
@@ -60,12 +61,6 @@ def capacity_rows(book: DealBook, provider: str | None = None) -> list[CapacityR
         if points or debt or backlog or provider is not None:
             rows.append(row)
     return rows
-
-
-def _latest_usd(book: DealBook, provider: str, metric: str) -> FinancialFact | None:
-    facts = [f for f in book.financials if f.provider == provider and f.metric == metric]
-    usd = [f for f in facts if f.unit == "USD"]
-    return max(usd or facts, key=lambda f: (f.as_of, f.id), default=None)
 
 
 def _money_with_date(fact: FinancialFact | None) -> Text:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import datetime
 
 from rich.text import Text
@@ -238,7 +238,3 @@ class QuotesTable(DataTable[Text]):
         for s in {previous, symbol} - {None}:
             if s in self._states or s in self.symbols:
                 self._redraw(s)  # type: ignore[arg-type]
-
-    def states(self) -> Mapping[str, SymbolState]:
-        """The latest state of every symbol shown."""
-        return dict(self._states)
