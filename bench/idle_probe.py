@@ -53,10 +53,8 @@ def bare() -> None:
 
 
 def neotui() -> None:
-    from neotui.app import NeoApp
-    from neotui.data.watch import DealsWatcher
+    from neotui.app import NeoApp, make_app
     from neotui.settings import load_settings
-    from neotui.sources import book_sources, build_feed, open_cache
 
     class Probe(NeoApp):
         def on_ready(self) -> None:
@@ -64,10 +62,7 @@ def neotui() -> None:
             # market feed and the deals watcher.
             ready(self)
 
-    settings = load_settings()
-    watcher = DealsWatcher(book_sources(settings))
-    watcher.load()
-    app = Probe(settings, watcher=watcher, feed=build_feed(settings, open_cache()))
+    app = make_app(load_settings(), app_class=Probe)  # exactly what the CLI builds
     app.run(headless=True, size=(160, 48))
 
 

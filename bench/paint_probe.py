@@ -39,10 +39,8 @@ def bare() -> None:
 
 
 def neotui() -> None:
-    from neotui.app import NeoApp
-    from neotui.data.watch import DealsWatcher
+    from neotui.app import NeoApp, make_app
     from neotui.settings import load_settings
-    from neotui.sources import book_sources, build_feed, open_cache
     from neotui.widgets.quotes import QuotesTable
 
     class Probe(NeoApp):
@@ -51,10 +49,7 @@ def neotui() -> None:
             priced = sum(1 for key in quotes.rows if quotes.get_row(key)[1].plain != "—")
             report(self, f"{priced}-priced-rows {self.watch_screen.book.counts['deal']}-deals")
 
-    settings = load_settings()
-    watcher = DealsWatcher(book_sources(settings))
-    watcher.load()
-    app = Probe(settings, watcher=watcher, feed=build_feed(settings, open_cache()))
+    app = make_app(load_settings(), app_class=Probe)  # exactly what the CLI builds
     app.run(headless=True, size=(160, 48))
 
 

@@ -245,8 +245,9 @@ def make_app(
     watcher: DealsWatcher | None = None,
     clock: Callable[[], datetime] = _now,
     live: bool = True,
+    app_class: type[NeoApp] = NeoApp,
 ) -> NeoApp:
-    """Build the app. The CLI and the tests both come through here.
+    """Build the app. The CLI, the tests and the benchmarks all come through here.
 
     Args:
         settings: the settings in force.
@@ -254,6 +255,7 @@ def make_app(
         watcher: a DealsWatcher to use; by default one over the settings' deals files.
         clock: time source (tests freeze it).
         live: start the feed loop and deals watching.
+        app_class: a NeoApp subclass to build (the benchmarks' probes hook its events).
     """
     from neotui.sources import book_sources, build_feed, open_cache
 
@@ -263,4 +265,4 @@ def make_app(
         watcher.load()
     if feed is True:
         feed = build_feed(settings, open_cache())
-    return NeoApp(settings, watcher=watcher, feed=feed or None, clock=clock, live=live)
+    return app_class(settings, watcher=watcher, feed=feed or None, clock=clock, live=live)
