@@ -83,6 +83,8 @@ class Quote:
     year_low: float | None = None
     exchange: str | None = None
     exchange_tz: str | None = None
+    market_cap: float | None = None
+    market_state: str | None = None
     market_time: datetime | None = None
     periods: TradingPeriods = field(default_factory=TradingPeriods)
     extended_price: float | None = None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -125,12 +125,20 @@ class YahooClient:
         Raises:
             FetchError: for every failure, classified.
         """
+        return await self.get_json(f"/v8/finance/chart/{urlquote(symbol, safe='')}", params)
+
+    async def get_json(self, path: str, params: Mapping[str, str] | None = None) -> Any:
+        """GET ``{base_url}{path}`` and return its decoded JSON body (any Yahoo endpoint).
+
+        Raises:
+            FetchError: for every failure, classified.
+        """
         import httpx
 
-        url = f"{self.base_url}/v8/finance/chart/{urlquote(symbol, safe='')}"
+        url = f"{self.base_url}{path}"
         async with self._limit:
             try:
-                response = await self._client.get(url, params=params)
+                response = await self._client.get(url, params=dict(params or {}))
                 body = response.content
             except httpx.ConnectTimeout:
                 raise FetchError(FailureKind.UNREACHABLE, "connection timed out") from None
