@@ -45,6 +45,21 @@ def no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(socket, "getaddrinfo", guarded_getaddrinfo)
 
+    # curl (behind the browser session) resolves names in C, past the guard above.
+    from urllib.parse import urlparse
+
+    from curl_cffi.requests import AsyncSession
+
+    real_request = AsyncSession.request
+
+    async def guarded_request(self, method, url, *args, **kwargs):
+        host = urlparse(url).hostname or ""
+        if host not in _LOCAL and not host.startswith("127."):
+            raise AssertionError(f"tests may not reach the internet (tried {url!r})")
+        return await real_request(self, method, url, *args, **kwargs)
+
+    monkeypatch.setattr(AsyncSession, "request", guarded_request)
+
 
 @pytest.fixture
 def user_config_dir(isolated_dirs: dict[str, Path]) -> Path:

@@ -1,14 +1,25 @@
-"""A fake Yahoo Finance chart server: a real HTTP server on 127.0.0.1, fed with recorded bodies.
+"""A fake Yahoo Finance server: a real HTTP server on 127.0.0.1, fed with recorded bodies.
 
-The app talks to it through ``NEOTUI_YAHOO_URL`` exactly as it talks to Yahoo. Faults can be
-switched on for every symbol or for one: latency, 429 with Yahoo's plain-text body, 500, an HTML
-page with status 200, an empty or truncated body, a connection reset, a server that hangs, and
-the recorded 404/400 error bodies.
+The app talks to it through ``NEOTUI_YAHOO_URL`` exactly as it talks to Yahoo, over the same
+browser-fingerprinted session. It serves what neotui asks Yahoo for:
+
+- ``/`` — the cookie URL (like ``fc.yahoo.com``: 404 with ``Set-Cookie: A3=…``);
+- ``/v1/test/getcrumb`` — the recorded crumb, only with the cookie;
+- ``/v7/finance/quote`` — batch quotes, only with cookie and crumb (else the recorded 401 bodies);
+  unknown symbols are left out silently, as Yahoo does;
+- ``/v8/finance/spark`` — intraday series in the flat v8 shape;
+- ``/v8/finance/chart/{symbol}`` — recorded chart bodies.
+
+Faults can be switched on for every request or one symbol: latency, 429 with Yahoo's plain-text
+body, 500, an HTML page with status 200, an empty or truncated body, a connection reset, a server
+that hangs, the recorded 404/400 error bodies; and for the crumb path: getcrumb throttled (429 or
+a 200 that reads "Too Many Requests"), the EU consent redirect, 401 Invalid Crumb / Invalid
+Cookie, 401 "User is unable to access this feature".
 
 Recorded bodies live in ``tests/fixtures/yahoo`` (copied verbatim from ``shared/yahoo-fixtures``
 with their SOURCES.md). Symbols without a recording of their own (CRWV, NBIS, …: Yahoo has none
-in public) are served the recorded TSLA intraday body with ``meta.symbol`` set to the symbol and,
-optionally, prices scaled, so each row shows its own numbers.
+in public) are served the recorded TSLA intraday chart and the recorded AAPL v7 quote with the
+symbol set and prices scaled, so each row shows its own numbers and both endpoints agree.
 """
 
 from __future__ import annotations
@@ -21,29 +32,49 @@ import struct
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "yahoo"
+QUOTED = FIXTURES / "quoted_in_issues"
 DEFAULT_INTRADAY = "y2_chart_TSLA_30m_intraday_prepost_tradingPeriods.json"
 DEFAULT_DAILY = "y2_chart_NVDA_1d_1y_split_event.json"
-TOO_MANY = (FIXTURES / "quoted_in_issues" / "http429_too_many_requests.txt").read_bytes()
+V7_TEMPLATE = "y2_quote_AAPL_CLOSED_postmarket_2025.json"
+CRUMB_FILE = "y2_getcrumb_ok_text_body.json"
+CONSENT_FILE = "y2_consent_1_quote_AAPL_307_to_guce_2025-02-16.json"
+TOO_MANY = (QUOTED / "http429_too_many_requests.txt").read_bytes()
+EDGE_TOO_MANY = (QUOTED / "http429_edge_too_many_requests.txt").read_bytes()
 HTML_PAGE = (
     b"<!DOCTYPE html><html><head><title>Yahoo</title></head>"
     b"<body><form>Before you continue to Yahoo: consent</form></body></html>"
 )
 FAULTS = ("429", "500", "html", "empty", "truncated", "reset", "hang", "404", "400")
+#: Faults of the crumb path (``FakeYahoo.auth_fault``).
+AUTH_FAULTS = (
+    "crumb_429",  # getcrumb answers 429 "Too Many Requests"
+    "crumb_edge_429",  # getcrumb answers 429 "Edge: Too Many Requests"
+    "crumb_200_too_many",  # getcrumb answers 200 with "Too Many Requests" as the body
+    "consent",  # the cookie URL redirects to guce.yahoo.com (EU consent)
+    "invalid_crumb",  # v7 answers 401 Invalid Crumb
+    "invalid_cookie",  # v7 answers 401 Invalid Cookie
+    "denied",  # v7 answers 401 User is unable to access this feature
+)
+COOKIE = "A3=d=AQABBKvcsWcCEIGLkyl67hr2YX7XekV46j4FEgABCAErs2fZZ_bPb2UB9qMAAAcIq9yxZ63aZoI"
 _PRICE_KEYS = (
     "regularMarketPrice", "previousClose", "chartPreviousClose", "regularMarketDayHigh",
     "regularMarketDayLow", "fiftyTwoWeekHigh", "fiftyTwoWeekLow", "fulldayPrice",
 )  # fmt: skip
 
+Reply = tuple[int, str, bytes]
+
 
 @functools.lru_cache(maxsize=64)
-def recorded(name: str) -> tuple[int, str, bytes]:
+def recorded(name: str) -> Reply:
     """Status, content type and body of a recorded file, in either wrapper format."""
     data = json.loads((FIXTURES / name).read_text(encoding="utf-8"))
     if isinstance(data, list):  # yfinance's format
@@ -53,16 +84,23 @@ def recorded(name: str) -> tuple[int, str, bytes]:
             response["content_type"],
             json.dumps(response["json"]).encode(),
         )
+    if "response" not in data:  # a bare body (the spark file)
+        return 200, "application/json", json.dumps(data).encode()
     response = data["response"]  # node-yahoo-finance2's format
     if "bodyJson" in response:
         body = json.dumps(response["bodyJson"]).encode()
         return response["status"], "application/json;charset=utf-8", body
-    return response["status"], "text/plain", response["bodyText"].encode()
+    return response["status"], "text/plain", (response.get("bodyText") or "").encode()
 
 
 def recorded_json(name: str) -> Any:
     """The decoded JSON body of a recorded file."""
     return json.loads(recorded(name)[2])
+
+
+def recorded_crumb() -> str:
+    """The crumb Yahoo gave in the recorded getcrumb exchange (``haT3oykhHqZ``)."""
+    return recorded(CRUMB_FILE)[2].decode()
 
 
 @functools.lru_cache(maxsize=4096)
@@ -87,6 +125,16 @@ def _scaled(body: Any, symbol: str, scale: float) -> bytes:
     return json.dumps(body).encode()
 
 
+def _us_state(now: datetime) -> str:
+    """Yahoo's marketState for a US stock at ``now`` (by the clock; no holidays)."""
+    from neotui.data.quote import Session, us_session
+
+    session, _ = us_session(now)
+    return {Session.PRE: "PRE", Session.REGULAR: "REGULAR", Session.POST: "POST"}.get(
+        session, "CLOSED"
+    )
+
+
 @dataclass
 class Route:
     """What the server answers for one symbol."""
@@ -96,6 +144,7 @@ class Route:
     scale: float = 1.0
     fault: str | None = None
     latency: float = 0.0
+    shares: float = 5e8  # for the market cap in v7 quotes
 
 
 @dataclass
@@ -105,8 +154,12 @@ class FakeYahoo:
     routes: dict[str, Route] = field(default_factory=dict)
     fault: str | None = None
     latency: float = 0.0
+    auth_fault: str | None = None
+    auth_fault_times: int = 1_000_000  # how many requests the auth fault hits before it heals
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     requests: list[tuple[float, str, str]] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    paths: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     url: str = ""
     _server: ThreadingHTTPServer | None = None
     _hang: threading.Event = field(default_factory=threading.Event)
@@ -124,17 +177,95 @@ class FakeYahoo:
         else:
             self.route(symbol).fault = fault
 
+    def set_auth_fault(self, fault: str | None, times: int = 1_000_000) -> None:
+        """Switch a crumb-path fault on for the next ``times`` requests it applies to."""
+        assert fault is None or fault in AUTH_FAULTS, fault
+        self.auth_fault = fault
+        self.auth_fault_times = times
+
     def heal(self) -> None:
         """Every fault off, every hung request released."""
         self.fault = None
+        self.auth_fault = None
         self.latency = 0.0
         for route in self.routes.values():
             route.fault = None
             route.latency = 0.0
         self._hang.set()
 
-    def answer(self, symbol: str, query: dict[str, list[str]]) -> tuple[int, str, bytes] | str:
-        """The response for a request, or the name of a fault to act out."""
+    def _auth_fault(self, *kinds: str) -> str | None:
+        """The auth fault if it is one of ``kinds`` and still has requests to hit (uses one)."""
+        with self._lock:
+            if self.auth_fault in kinds and self.auth_fault_times > 0:
+                self.auth_fault_times -= 1
+                return self.auth_fault
+        return None
+
+    # --- answers ---------------------------------------------------------------------------------
+
+    def respond(
+        self, path: str, query: dict[str, list[str]], cookie: str
+    ) -> tuple[Reply | str, dict[str, str], float]:
+        """The reply to a GET (or the name of a fault to act out), extra headers, and latency."""
+        symbols = _symbols(path, query)
+        with self._lock:
+            self.requests.append((time.monotonic(), ",".join(symbols) or path, _qs(query)))
+            self.paths[_endpoint(path)] += 1
+            if not path.startswith("/v8/finance/spark"):
+                for symbol in symbols:
+                    self.counts[symbol] += 1
+        delay = max([self.latency, *(self.routes.get(s, Route()).latency for s in symbols)])
+        headers: dict[str, str] = {}
+
+        if path in ("", "/"):
+            if self._auth_fault("consent"):
+                location = recorded_json_headers(CONSENT_FILE)["location"]
+                return (307, "text/html; charset=utf-8", b""), {"Location": location}, delay
+            headers["Set-Cookie"] = f"{COOKIE}; Path=/; HttpOnly"
+            return (404, "text/html", b"<html><body>404 Not Found</body></html>"), headers, delay
+
+        if path == "/v1/test/getcrumb":
+            if self.fault:
+                return self._fault_reply(self.fault), headers, delay
+            fault = self._auth_fault("crumb_429", "crumb_edge_429", "crumb_200_too_many")
+            if fault == "crumb_429":
+                return (429, "text/plain", TOO_MANY), headers, delay
+            if fault == "crumb_edge_429":
+                return (429, "text/plain", EDGE_TOO_MANY), headers, delay
+            if fault == "crumb_200_too_many":
+                return (200, "text/plain", TOO_MANY), headers, delay
+            if "A3=" not in cookie:
+                return _quoted_401("http401_invalid_cookie.json"), headers, delay
+            status, _, body = recorded(CRUMB_FILE)
+            return (status, "text/plain;charset=utf-8", body), headers, delay
+
+        if path == "/v7/finance/quote":
+            if self.fault:
+                return self._fault_reply(self.fault), headers, delay
+            fault = self._auth_fault("invalid_crumb", "invalid_cookie", "denied")
+            if fault == "denied":
+                return _quoted_401("http401_user_unable_to_access_feature.json"), headers, delay
+            if fault == "invalid_cookie" or "A3=" not in cookie:
+                return _quoted_401("http401_invalid_cookie.json"), headers, delay
+            if fault == "invalid_crumb" or query.get("crumb", [""])[0] != recorded_crumb():
+                return _quoted_401("http401_invalid_crumb.json"), headers, delay
+            return (200, "application/json;charset=utf-8", self._v7(symbols)), headers, delay
+
+        if path == "/v8/finance/spark":
+            if self.fault:
+                return self._fault_reply(self.fault), headers, delay
+            return (200, "application/json", self._spark(symbols)), headers, delay
+
+        if path.startswith("/v8/finance/chart/"):
+            return self._chart(symbols[0], query), headers, delay
+        return (404, "text/plain", b"Not Found"), headers, delay
+
+    def _fault_reply(self, fault: str) -> Reply | str:
+        if fault in ("404", "400"):  # a whole batch cannot be "not found": Yahoo says 200
+            return 200, "application/json", b'{"quoteResponse":{"result":[],"error":null}}'
+        return fault
+
+    def _chart(self, symbol: str, query: dict[str, list[str]]) -> Reply | str:
         route = self.routes.get(symbol, Route())
         fault = route.fault or self.fault
         if fault in ("404", "400"):
@@ -151,6 +282,51 @@ class FakeYahoo:
         if (daily and route.daily is None) or (not daily and route.intraday is None):
             body = _scaled_cached(name, symbol, route.scale)
         return status, content_type, body
+
+    def answer(self, symbol: str, query: dict[str, list[str]]) -> Reply | str:
+        """The chart response for ``symbol`` (kept for tests that ask the switchboard directly)."""
+        return self._chart(symbol, query)
+
+    def _chart_meta(self, symbol: str) -> tuple[dict[str, Any], list[int], list[float | None]]:
+        route = self.routes.get(symbol, Route())
+        body = json.loads(_scaled_cached(route.intraday or DEFAULT_INTRADAY, symbol, route.scale))
+        result = body["chart"]["result"][0]
+        closes = result["indicators"]["quote"][0].get("close") or []
+        return result["meta"], result.get("timestamp") or [], closes
+
+    def _v7(self, symbols: list[str]) -> bytes:
+        template = recorded_json(V7_TEMPLATE)["quoteResponse"]["result"][0]
+        state = _us_state(self.clock())
+        results = []
+        for symbol in symbols:
+            route = self.routes.get(symbol, Route())
+            if (route.fault or self.fault) in ("404", "400"):
+                continue  # Yahoo leaves unknown symbols out, silently
+            if route.intraday is not None:
+                results.append(_v7_from_meta(self._chart_meta(symbol)[0], template, state))
+                continue
+            meta, _, _ = self._chart_meta(symbol)
+            item = _v7_from_meta(meta, template, state)
+            item["marketCap"] = round(item["regularMarketPrice"] * route.shares)
+            item["sharesOutstanding"] = route.shares
+            results.append(item)
+        return json.dumps({"quoteResponse": {"result": results, "error": None}}).encode()
+
+    def _spark(self, symbols: list[str]) -> bytes:
+        body: dict[str, Any] = {}
+        for symbol in symbols:
+            route = self.routes.get(symbol, Route())
+            if (route.fault or self.fault) in ("404", "400"):
+                continue
+            meta, times, closes = self._chart_meta(symbol)
+            body[symbol] = {
+                "timestamp": times, "close": closes, "symbol": symbol,
+                "previousClose": meta.get("previousClose"),
+                "chartPreviousClose": meta.get("chartPreviousClose"),
+                "start": times[0] if times else None, "end": times[-1] if times else None,
+                "dataGranularity": 300,
+            }  # fmt: skip
+        return json.dumps(body).encode()
 
     # --- lifecycle ------------------------------------------------------------------------------
 
@@ -172,20 +348,13 @@ class FakeYahoo:
 
             def do_GET(self) -> None:  # http.server's naming
                 parsed = urlparse(self.path)
-                if not parsed.path.startswith("/v8/finance/chart/"):
-                    self._send(404, "text/plain", b"Not Found")
-                    return
-                symbol = unquote(parsed.path.rsplit("/", 1)[1])
-                with fake._lock:
-                    fake.requests.append((time.monotonic(), symbol, parsed.query))
-                    fake.counts[symbol] += 1
-                route = fake.routes.get(symbol, Route())
-                delay = max(fake.latency, route.latency)
+                answer, headers, delay = fake.respond(
+                    parsed.path, parse_qs(parsed.query), self.headers.get("Cookie", "")
+                )
                 if delay:
                     time.sleep(delay)
-                answer = fake.answer(symbol, parse_qs(parsed.query))
                 if isinstance(answer, tuple):
-                    self._send(*answer)
+                    self._send(*answer, headers=headers)
                 elif answer == "429":
                     self._send(429, "text/plain;charset=utf-8", TOO_MANY)
                 elif answer == "500":
@@ -207,10 +376,15 @@ class FakeYahoo:
                     fake._hang.wait(timeout=30)
                     self.close_connection = True
 
-            def _send(self, status: int, content_type: str, body: bytes) -> None:
+            def _send(
+                self, status: int, content_type: str, body: bytes,
+                headers: dict[str, str] | None = None,
+            ) -> None:  # fmt: skip
                 self.send_response(status)
                 self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(body)))
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(body)
 
@@ -238,6 +412,60 @@ class FakeYahoo:
             return sum(1 for t, _, _ in self.requests if since <= t < end)
 
 
+def recorded_json_headers(name: str) -> dict[str, str]:
+    """The response headers of a recorded node-yahoo-finance2 exchange (list values joined)."""
+    data = json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+    headers = data["response"]["headers"]
+    return {k: v[0] if isinstance(v, list) else v for k, v in headers.items()}
+
+
+def _quoted_401(name: str) -> Reply:
+    return 401, "application/json;charset=utf-8", (QUOTED / name).read_bytes()
+
+
+def _v7_from_meta(meta: dict[str, Any], template: dict[str, Any], state: str) -> dict[str, Any]:
+    """A v7 quote item for a chart's symbol: the recorded AAPL item, rescaled to the chart's
+    price so the two endpoints agree."""
+    item = copy.deepcopy(template)
+    price, prev = meta.get("regularMarketPrice"), meta.get("previousClose")
+    factor = price / template["regularMarketPrice"]
+    for key in ("regularMarketDayHigh", "regularMarketDayLow", "regularMarketOpen",
+                "fiftyTwoWeekHigh", "fiftyTwoWeekLow", "bid", "ask"):  # fmt: skip
+        item[key] = round(template[key] * factor, 4)
+    for key in [k for k in item if k.startswith(("postMarket", "preMarket"))]:
+        del item[key]
+    symbol = meta["symbol"]
+    item.update(
+        symbol=symbol, shortName=meta.get("shortName") or symbol,
+        longName=meta.get("longName") or meta.get("shortName") or symbol,
+        displayName=symbol, regularMarketPrice=price, regularMarketPreviousClose=prev,
+        regularMarketChange=round(price - prev, 4),
+        regularMarketChangePercent=round((price - prev) / prev * 100, 6),
+        regularMarketTime=meta.get("regularMarketTime"), marketState=state,
+        currency=meta.get("currency"),
+        exchangeTimezoneName=meta.get("exchangeTimezoneName"),
+        marketCap=round(template["marketCap"] * factor),
+    )  # fmt: skip
+    return item
+
+
+def _symbols(path: str, query: dict[str, list[str]]) -> list[str]:
+    if path.startswith("/v8/finance/chart/"):
+        return [unquote(path.rsplit("/", 1)[1])]
+    if path in ("/v7/finance/quote", "/v8/finance/spark"):
+        raw = ",".join(query.get("symbols", []))
+        return [s for s in raw.split(",") if s]
+    return []
+
+
+def _endpoint(path: str) -> str:
+    return "/v8/finance/chart" if path.startswith("/v8/finance/chart/") else path
+
+
+def _qs(query: dict[str, list[str]]) -> str:
+    return "&".join(f"{k}={v}" for k, values in query.items() for v in values)
+
+
 def free_port_refusing() -> str:
     """A base URL where nothing listens: connections are refused (the network is 'down')."""
     sock = socket.socket()
@@ -247,21 +475,33 @@ def free_port_refusing() -> str:
     return f"http://127.0.0.1:{port}"
 
 
+#: The watched symbols' scales and share counts for the demo server (prices and market caps of
+#: the right order of magnitude, so the screen looks like a real day).
+DEMO = {
+    "CRWV": (0.09, 4.9e8), "NBIS": (0.08, 2.5e8), "IREN": (0.035, 2.8e8),
+    "CIFR": (0.012, 3.9e8), "WULF": (0.011, 4.1e8), "APLD": (0.025, 2.8e8),
+    "CORZ": (0.015, 3.1e8), "NVDA": (0.16, 2.43e10),
+}  # fmt: skip
+
+
 def main() -> None:
     """``python -m tests.fake_yahoo [--port N] [--fault F] [--latency S]``: serve until
     interrupted (for trying the app by hand and for the benchmarks). The watched symbols get
-    prices of their own."""
+    prices and market caps of their own."""
     import argparse
 
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--fault", choices=FAULTS)
+    parser.add_argument("--auth-fault", choices=AUTH_FAULTS)
     parser.add_argument("--latency", type=float, default=0.0)
     args = parser.parse_args()
     fake = FakeYahoo(latency=args.latency)
-    for i, symbol in enumerate(("CRWV", "NBIS", "IREN", "CIFR", "WULF", "APLD", "CORZ", "NVDA")):
-        fake.route(symbol).scale = (0.09, 0.08, 0.035, 0.012, 0.011, 0.025, 0.015, 0.16)[i]
+    for symbol, (scale, shares) in DEMO.items():
+        fake.route(symbol).scale = scale
+        fake.route(symbol).shares = shares
     fake.set_fault(args.fault)
+    fake.set_auth_fault(args.auth_fault)
     fake.start(args.port)
     print(f"fake Yahoo on {fake.url}", flush=True)
     try:

@@ -1,4 +1,5 @@
-"""The async chart client against the local fake Yahoo server: success, every fault, concurrency."""
+"""The Yahoo client's chart requests against the local fake Yahoo server, over the browser
+session: success, every fault classified, requests in flight together."""
 
 from __future__ import annotations
 
@@ -70,7 +71,7 @@ async def test_each_fault_is_classified(
 
 async def test_hang_is_a_timeout(fake_yahoo: FakeYahoo) -> None:
     fake_yahoo.set_fault("hang")
-    async with YahooClient(fake_yahoo.url, read_timeout=0.3) as client:
+    async with YahooClient(fake_yahoo.url, connect_timeout=0.5, read_timeout=0.3) as client:
         started = time.monotonic()
         with pytest.raises(FetchError) as info:
             await client.quote("CRWV")
@@ -97,9 +98,9 @@ async def test_dns_failure_is_unreachable() -> None:
     assert info.value.reason == "cannot resolve host (DNS)"
 
 
-async def test_mixed_batch_one_bad_symbol(fake_yahoo: FakeYahoo) -> None:
+async def test_chart_path_one_bad_symbol(fake_yahoo: FakeYahoo) -> None:
     fake_yahoo.set_fault("404", "MDLY")
-    async with YahooClient(fake_yahoo.url) as client:
+    async with YahooClient(fake_yahoo.url, batch=False) as client:
         results = await client.quotes(["CRWV", "MDLY", "NVDA"])
     assert list(results) == ["CRWV", "MDLY", "NVDA"]
     assert results["CRWV"].symbol == "CRWV"
@@ -107,15 +108,16 @@ async def test_mixed_batch_one_bad_symbol(fake_yahoo: FakeYahoo) -> None:
     assert results["NVDA"].price is not None
 
 
-async def test_concurrency_beats_sequential(fake_yahoo: FakeYahoo) -> None:
-    """8 symbols at 300 ms each: sequential would take 2.4 s; 4 at a time takes about 0.6 s."""
+async def test_chart_path_requests_fly_together_within_the_bound(fake_yahoo: FakeYahoo) -> None:
+    """8 symbols at 300 ms each: sequential would take 2.4 s; all in flight about 0.3 s; with a
+    bound of 4, two waves (0.6 s), never more than 4 requests at once."""
     fake_yahoo.latency = 0.3
-    async with YahooClient(fake_yahoo.url, concurrency=4) as client:
+    async with YahooClient(fake_yahoo.url, concurrency=4, batch=False) as client:
         started = time.monotonic()
         results = await client.quotes(WATCHED)
         elapsed = time.monotonic() - started
     assert all(not isinstance(r, FetchError) for r in results.values())
     assert elapsed < 1.6, elapsed  # well under 2.4 s, with room for a noisy machine
-    # and the bound holds: never more than 4 requests in flight
     starts = sorted(t for t, _, _ in fake_yahoo.requests)
     assert starts[4] - starts[0] >= 0.25
+    assert client.requests == 8

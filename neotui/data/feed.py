@@ -143,7 +143,7 @@ class MarketFeed:
         self.last_refresh: datetime | None = None
         self.last_result: str | None = None
         self.next_refresh: datetime | None = None
-        self.requests = 0  # HTTP requests made: for tests and benchmarks
+        self.requests = 0  # HTTP requests made by refreshes: for tests and benchmarks
         self._warning = cache.warning if cache else None
 
     # --- publishing ----------------------------------------------------------------------------
@@ -192,7 +192,7 @@ class MarketFeed:
                 state.status is SymbolStatus.FRESH
                 and q is not None
                 and q.exchange_tz == "America/New_York"
-                and q.periods.regular_start is not None
+                and (q.periods.regular_start is not None or q.market_state is not None)
                 and (now - q.fetched_at).total_seconds() < 600
             ):
                 quoted = q.session_at(now)
@@ -208,9 +208,9 @@ class MarketFeed:
         session, _ = self.session(now or self._clock())
         return self.intervals[session]
 
-    def _backoff(self, failures: int) -> float:
+    def _backoff(self, failures: int, jitter: float) -> float:
         delay = min(self.backoff_cap, self.backoff_base * 2 ** max(0, failures - 1))
-        return delay * self._rng.uniform(0.75, 1.25)
+        return delay * jitter
 
     # --- start-up from the cache ----------------------------------------------------------------
 
@@ -265,15 +265,15 @@ class MarketFeed:
         if not due:
             self.last_refresh = self._clock()
             return set()
+        before = self.client.requests
         results = await self.client.quotes(due)
-        self.requests += len(due)
         if self.offline and all(not isinstance(r, FetchError) for r in results.values()):
             # The probe got through: back online, fetch everything else at once.
             self._set_online()
             rest = [s for s in self.symbols if s not in results]
             if rest:
                 results.update(await self.client.quotes(rest))
-                self.requests += len(rest)
+        self.requests += self.client.requests - before
 
         unreachable = [r for r in results.values() if isinstance(r, FetchError)
                        and r.kind is FailureKind.UNREACHABLE]  # fmt: skip
@@ -296,6 +296,9 @@ class MarketFeed:
 
     def _apply(self, results: Mapping[str, Quote | FetchError]) -> set[str]:
         now = self._wall()
+        # One jitter per refresh: symbols that failed together (one batch request) stay due
+        # together, so a backed-off retry is one batch, not one per symbol.
+        jitter = self._rng.uniform(0.75, 1.25)
         changed = set()
         for symbol, result in results.items():
             old = self._states[symbol]
@@ -310,7 +313,7 @@ class MarketFeed:
                 failures = old.failures + 1
                 new = replace(old, status=SymbolStatus.STALE, reason=result.reason,
                               failures=failures,
-                              next_attempt=now + self._backoff(failures))  # fmt: skip
+                              next_attempt=now + self._backoff(failures, jitter))  # fmt: skip
             if new != old:
                 self._states[symbol] = new
                 changed.add(symbol)

@@ -115,7 +115,13 @@ class Quote:
         return (self.extended_price - self.price) / self.price * 100.0
 
     def session_at(self, when: datetime) -> Session:
-        """The symbol's market session at ``when``, from Yahoo's trading periods."""
+        """The symbol's market session at ``when``: from Yahoo's trading periods (chart), else
+        from the market state the batch quote gave when it was fetched (v7 has no periods)."""
+        if self.periods.regular_start is None and self.market_state is not None:
+            from neotui.data.quote_batch import MARKET_STATES
+
+            if abs((when - self.fetched_at).total_seconds()) < 600:
+                return MARKET_STATES.get(self.market_state, Session.CLOSED)
         return self.periods.session_at(when)
 
     def to_json(self) -> dict[str, Any]:

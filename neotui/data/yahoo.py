@@ -1,21 +1,38 @@
-"""The async Yahoo Finance chart client (httpx).
+"""The Yahoo Finance client: batch quotes, intraday series, charts and daily history.
 
-One ``httpx.AsyncClient`` with keep-alive and explicit timeouts serves every request; a semaphore
-bounds how many are in flight. The same code talks to Yahoo in production and to the tests' fake
-server, through the configurable base URL. Every failure becomes a :class:`FetchError` with a short
-human reason and a kind the feed uses to decide what to do next.
+A refresh of the watched symbols costs one round trip: the batch quote (``/v7/finance/quote``,
+cookie and crumb, up to 50 symbols a request) and the spark series (``/v8/finance/spark``, 20 a
+request) go out together over one long-lived browser-fingerprinted session (see ``http.py``).
+When the crumb path is closed — EU consent pages, "User is unable to access this feature", a
+getcrumb that keeps failing — quotes come from the chart endpoint, one request per symbol, all
+in flight at once, and the reason is kept in :attr:`YahooClient.batch_note`.
+
+The same code talks to Yahoo in production and to the tests' fake server, through the
+configurable base URL. Every failure becomes a :class:`FetchError` with a short human reason and a
+kind the feed uses to decide what to do next.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote as urlquote
 
+from neotui.data.crumb import CONSENT_REASON, CredentialStore, CrumbKeeper, is_consent_url
+from neotui.data.http import (
+    USER_AGENT,
+    FailureKind,
+    FetchError,
+    HttpResponse,
+    HttpSession,
+    PlainSession,
+    SessionOptions,
+    make_session,
+)
 from neotui.data.quote import (
     ChartFormatError,
     DailyHistory,
@@ -24,88 +41,110 @@ from neotui.data.quote import (
     parse_history,
     parse_quote,
 )
+from neotui.data.quote_batch import (
+    QUOTE_BATCH,
+    SPARK_BATCH,
+    BatchFormatError,
+    batch_error,
+    parse_spark,
+    parse_v7_quotes,
+    with_series,
+)
 
 if TYPE_CHECKING:
     import httpx
 
-#: Yahoo answers scripts' default User-Agents with 429s far sooner than browsers'.
-USER_AGENT = (
-    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/142.0.0.0 Safari/537.36"
-)
+__all__ = ["USER_AGENT", "FailureKind", "FetchError", "YahooClient"]
 
+#: After the crumb path fails for a reason a retry will not fix soon, how long quotes come from
+#: the chart endpoint before the batch is tried again.
+BATCH_RETRY = 30 * 60.0
+#: "User is unable to access this feature": Yahoo closed v7 to this client; try again rarely.
+BATCH_DENIED_RETRY = 6 * 3600.0
 
-class FailureKind(StrEnum):
-    """What went wrong, grouped by what the feed should do about it."""
-
-    NOT_FOUND = "not_found"  # Yahoo says the symbol does not exist: retry rarely
-    RATE_LIMITED = "rate_limited"  # 429: back off
-    SERVER = "server"  # 5xx, 401/403 and other statuses: back off
-    BAD_RESPONSE = "bad_response"  # HTML page, empty or truncated body: back off
-    TIMEOUT = "timeout"  # connected, but no answer in time: back off
-    UNREACHABLE = "unreachable"  # DNS failure, refused, no route: maybe offline
-
-
-class FetchError(Exception):
-    """A failed fetch of one symbol: ``kind`` for the feed, ``reason`` for people."""
-
-    def __init__(self, kind: FailureKind, reason: str, status: int | None = None) -> None:
-        self.kind = kind
-        self.reason = reason
-        self.status = status
-        super().__init__(reason)
-
-    def __repr__(self) -> str:
-        return f"FetchError({self.kind.value!r}, {self.reason!r})"
+_Series = tuple[tuple[int, ...], tuple[float, ...]]
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def _chunks(items: Sequence[str], size: int) -> list[list[str]]:
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+
+
 class YahooClient:
-    """Fetches quotes and daily history from ``{base_url}/v8/finance/chart/{symbol}``.
+    """Fetches quotes (batch or chart) and daily history from Yahoo or a stand-in.
 
     Use as an async context manager, or call :meth:`aclose` when done.
+
+    Args:
+        base_url: Yahoo's API host, a mirror, or the tests' fake server.
+        concurrency: requests in flight at once (they share one HTTP/2 connection with the
+            browser session).
+        transport: an ``httpx`` transport; implies the plain session (tests with MockTransport).
+        session: a ready session (overrides ``browser``/``proxy``/timeouts).
+        browser: the browser-fingerprinted session (True) or plain httpx (False).
+        proxy: an explicit proxy URL; None honours HTTPS_PROXY/NO_PROXY.
+        cookie_url: where Yahoo's cookie comes from (default: fc.yahoo.com for Yahoo, the base
+            URL's root for anything else).
+        batch: try the batch quote (cookie + crumb) before the chart endpoint.
+        credentials: where the cookie and crumb are kept between runs.
     """
 
     def __init__(
         self,
         base_url: str,
         *,
-        concurrency: int = 4,
+        concurrency: int = 8,
         connect_timeout: float = 5.0,
         read_timeout: float = 10.0,
         transport: httpx.AsyncBaseTransport | None = None,
+        session: HttpSession | None = None,
+        browser: bool = True,
+        proxy: str | None = None,
+        cookie_url: str | None = None,
+        batch: bool = True,
+        credentials: CredentialStore | None = None,
         clock: Callable[[], datetime] = _now,
+        wall: Callable[[], float] = time.time,
     ) -> None:
+        from neotui.data.crumb import default_cookie_url
+
         self.base_url = base_url.rstrip("/")
         self._limit = asyncio.Semaphore(concurrency)
         self._clock = clock
-        self._concurrency = concurrency
-        self._timeouts = (connect_timeout, read_timeout)
-        self._transport = transport
-        self._http: httpx.AsyncClient | None = None
+        self._wall = wall
+        options = SessionOptions(
+            connect_timeout=connect_timeout,
+            read_timeout=read_timeout,
+            max_connections=concurrency,
+            proxy=proxy,
+        )
+        if session is None:
+            if transport is not None:
+                session = PlainSession(options, transport=transport)
+            else:
+                session = make_session("browser" if browser else "plain", options)
+        self.session = session
+        self.batch = batch
+        self.crumbs = CrumbKeeper(
+            session,
+            self.base_url,
+            cookie_url or default_cookie_url(self.base_url),
+            store=credentials,
+            clock=wall,
+            count=self._count,
+        )
+        self.requests = 0
+        """HTTP requests made so far (for the feed's figures, tests and benchmarks)."""
+        self.batch_note: str | None = None
+        """Why quotes come from the chart endpoint right now (None while the batch works)."""
+        self._batch_off_until = 0.0
+        self._series: dict[str, _Series] = {}
 
-    @property
-    def _client(self) -> httpx.AsyncClient:
-        """The connection pool, made on first use: httpx costs ~100 ms to import, which the
-        first frame (drawn from the cache) does not need to pay."""
-        if self._http is None:
-            import httpx
-
-            connect, read = self._timeouts
-            self._http = httpx.AsyncClient(
-                timeout=httpx.Timeout(read, connect=connect, pool=None),
-                headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
-                limits=httpx.Limits(
-                    max_connections=self._concurrency,
-                    max_keepalive_connections=self._concurrency,
-                ),
-                transport=self._transport,
-                follow_redirects=True,
-            )
-        return self._http
+    def _count(self) -> None:
+        self.requests += 1
 
     async def __aenter__(self) -> YahooClient:
         return self
@@ -114,10 +153,29 @@ class YahooClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Close the connection pool (if one was opened)."""
-        if self._http is not None:
-            await self._http.aclose()
-            self._http = None
+        """Close the session (if one was opened)."""
+        await self.session.aclose()
+
+    @property
+    def mode(self) -> str:
+        """``batch`` while the batch quote is used, ``chart`` while it is off."""
+        return "batch" if self.batch and self._wall() >= self._batch_off_until else "chart"
+
+    # --- single requests ------------------------------------------------------------------------
+
+    async def request(self, path: str, params: Mapping[str, str] | None = None) -> HttpResponse:
+        """GET ``{base_url}{path}`` (bounded concurrency); the raw response."""
+        async with self._limit:
+            self._count()
+            return await self.session.get(f"{self.base_url}{path}", params)
+
+    async def get_json(self, path: str, params: Mapping[str, str] | None = None) -> Any:
+        """GET ``{base_url}{path}`` and return its decoded JSON body (any Yahoo endpoint).
+
+        Raises:
+            FetchError: for every failure, classified.
+        """
+        return _decode(await self.request(path, params))
 
     async def chart(self, symbol: str, params: dict[str, str]) -> Any:
         """GET one chart and return its decoded JSON body.
@@ -127,36 +185,8 @@ class YahooClient:
         """
         return await self.get_json(f"/v8/finance/chart/{urlquote(symbol, safe='')}", params)
 
-    async def get_json(self, path: str, params: Mapping[str, str] | None = None) -> Any:
-        """GET ``{base_url}{path}`` and return its decoded JSON body (any Yahoo endpoint).
-
-        Raises:
-            FetchError: for every failure, classified.
-        """
-        import httpx
-
-        url = f"{self.base_url}{path}"
-        async with self._limit:
-            try:
-                response = await self._client.get(url, params=dict(params or {}))
-                body = response.content
-            except httpx.ConnectTimeout:
-                raise FetchError(FailureKind.UNREACHABLE, "connection timed out") from None
-            except httpx.ConnectError as exc:
-                raise FetchError(FailureKind.UNREACHABLE, _connect_reason(exc)) from None
-            except httpx.TimeoutException:
-                raise FetchError(FailureKind.TIMEOUT, "no answer in time") from None
-            except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
-                reason = "connection reset" if "reset" in str(exc).lower() else "connection dropped"
-                raise FetchError(FailureKind.SERVER, reason) from None
-            except httpx.HTTPError as exc:
-                raise FetchError(
-                    FailureKind.SERVER, f"network error: {type(exc).__name__}"
-                ) from None
-        return _decode(response, body)
-
     async def quote(self, symbol: str) -> Quote:
-        """The symbol's latest quote with a 5-minute intraday series (pre/post included)."""
+        """One symbol's quote from its chart, with a 5-minute intraday series (pre/post too)."""
         params = {"range": "1d", "interval": "5m", "includePrePost": "true"}
         body = await self.chart(symbol, params)
         try:
@@ -172,9 +202,20 @@ class YahooClient:
         except ChartFormatError as exc:
             raise FetchError(FailureKind.BAD_RESPONSE, str(exc)) from None
 
-    async def quotes(self, symbols: Sequence[str]) -> dict[str, Quote | FetchError]:
-        """Fetch ``symbols`` concurrently (bounded); each maps to its quote or its error."""
+    # --- a refresh ------------------------------------------------------------------------------
 
+    async def quotes(self, symbols: Sequence[str]) -> dict[str, Quote | FetchError]:
+        """Every symbol's quote or error, in one round trip when the batch path is open."""
+        symbols = list(dict.fromkeys(symbols))
+        if self.mode == "batch":
+            try:
+                return await self._batch_quotes(symbols)
+            except _BatchClosed as closed:
+                self.batch_note = closed.reason
+                self._batch_off_until = self._wall() + closed.retry_after
+        return await self._chart_quotes(symbols)
+
+    async def _chart_quotes(self, symbols: Sequence[str]) -> dict[str, Quote | FetchError]:
         async def one(symbol: str) -> Quote | FetchError:
             try:
                 return await self.quote(symbol)
@@ -184,22 +225,115 @@ class YahooClient:
         results = await asyncio.gather(*(one(s) for s in symbols))
         return dict(zip(symbols, results, strict=True))
 
+    async def _batch_quotes(self, symbols: list[str]) -> dict[str, Quote | FetchError]:
+        """Batch quote and spark together; a closed crumb path raises :class:`_BatchClosed`."""
+        try:
+            crumb = await self.crumbs.crumb()
+        except FetchError as exc:
+            if exc.kind is FailureKind.AUTH:
+                raise _BatchClosed(exc.reason, BATCH_RETRY) from None
+            return dict.fromkeys(symbols, exc)  # offline, throttled, hung: the feed backs off
 
-def _connect_reason(exc: Exception) -> str:
-    text = str(exc).lower()
-    if "name or service" in text or "nodename" in text or "resolution" in text:
-        return "cannot resolve host (DNS)"
-    if "refused" in text:
-        return "connection refused"
-    if "unreachable" in text:
-        return "network unreachable"
-    return "cannot connect"
+        spark_task = asyncio.ensure_future(self._spark(symbols))
+        try:
+            quotes = await self._v7(symbols, crumb)
+            if isinstance(quotes, FetchError) and quotes.kind is FailureKind.AUTH:
+                if not _is_crumb_refusal(quotes):
+                    raise _BatchClosed(
+                        f"batch quotes refused ({quotes.reason}); prices come from the chart "
+                        "endpoint", BATCH_DENIED_RETRY,
+                    )  # fmt: skip
+                # Invalid crumb or cookie: one new pair, one more try, then the chart path.
+                self.crumbs.invalidate()
+                try:
+                    crumb = await self.crumbs.crumb()
+                except FetchError as exc:
+                    raise _BatchClosed(exc.reason, BATCH_RETRY) from None
+                quotes = await self._v7(symbols, crumb)
+                if isinstance(quotes, FetchError) and quotes.kind is FailureKind.AUTH:
+                    raise _BatchClosed(
+                        f"a new crumb was refused too ({quotes.reason}); prices come from the "
+                        "chart endpoint", BATCH_RETRY,
+                    )  # fmt: skip
+            series = await spark_task
+        finally:
+            if not spark_task.done():
+                spark_task.cancel()
+        self.batch_note = None
+        if isinstance(quotes, FetchError):
+            return dict.fromkeys(symbols, quotes)
+
+        out: dict[str, Quote | FetchError] = {}
+        for symbol in symbols:
+            quote = quotes.get(symbol)
+            if quote is not None:
+                out[symbol] = with_series(quote, series.get(symbol) or self._series.get(symbol))
+        # Yahoo leaves unknown symbols out of a batch without a word: ask their charts, which
+        # say "No data found, symbol may be delisted" (or answer after all).
+        missing = [s for s in symbols if s not in out]
+        if missing:
+            out.update(await self._chart_quotes(missing))
+        return {s: out[s] for s in symbols}
+
+    async def _v7(self, symbols: list[str], crumb: str) -> dict[str, Quote] | FetchError:
+        """The v7 quotes of ``symbols`` (in slices), or the first failure."""
+
+        async def one(chunk: list[str]) -> dict[str, Quote] | FetchError:
+            params = {"symbols": ",".join(chunk), "crumb": crumb, "formatted": "false"}
+            try:
+                body = await self.get_json("/v7/finance/quote", params)
+                return parse_v7_quotes(body, self._clock())
+            except FetchError as exc:
+                return exc
+            except BatchFormatError as exc:
+                return FetchError(FailureKind.BAD_RESPONSE, str(exc))
+
+        parts = await asyncio.gather(*(one(c) for c in _chunks(symbols, QUOTE_BATCH)))
+        merged: dict[str, Quote] = {}
+        for part in parts:
+            if isinstance(part, FetchError):
+                return part
+            merged.update(part)
+        return merged
+
+    async def _spark(self, symbols: list[str]) -> dict[str, _Series]:
+        """Intraday series (5-minute closes) for ``symbols``; a failed slice just has none."""
+
+        async def one(chunk: list[str]) -> dict[str, _Series]:
+            params = {"symbols": ",".join(chunk), "range": "1d", "interval": "5m"}
+            try:
+                return parse_spark(await self.get_json("/v8/finance/spark", params))
+            except (FetchError, BatchFormatError):
+                return {}
+
+        series: dict[str, _Series] = {}
+        for part in await asyncio.gather(*(one(c) for c in _chunks(symbols, SPARK_BATCH))):
+            series.update({k: v for k, v in part.items() if v[0]})
+        self._series.update(series)
+        return series
 
 
-def _decode(response: httpx.Response, body: bytes) -> Any:
+class _BatchClosed(Exception):
+    """The crumb path is closed for now: use the chart endpoint for ``retry_after`` seconds."""
+
+    def __init__(self, reason: str, retry_after: float) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after = retry_after
+
+
+def _is_crumb_refusal(error: FetchError) -> bool:
+    text = error.reason.lower()
+    return "crumb" in text or "cookie" in text
+
+
+def _decode(response: HttpResponse) -> Any:
     """Turn a response into JSON or a classified FetchError."""
-    status = response.status_code
-    content_type = response.headers.get("content-type", "")
+    status, body = response.status, response.content
+    content_type = response.content_type
+    if is_consent_url(response.url):
+        host = response.url.split("/")[2] if "//" in response.url else response.url
+        raise FetchError(FailureKind.AUTH, CONSENT_REASON.format(host=host), status)
     data: Any = None
     if body.strip() and "html" not in content_type:
         try:
@@ -213,8 +347,12 @@ def _decode(response: httpx.Response, body: bytes) -> Any:
         raise FetchError(FailureKind.RATE_LIMITED, "rate limited by Yahoo (429)", status)
     if status >= 500:
         raise FetchError(FailureKind.SERVER, f"Yahoo server error ({status})", status)
-    if status in (401, 403):
-        raise FetchError(FailureKind.SERVER, f"access refused ({status})", status)
+    if status == 401:
+        detail = batch_error(data) if data is not None else None
+        detail = (detail or "unauthorized").split(" - http")[0].split(". For Developers")[0]
+        raise FetchError(FailureKind.AUTH, f"401 {detail}", status)
+    if status == 403:
+        raise FetchError(FailureKind.SERVER, "access refused (403)", status)
     if status != 200:
         raise FetchError(FailureKind.SERVER, f"unexpected HTTP status {status}", status)
     if not body.strip():

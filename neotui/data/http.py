@@ -1,0 +1,369 @@
+"""The HTTP sessions Yahoo requests go through, and the classified failures they raise.
+
+Yahoo answers HTTP 429 to clients whose TLS handshake is not a browser's, whatever their
+headers (yfinance moved to curl_cffi for this in 2025). :class:`BrowserSession` therefore sends
+every request through curl_cffi impersonating Chrome: Chrome's ClientHello (GREASE, extension
+order, ALPN ``h2``), HTTP/2 with many requests multiplexed on one connection, its own cookie
+jar. :class:`PlainSession` (httpx on Python's OpenSSL) is kept as a fallback
+(``market.transport = "plain"``) and for tests that inject an ``httpx.MockTransport``.
+
+Both turn every failure into a :class:`FetchError` whose ``kind`` tells the feed what to do and
+whose ``reason`` tells people what happened. Neither library is imported until the first request,
+so the first frame (drawn from the cache) does not pay for them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    import httpx
+
+#: The User-Agent of the Chrome release curl_cffi impersonates (the plain session sends it too:
+#: Yahoo answers scripts' default User-Agents with 429s far sooner than browsers').
+USER_AGENT = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/142.0.0.0 Safari/537.36"
+)
+#: The browser fingerprint curl_cffi sends: its newest Chrome target.
+IMPERSONATE = "chrome"
+
+
+class FailureKind(StrEnum):
+    """What went wrong, grouped by what the feed should do about it."""
+
+    NOT_FOUND = "not_found"  # Yahoo says the symbol does not exist: retry rarely
+    RATE_LIMITED = "rate_limited"  # 429: back off
+    AUTH = "auth"  # 401 Invalid Crumb / Invalid Cookie: get a new pair once, then back off
+    SERVER = "server"  # 5xx, 403 and other statuses: back off
+    BAD_RESPONSE = "bad_response"  # HTML page, empty or truncated body: back off
+    TIMEOUT = "timeout"  # connected, but no answer in time: back off
+    UNREACHABLE = "unreachable"  # DNS failure, refused, no route: maybe offline
+
+
+class FetchError(Exception):
+    """A failed request: ``kind`` for the feed, ``reason`` for people."""
+
+    def __init__(self, kind: FailureKind, reason: str, status: int | None = None) -> None:
+        self.kind = kind
+        self.reason = reason
+        self.status = status
+        super().__init__(reason)
+
+    def __repr__(self) -> str:
+        return f"FetchError({self.kind.value!r}, {self.reason!r})"
+
+
+@dataclass(frozen=True, slots=True)
+class HttpResponse:
+    """What both sessions return: enough to classify and decode, nothing library-specific."""
+
+    status: int
+    content: bytes
+    headers: Mapping[str, str]  # lower-case names
+    url: str
+    http_version: str = "HTTP/1.1"
+    elapsed: float = 0.0
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "")
+
+    @property
+    def location(self) -> str | None:
+        return self.headers.get("location")
+
+
+@dataclass(frozen=True, slots=True)
+class StoredCookie:
+    """A cookie as kept in the cache between runs (Yahoo's A1/A3 are valid for a year)."""
+
+    name: str
+    value: str
+    domain: str
+    path: str = "/"
+
+    def to_json(self) -> dict[str, str]:
+        return {"name": self.name, "value": self.value, "domain": self.domain, "path": self.path}
+
+
+@dataclass(frozen=True, slots=True)
+class SessionOptions:
+    """How a session connects: timeouts, concurrency and proxy."""
+
+    connect_timeout: float = 5.0
+    read_timeout: float = 10.0
+    max_connections: int = 8
+    proxy: str | None = None
+    """An explicit proxy URL; None uses HTTPS_PROXY / HTTP_PROXY / NO_PROXY from the
+    environment, like curl and httpx do."""
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+class HttpSession(Protocol):
+    """One long-lived connection pool with its cookie jar."""
+
+    name: str
+    impersonating: bool
+
+    async def get(
+        self,
+        url: str,
+        params: Mapping[str, str] | None = None,
+        *,
+        follow_redirects: bool = True,
+    ) -> HttpResponse: ...
+
+    def cookies(self) -> list[StoredCookie]: ...
+
+    def set_cookies(self, cookies: list[StoredCookie]) -> None: ...
+
+    def clear_cookies(self) -> None: ...
+
+    async def aclose(self) -> None: ...
+
+
+_BASE_HEADERS = {"Accept": "application/json,text/plain,*/*"}
+
+
+# --- curl_cffi: a browser's handshake ---------------------------------------------------------
+
+# curl's error codes (https://curl.se/libcurl/c/libcurl-errors.html), by what they mean here.
+_CURL_UNREACHABLE = {5: "cannot resolve proxy", 6: "cannot resolve host (DNS)",
+                     7: "cannot connect", 97: "proxy handshake failed"}  # fmt: skip
+_CURL_TLS = {35: "TLS handshake failed", 60: "TLS certificate not trusted",
+             58: "TLS client certificate problem", 53: "TLS engine not found"}  # fmt: skip
+_CURL_DROPPED = {52: "empty reply from server", 55: "connection dropped while sending",
+                 56: "connection reset", 18: "response cut short", 16: "HTTP/2 stream error",
+                 92: "HTTP/2 stream error", 8: "malformed response"}  # fmt: skip
+
+
+#: CURLINFO_HTTP_VERSION values.
+_CURL_HTTP_VERSIONS = {1: "HTTP/1.0", 2: "HTTP/1.1", 3: "HTTP/2", 30: "HTTP/3"}
+
+
+def _curl_failure(exc: Exception) -> FetchError:
+    """Classify a curl_cffi exception by its curl error code."""
+    code = getattr(exc, "code", None)
+    code = int(code) if code is not None else -1
+    text = str(exc)
+    if code == 28:
+        if "connect" in text.lower() and "0 bytes received" not in text:
+            return FetchError(FailureKind.UNREACHABLE, "connection timed out")
+        return FetchError(FailureKind.TIMEOUT, "no answer in time")
+    if code == 7 and ("refused" in text.lower() or "could not connect" in text.lower()):
+        return FetchError(FailureKind.UNREACHABLE, "connection refused")
+    if code in _CURL_UNREACHABLE:
+        return FetchError(FailureKind.UNREACHABLE, _CURL_UNREACHABLE[code])
+    if code in _CURL_TLS:
+        return FetchError(FailureKind.UNREACHABLE, _CURL_TLS[code])
+    if code in _CURL_DROPPED:
+        return FetchError(FailureKind.SERVER, _CURL_DROPPED[code])
+    if code == 47:
+        return FetchError(FailureKind.BAD_RESPONSE, "too many redirects")
+    return FetchError(FailureKind.SERVER, f"network error (curl {code})")
+
+
+class BrowserSession:
+    """curl_cffi's AsyncSession impersonating Chrome: one pool, HTTP/2, its own cookie jar."""
+
+    name = "browser"
+    impersonating = True
+
+    def __init__(self, options: SessionOptions | None = None) -> None:
+        self.options = options or SessionOptions()
+        self._session: Any = None
+
+    def _get_session(self) -> Any:
+        if self._session is None:
+            from curl_cffi.requests import AsyncSession
+
+            opts = self.options
+            self._session = AsyncSession(
+                impersonate=IMPERSONATE,
+                # curl bounds the whole request by connect + read (it has no separate read
+                # timeout): a hung server is given up on at most that long after the request.
+                timeout=(opts.connect_timeout, opts.read_timeout),
+                max_clients=opts.max_connections,
+                proxy=opts.proxy or None,
+                trust_env=True,
+                allow_redirects=True,
+                max_redirects=5,
+                headers={**_BASE_HEADERS, **opts.headers},
+            )
+        return self._session
+
+    async def get(
+        self,
+        url: str,
+        params: Mapping[str, str] | None = None,
+        *,
+        follow_redirects: bool = True,
+    ) -> HttpResponse:
+        from curl_cffi.curl import CurlError
+
+        session = self._get_session()
+        started = time.perf_counter()
+        try:
+            response = await session.get(
+                url, params=dict(params) if params else None, allow_redirects=follow_redirects
+            )
+            content = response.content
+        except CurlError as exc:
+            raise _curl_failure(exc) from None
+        return HttpResponse(
+            status=response.status_code,
+            content=content,
+            headers={k.lower(): v for k, v in response.headers.items()},
+            url=str(response.url),
+            http_version=_CURL_HTTP_VERSIONS.get(int(response.http_version or 0), "HTTP/1.1"),
+            elapsed=time.perf_counter() - started,
+        )
+
+    def cookies(self) -> list[StoredCookie]:
+        if self._session is None:
+            return []
+        return [
+            StoredCookie(c.name, c.value or "", c.domain or "", c.path or "/")
+            for c in self._session.cookies.jar
+        ]
+
+    def set_cookies(self, cookies: list[StoredCookie]) -> None:
+        jar = self._get_session().cookies
+        for c in cookies:
+            jar.set(c.name, c.value, domain=c.domain, path=c.path)
+
+    def clear_cookies(self) -> None:
+        if self._session is not None:
+            self._session.cookies.clear()
+
+    async def aclose(self) -> None:
+        if self._session is not None:
+            session, self._session = self._session, None
+            await session.close()
+
+
+# --- httpx: the plain fallback ----------------------------------------------------------------
+
+
+def _httpx_failure(exc: Exception) -> FetchError:
+    import httpx
+
+    if isinstance(exc, httpx.ConnectTimeout):
+        return FetchError(FailureKind.UNREACHABLE, "connection timed out")
+    if isinstance(exc, httpx.ConnectError):
+        text = str(exc).lower()
+        if "name or service" in text or "nodename" in text or "resolution" in text:
+            return FetchError(FailureKind.UNREACHABLE, "cannot resolve host (DNS)")
+        if "refused" in text:
+            return FetchError(FailureKind.UNREACHABLE, "connection refused")
+        if "unreachable" in text:
+            return FetchError(FailureKind.UNREACHABLE, "network unreachable")
+        if "ssl" in text or "certificate" in text:
+            return FetchError(FailureKind.UNREACHABLE, "TLS handshake failed")
+        return FetchError(FailureKind.UNREACHABLE, "cannot connect")
+    if isinstance(exc, httpx.TimeoutException):
+        return FetchError(FailureKind.TIMEOUT, "no answer in time")
+    if isinstance(exc, httpx.TooManyRedirects):
+        return FetchError(FailureKind.BAD_RESPONSE, "too many redirects")
+    if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)):
+        reason = "connection reset" if "reset" in str(exc).lower() else "connection dropped"
+        return FetchError(FailureKind.SERVER, reason)
+    return FetchError(FailureKind.SERVER, f"network error: {type(exc).__name__}")
+
+
+class PlainSession:
+    """httpx on Python's OpenSSL. Its handshake is not a browser's: Yahoo may answer 429."""
+
+    name = "plain"
+    impersonating = False
+
+    def __init__(
+        self,
+        options: SessionOptions | None = None,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.options = options or SessionOptions()
+        self._transport = transport
+        self._client: httpx.AsyncClient | None = None
+
+    def _get_client(self) -> httpx.AsyncClient:
+        if self._client is None:
+            import httpx
+
+            opts = self.options
+            self._client = httpx.AsyncClient(
+                timeout=httpx.Timeout(opts.read_timeout, connect=opts.connect_timeout, pool=None),
+                headers={"User-Agent": USER_AGENT, **_BASE_HEADERS, **opts.headers},
+                limits=httpx.Limits(
+                    max_connections=opts.max_connections,
+                    max_keepalive_connections=opts.max_connections,
+                ),
+                transport=self._transport,
+                proxy=opts.proxy or None,
+                trust_env=True,
+                follow_redirects=True,
+                max_redirects=5,
+            )
+        return self._client
+
+    async def get(
+        self,
+        url: str,
+        params: Mapping[str, str] | None = None,
+        *,
+        follow_redirects: bool = True,
+    ) -> HttpResponse:
+        import httpx
+
+        client = self._get_client()
+        started = time.perf_counter()
+        try:
+            response = await client.get(
+                url, params=dict(params or {}), follow_redirects=follow_redirects
+            )
+            content = response.content
+        except httpx.HTTPError as exc:
+            raise _httpx_failure(exc) from None
+        return HttpResponse(
+            status=response.status_code,
+            content=content,
+            headers={k.lower(): v for k, v in response.headers.items()},
+            url=str(response.url),
+            http_version=response.http_version,
+            elapsed=time.perf_counter() - started,
+        )
+
+    def cookies(self) -> list[StoredCookie]:
+        if self._client is None:
+            return []
+        return [
+            StoredCookie(c.name, c.value or "", c.domain or "", c.path or "/")
+            for c in self._client.cookies.jar
+        ]
+
+    def set_cookies(self, cookies: list[StoredCookie]) -> None:
+        jar = self._get_client().cookies
+        for c in cookies:
+            jar.set(c.name, c.value, domain=c.domain, path=c.path)
+
+    def clear_cookies(self) -> None:
+        if self._client is not None:
+            self._client.cookies.clear()
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            client, self._client = self._client, None
+            await client.aclose()
+
+
+def make_session(transport: str, options: SessionOptions | None = None) -> HttpSession:
+    """The session ``market.transport`` names: ``browser`` (default) or ``plain``."""
+    if transport == "plain":
+        return PlainSession(options)
+    return BrowserSession(options)
