@@ -165,6 +165,36 @@ async def _fetch_quotes_once(settings: Settings) -> list[dict[str, Any]]:
     return [report.quote_record(state, update) for state in update.states.values()]
 
 
+@cli.command()
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="table for people; json: a list of {check, status, detail, hint}.",
+)
+@pass_context
+def doctor(obj: _Context, output: str) -> None:
+    """Check why prices might not come: settings, cache, proxy, DNS, TCP, TLS, one chart
+    request, the crumb, one batch quote, yfinance, the deals files. At most 30 s.
+
+    Exit status 0 when no check failed (warnings allowed), 1 otherwise.
+    """
+    import json
+
+    from neotui.doctor import run_doctor, summary
+
+    results = run_doctor(obj.settings)
+    if output == "json":
+        click.echo(json.dumps([r.to_json() for r in results], indent=2, ensure_ascii=False))
+    else:
+        from neotui import report
+
+        report.print_checks(results, summary(results))
+    sys.exit(1 if any(r.status == "fail" for r in results) else 0)
+
+
 def _load_for_output(settings: Settings) -> tuple[DealBook, int]:
     """The book to print, and the exit status: 1 when a file has problems (printed to stderr);
     the valid layers are still printed so a script gets what can be trusted."""

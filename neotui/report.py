@@ -161,7 +161,7 @@ FINANCIAL_COLUMNS = (
 QUOTE_FIELDS: tuple[str, ...] = (
     "symbol", "name", "price", "change", "change_pct", "prev_close", "currency", "session",
     "extended_price", "extended_session", "day_low", "day_high", "volume", "as_of", "fetched_at",
-    "stale", "error",
+    "stale", "error", "market_cap", "fifty_two_week_low", "fifty_two_week_high", "exchange",
 )  # fmt: skip
 
 
@@ -192,6 +192,10 @@ def quote_record(state: SymbolState, update: FeedUpdate) -> dict[str, Any]:
         "fetched_at": q.fetched_at if q else None,
         "stale": not fresh,
         "error": error,
+        "market_cap": state.market_cap,
+        "fifty_two_week_low": q.year_low if q else None,
+        "fifty_two_week_high": q.year_high if q else None,
+        "exchange": q.exchange if q else None,
     }
 
 
@@ -206,6 +210,8 @@ QUOTE_COLUMNS = (
     Column("Last", lambda r: fmt.price(r["price"]), "right"),
     Column("Chg", lambda r: fmt.change(r["change"]), "right"),
     Column("Chg%", lambda r: fmt.percent(r["change_pct"]), "right"),
+    Column("Mkt cap", lambda r: fmt.money(r["market_cap"], r["currency"] or "USD")
+           if r["market_cap"] else "", "right"),  # fmt: skip
     Column("Cur", lambda r: r["currency"] or ""),
     Column("Session", lambda r: r["session"] or ""),
     Column("As of", lambda r: r["as_of"].strftime("%Y-%m-%d %H:%M UTC") if r["as_of"] else ""),
@@ -223,3 +229,24 @@ BOOK_VIEWS: dict[str, tuple[Callable[[DealBook, str | None], list[dict[str, Any]
     "financials": (lambda book, p: [financial_record(book, f) for f in book.financials_of(p)],
                    FINANCIAL_FIELDS, FINANCIAL_COLUMNS, "Financials"),
 }  # fmt: skip
+
+
+_CHECK_STYLES = {"ok": "green", "warn": "yellow", "fail": "bold red", "skipped": "dim"}
+
+
+def print_checks(results: Sequence[Any], closing: str, out: IO[str] | None = None) -> None:
+    """``neotui doctor``'s table: one row per check, the verdict coloured, details as plain
+    text (they quote URLs and server answers, which are never markup)."""
+    table = Table(title="neotui doctor", title_justify="left", header_style="bold", expand=False)
+    for header in ("Check", "Status", "Detail", "What to do"):
+        table.add_column(header, overflow="fold")
+    for r in results:
+        table.add_row(
+            Text(r.check), Text(r.status, style=_CHECK_STYLES.get(r.status, "")),
+            Text(r.detail), Text(r.hint, style="dim"),
+        )  # fmt: skip
+    console = Console(file=out or sys.stdout, soft_wrap=False)
+    if not console.is_terminal:
+        console.width = max(console.width, 160)
+    console.print(table)
+    console.print(Text(closing, style="dim"))

@@ -58,8 +58,21 @@ class MarketSettings:
     """Ticker symbols shown in the quotes pane, in display order."""
     yahoo_url: str = "https://query1.finance.yahoo.com"
     """Base URL of Yahoo's chart API; point it at a mirror, a proxy or the tests' fake server."""
-    concurrency: int = 4
-    """Maximum number of chart requests in flight at once (Yahoo rate-limits bursts)."""
+    concurrency: int = 8
+    """Maximum number of requests in flight at once. A refresh is one batch quote and one spark
+    request per 50/20 symbols; only the chart fallback sends one request per symbol."""
+    transport: str = "browser"
+    """``browser``: requests go out with Chrome's TLS fingerprint and HTTP/2 (curl_cffi), which
+    Yahoo requires since 2025. ``plain``: httpx on Python's OpenSSL (Yahoo may answer 429)."""
+    proxy: str = ""
+    """Proxy URL for every Yahoo request (e.g. ``http://proxy:3128``); empty uses HTTPS_PROXY /
+    HTTP_PROXY / NO_PROXY from the environment."""
+    cookie_url: str = ""
+    """Where Yahoo's cookie comes from, for the batch quote's crumb. Empty: https://fc.yahoo.com
+    with Yahoo, the root of ``yahoo_url`` with a mirror or a test server."""
+    batch: bool = True
+    """Use the batch quote (cookie + crumb; market cap, 52-week range in one request); false
+    sends one chart request per symbol."""
     connect_timeout: float = 5.0
     """Seconds allowed to open a connection before the attempt counts as a failure."""
     read_timeout: float = 10.0
@@ -147,6 +160,9 @@ ENV_VARS: dict[str, str] = {
     "NEOTUI_YAHOO_URL": "market.yahoo_url",
     "NEOTUI_SYMBOLS": "market.symbols",
     "NEOTUI_CONCURRENCY": "market.concurrency",
+    "NEOTUI_YAHOO_TRANSPORT": "market.transport",
+    "NEOTUI_YAHOO_COOKIE_URL": "market.cookie_url",
+    "NEOTUI_PROXY": "market.proxy",
     "NEOTUI_DEALS": "deals.path",
     "NEOTUI_BUNDLED_DEALS": "deals.bundled",
     "NEOTUI_THEME": "ui.theme",
@@ -270,6 +286,12 @@ def _check_range(where: str, dotted: str, value: Any) -> None:
         raise SettingsError(where, "must be greater than 0", dotted)
     if dotted == "market.yahoo_url" and not value.startswith(("http://", "https://")):
         raise SettingsError(where, "must start with http:// or https://", dotted)
+    if dotted == "market.cookie_url" and value and not value.startswith(("http://", "https://")):
+        raise SettingsError(where, "must start with http:// or https:// (or be empty)", dotted)
+    if dotted == "market.proxy" and value and "://" not in value:
+        raise SettingsError(where, "must be a URL such as http://proxy:3128 (or empty)", dotted)
+    if dotted == "market.transport" and value not in ("browser", "plain"):
+        raise SettingsError(where, f"must be \"browser\" or \"plain\", got {value!r}", dotted)
     if dotted == "market.symbols":
         if not value:
             raise SettingsError(where, "must name at least one symbol", dotted)

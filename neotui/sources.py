@@ -28,15 +28,26 @@ def open_cache() -> QuoteCache:
     return QuoteCache(user_cache_dir() / "quotes.db")
 
 
-def build_feed(settings: Settings, cache: QuoteCache | None) -> MarketFeed:
-    """A MarketFeed with its client, intervals and fundamentals as the settings say."""
-    market, refresh = settings.market, settings.refresh
-    client = YahooClient(
+def build_client(settings: Settings, cache: QuoteCache | None) -> YahooClient:
+    """The Yahoo client as the settings say; the cookie and crumb are kept in ``cache``."""
+    market = settings.market
+    return YahooClient(
         market.yahoo_url,
         concurrency=market.concurrency,
         connect_timeout=market.connect_timeout,
         read_timeout=market.read_timeout,
+        browser=market.transport == "browser",
+        proxy=market.proxy or None,
+        cookie_url=market.cookie_url or None,
+        batch=market.batch,
+        credentials=cache,
     )
+
+
+def build_feed(settings: Settings, cache: QuoteCache | None) -> MarketFeed:
+    """A MarketFeed with its client, intervals and fundamentals as the settings say."""
+    market, refresh = settings.market, settings.refresh
+    client = build_client(settings, cache)
     fetcher = None
     if settings.fundamentals_enabled:
         from neotui.data.fundamentals import yfinance_fetcher

@@ -287,9 +287,18 @@ class FakeYahoo:
         """The chart response for ``symbol`` (kept for tests that ask the switchboard directly)."""
         return self._chart(symbol, query)
 
-    def _chart_meta(self, symbol: str) -> tuple[dict[str, Any], list[int], list[float | None]]:
+    def _chart_meta(
+        self, symbol: str
+    ) -> tuple[dict[str, Any], list[int], list[float | None]] | None:
+        """The meta, timestamps and closes of the symbol's intraday chart (None if faulted)."""
         route = self.routes.get(symbol, Route())
-        body = json.loads(_scaled_cached(route.intraday or DEFAULT_INTRADAY, symbol, route.scale))
+        if route.fault:
+            return None
+        name = route.intraday or DEFAULT_INTRADAY
+        if route.intraday is None:
+            body = json.loads(_scaled_cached(name, symbol, route.scale))
+        else:
+            body = recorded_json(name)
         result = body["chart"]["result"][0]
         closes = result["indicators"]["quote"][0].get("close") or []
         return result["meta"], result.get("timestamp") or [], closes
@@ -299,26 +308,24 @@ class FakeYahoo:
         state = _us_state(self.clock())
         results = []
         for symbol in symbols:
-            route = self.routes.get(symbol, Route())
-            if (route.fault or self.fault) in ("404", "400"):
+            chart = self._chart_meta(symbol)
+            if chart is None:
                 continue  # Yahoo leaves unknown symbols out, silently
-            if route.intraday is not None:
-                results.append(_v7_from_meta(self._chart_meta(symbol)[0], template, state))
-                continue
-            meta, _, _ = self._chart_meta(symbol)
-            item = _v7_from_meta(meta, template, state)
-            item["marketCap"] = round(item["regularMarketPrice"] * route.shares)
-            item["sharesOutstanding"] = route.shares
+            route = self.routes.get(symbol, Route())
+            item = _v7_from_meta(chart[0], template, state)
+            if route.intraday is None:
+                item["marketCap"] = round(item["regularMarketPrice"] * route.shares)
+                item["sharesOutstanding"] = route.shares
             results.append(item)
         return json.dumps({"quoteResponse": {"result": results, "error": None}}).encode()
 
     def _spark(self, symbols: list[str]) -> bytes:
         body: dict[str, Any] = {}
         for symbol in symbols:
-            route = self.routes.get(symbol, Route())
-            if (route.fault or self.fault) in ("404", "400"):
+            chart = self._chart_meta(symbol)
+            if chart is None:
                 continue
-            meta, times, closes = self._chart_meta(symbol)
+            meta, times, closes = chart
             body[symbol] = {
                 "timestamp": times, "close": closes, "symbol": symbol,
                 "previousClose": meta.get("previousClose"),
@@ -327,6 +334,31 @@ class FakeYahoo:
                 "dataGranularity": 300,
             }  # fmt: skip
         return json.dumps(body).encode()
+
+    def mock_transport(self, offline: bool = False) -> Any:
+        """The same answers through ``httpx.MockTransport`` (Pilot and snapshot tests: no
+        sockets, no latency). ``offline`` makes every request fail to connect."""
+        import httpx
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            if offline or self.fault == "offline":
+                raise httpx.ConnectError("[Errno 111] Connection refused", request=request)
+            query = parse_qs(request.url.query.decode())
+            answer, headers, _ = self.respond(
+                request.url.path, query, request.headers.get("cookie", "")
+            )
+            if answer == "reset":
+                raise httpx.ReadError("Connection reset by peer", request=request)
+            if answer == "hang":
+                raise httpx.ReadTimeout("timed out", request=request)
+            if isinstance(answer, str):
+                answer = _FAULT_REPLIES[answer]()
+            status, content_type, body = answer
+            return httpx.Response(
+                status, content=body, headers={"content-type": content_type, **headers}
+            )
+
+        return httpx.MockTransport(handler)
 
     # --- lifecycle ------------------------------------------------------------------------------
 
@@ -355,17 +387,8 @@ class FakeYahoo:
                     time.sleep(delay)
                 if isinstance(answer, tuple):
                     self._send(*answer, headers=headers)
-                elif answer == "429":
-                    self._send(429, "text/plain;charset=utf-8", TOO_MANY)
-                elif answer == "500":
-                    self._send(500, "text/html", b"<html><body>Internal Server Error</body></html>")
-                elif answer == "html":
-                    self._send(200, "text/html;charset=utf-8", HTML_PAGE)
-                elif answer == "empty":
-                    self._send(200, "application/json", b"")
-                elif answer == "truncated":
-                    _, content_type, body = recorded(DEFAULT_INTRADAY)
-                    self._send(200, content_type, body[: len(body) // 2])
+                elif answer in _FAULT_REPLIES:
+                    self._send(*_FAULT_REPLIES[answer]())
                 elif answer == "reset":
                     # SO_LINGER 0 makes close() send an RST: the client sees a reset.
                     linger = struct.pack("ii", 1, 0)
@@ -412,6 +435,21 @@ class FakeYahoo:
             return sum(1 for t, _, _ in self.requests if since <= t < end)
 
 
+def _truncated() -> Reply:
+    _, content_type, body = recorded(DEFAULT_INTRADAY)
+    return 200, content_type, body[: len(body) // 2]
+
+
+#: What each fault sends (reset and hang act on the connection instead).
+_FAULT_REPLIES: dict[str, Callable[[], Reply]] = {
+    "429": lambda: (429, "text/plain;charset=utf-8", TOO_MANY),
+    "500": lambda: (500, "text/html", b"<html><body>Internal Server Error</body></html>"),
+    "html": lambda: (200, "text/html;charset=utf-8", HTML_PAGE),
+    "empty": lambda: (200, "application/json", b""),
+    "truncated": _truncated,
+}
+
+
 def recorded_json_headers(name: str) -> dict[str, str]:
     """The response headers of a recorded node-yahoo-finance2 exchange (list values joined)."""
     data = json.loads((FIXTURES / name).read_text(encoding="utf-8"))
@@ -427,7 +465,8 @@ def _v7_from_meta(meta: dict[str, Any], template: dict[str, Any], state: str) ->
     """A v7 quote item for a chart's symbol: the recorded AAPL item, rescaled to the chart's
     price so the two endpoints agree."""
     item = copy.deepcopy(template)
-    price, prev = meta.get("regularMarketPrice"), meta.get("previousClose")
+    price = meta.get("regularMarketPrice")
+    prev = meta.get("previousClose") or meta.get("chartPreviousClose")
     factor = price / template["regularMarketPrice"]
     for key in ("regularMarketDayHigh", "regularMarketDayLow", "regularMarketOpen",
                 "fiftyTwoWeekHigh", "fiftyTwoWeekLow", "bid", "ask"):  # fmt: skip

@@ -3,7 +3,6 @@ MarketFeed whose client talks to recorded Yahoo bodies through httpx.MockTranspo
 
 from __future__ import annotations
 
-import json
 import random
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,7 +16,7 @@ from neotui.data.watch import DealsWatcher
 from neotui.data.yahoo import YahooClient
 from neotui.settings import load_settings
 from neotui.sources import book_sources
-from tests.fake_yahoo import DEFAULT_DAILY, DEFAULT_INTRADAY, _scaled, recorded
+from tests.fake_yahoo import FakeYahoo
 from tests.helpers import SMALL_BOOK
 
 #: Friday 2026-11-20, 10:30 in New York: the regular session.
@@ -26,28 +25,29 @@ SYMBOLS = ("ALPH", "CHIP", "NVDA", "MDLY")
 SCALES = {"ALPH": 0.09, "CHIP": 0.16, "NVDA": 0.16}
 
 
-def recorded_transport(faults: dict[str, str] | None = None) -> httpx.MockTransport:
-    """Serve the recorded TSLA intraday body (scaled) per symbol; MDLY gets the recorded 404."""
+def fake_switchboard(faults: dict[str, str] | None = None, clock=lambda: FROZEN) -> FakeYahoo:
+    """The fake Yahoo's answers (not started: used through its MockTransport), with the test
+    symbols' prices and market caps; MDLY is unknown to Yahoo (the recorded 404)."""
     faults = faults if faults is not None else {"MDLY": "404"}
+    fake = FakeYahoo(clock=clock)
+    for symbol, scale in SCALES.items():
+        fake.route(symbol).scale = scale
+    fake.route("ALPH").shares = 4.9e8
+    fake.route("CHIP").shares = 2.43e10
+    fake.route("NVDA").shares = 2.43e10
+    for symbol, fault in faults.items():
+        if symbol == "*":
+            fake.fault = fault
+        else:
+            fake.set_fault(fault, symbol)
+    return fake
 
-    def handler(request: httpx.Request) -> httpx.Response:
-        symbol = request.url.path.rsplit("/", 1)[1]
-        fault = faults.get(symbol) or faults.get("*")
-        if fault == "404":
-            status, ctype, body = recorded("y2_chart_error_404_not_found_delisted_MDLY.json")
-            return httpx.Response(status, content=body, headers={"content-type": ctype})
-        if fault == "offline":
-            raise httpx.ConnectError("[Errno 111] Connection refused", request=request)
-        if fault == "429":
-            return httpx.Response(429, text="Too Many Requests\r\n")
-        if request.url.params.get("range", "1d") != "1d":
-            status, ctype, body = recorded(DEFAULT_DAILY)
-            return httpx.Response(status, content=body, headers={"content-type": ctype})
-        _, ctype, body = recorded(DEFAULT_INTRADAY)
-        scaled = _scaled(json.loads(body), symbol, SCALES.get(symbol, 0.05))
-        return httpx.Response(200, content=scaled, headers={"content-type": ctype})
 
-    return httpx.MockTransport(handler)
+def recorded_transport(faults: dict[str, str] | None = None) -> httpx.MockTransport:
+    """Recorded bodies per symbol through the fake's switchboard (batch quote, spark, chart);
+    ``{"*": "offline"}`` refuses every connection, ``{"*": "429"}`` throttles everything."""
+    fake = fake_switchboard(faults)
+    return fake.mock_transport()
 
 
 def build_app(

@@ -19,7 +19,8 @@ def test_bundled_defaults() -> None:
     assert s.market.symbols == DEFAULT_SYMBOLS
     assert s.market.symbols == ("CRWV", "NBIS", "IREN", "CIFR", "WULF", "APLD", "CORZ", "NVDA")
     assert s.market.yahoo_url == "https://query1.finance.yahoo.com"
-    assert s.market.concurrency == 4
+    assert s.market.concurrency == 8
+    assert s.market.transport == "browser" and s.market.batch and s.market.proxy == ""
     assert s.refresh.regular == 15.0 and s.refresh.prepost == 30.0 and s.refresh.closed == 300.0
     assert s.deals.bundled is True
     assert s.sources[0].startswith("bundled ")
@@ -137,3 +138,16 @@ def test_unreadable_and_non_utf8_files(tmp_path: Path) -> None:
 def test_bad_env_value_names_variable() -> None:
     with pytest.raises(SettingsError, match=r"NEOTUI_CONCURRENCY: market\.concurrency"):
         load_settings(environ={"NEOTUI_CONCURRENCY": "lots"})
+
+
+def test_transport_and_proxy_are_checked(user_config_dir: Path) -> None:
+    write(user_config_dir / "neotui.toml", '[market]\ntransport = "firefox"\n')
+    with pytest.raises(SettingsError, match=r'market\.transport: must be "browser" or "plain"'):
+        load_settings(environ={})
+    write(user_config_dir / "neotui.toml", '[market]\nproxy = "proxy:3128"\n')
+    with pytest.raises(SettingsError, match=r"market\.proxy: must be a URL"):
+        load_settings(environ={})
+    env = {"NEOTUI_YAHOO_TRANSPORT": "plain", "NEOTUI_YAHOO_COOKIE_URL": "http://127.0.0.1:9/"}
+    write(user_config_dir / "neotui.toml", "")
+    s = load_settings(environ=env)
+    assert s.market.transport == "plain" and s.market.cookie_url == "http://127.0.0.1:9/"

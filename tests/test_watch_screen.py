@@ -244,12 +244,13 @@ async def _until(pilot, predicate, timeout: float = 5.0) -> None:
 
 
 async def test_stale_rows_show_age_and_reason() -> None:
-    from tests.harness import recorded_transport
+    from tests.harness import fake_switchboard
 
-    app = build_app(transport=recorded_transport({"MDLY": "404"}))
+    fake = fake_switchboard({"MDLY": "404"})
+    app = build_app(transport=fake.mock_transport())
     async with app.run_test(size=SIZE) as pilot:
         await app.feed.refresh_once()
-        app.feed.client._client._transport = recorded_transport({"*": "429"})
+        fake.fault = "429"
         await app.feed.refresh_once(force=True)
         await pilot.pause()
         quotes = app.screen.query_one(QuotesTable)

@@ -1,4 +1,5 @@
-"""The last-good store: quotes, daily history and fundamentals per symbol, in SQLite.
+"""The last-good store: quotes, daily history and fundamentals per symbol, and Yahoo's cookie
+and crumb, in SQLite.
 
 At start-up the app shows what is here before any network call, marked with its age. The store
 is a cache, never a source of truth: a corrupt file is moved aside and rebuilt, an unwritable
@@ -25,6 +26,7 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS quote (symbol TEXT PRIMARY KEY, body TEXT NOT NULL, saved REAL);
 CREATE TABLE IF NOT EXISTS history (symbol TEXT PRIMARY KEY, body TEXT NOT NULL, saved REAL);
 CREATE TABLE IF NOT EXISTS fundamentals (symbol TEXT PRIMARY KEY, body TEXT NOT NULL, saved REAL);
+CREATE TABLE IF NOT EXISTS auth (symbol TEXT PRIMARY KEY, body TEXT NOT NULL, saved REAL);
 """
 
 
@@ -196,6 +198,14 @@ class QuoteCache:
             with contextlib.suppress(KeyError, TypeError, ValueError):
                 out[symbol] = Fundamentals.from_json(body)
         return out
+
+    def save_credentials(self, body: dict[str, Any]) -> None:
+        """Store Yahoo's cookie and crumb (reused across runs until Yahoo refuses them)."""
+        self._put("auth", "yahoo", body)
+
+    def load_credentials(self) -> dict[str, Any] | None:
+        """The stored cookie and crumb, if any."""
+        return self._get("auth", "yahoo")
 
     def close(self) -> None:
         """Close the database."""

@@ -125,6 +125,17 @@ class CrumbKeeper:
             self.store.save_credentials(credentials.to_json())
         return credentials.crumb
 
+    @property
+    def current(self) -> Credentials | None:
+        """The pair in use (None before the first request or after a refusal)."""
+        return self._current
+
+    def adopt(self, credentials: Credentials) -> None:
+        """Use a pair just fetched (its cookies are already in the session's jar)."""
+        self._current = credentials
+        self._loaded = True
+        self._cookies_in_jar = True
+
     def invalidate(self) -> None:
         """Forget the pair (after a 401 Invalid Crumb / Invalid Cookie): the next call fetches
         a new one, with a fresh cookie jar."""

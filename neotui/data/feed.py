@@ -62,6 +62,16 @@ class SymbolState:
     fundamentals: Fundamentals | None = None
     fundamentals_error: str | None = None
 
+    @property
+    def market_cap(self) -> float | None:
+        """From the quote (the batch quote brings it with every price), else from yfinance's
+        hourly fundamentals (the chart endpoint has none)."""
+        if self.quote is not None and self.quote.market_cap:
+            return self.quote.market_cap
+        if self.fundamentals is not None and self.fundamentals.market_cap:
+            return self.fundamentals.market_cap
+        return None
+
     def age(self, now: datetime) -> float | None:
         """Seconds since the shown quote was fetched (None without a quote)."""
         if self.quote is None:

@@ -236,7 +236,7 @@ class YahooClient:
 
         spark_task = asyncio.ensure_future(self._spark(symbols))
         try:
-            quotes = await self._v7(symbols, crumb)
+            quotes = await self.batch_quote(symbols, crumb)
             if isinstance(quotes, FetchError) and quotes.kind is FailureKind.AUTH:
                 if not _is_crumb_refusal(quotes):
                     raise _BatchClosed(
@@ -249,7 +249,7 @@ class YahooClient:
                     crumb = await self.crumbs.crumb()
                 except FetchError as exc:
                     raise _BatchClosed(exc.reason, BATCH_RETRY) from None
-                quotes = await self._v7(symbols, crumb)
+                quotes = await self.batch_quote(symbols, crumb)
                 if isinstance(quotes, FetchError) and quotes.kind is FailureKind.AUTH:
                     raise _BatchClosed(
                         f"a new crumb was refused too ({quotes.reason}); prices come from the "
@@ -275,8 +275,8 @@ class YahooClient:
             out.update(await self._chart_quotes(missing))
         return {s: out[s] for s in symbols}
 
-    async def _v7(self, symbols: list[str], crumb: str) -> dict[str, Quote] | FetchError:
-        """The v7 quotes of ``symbols`` (in slices), or the first failure."""
+    async def batch_quote(self, symbols: list[str], crumb: str) -> dict[str, Quote] | FetchError:
+        """The v7 quotes of ``symbols`` (in slices of 50), or the first failure."""
 
         async def one(chunk: list[str]) -> dict[str, Quote] | FetchError:
             params = {"symbols": ",".join(chunk), "crumb": crumb, "formatted": "false"}

@@ -45,8 +45,8 @@ def provider_header(provider: Provider, state: SymbolState | None) -> Text:
             extras.append(f"52w {fmt.price(q.year_low)}–{fmt.price(q.year_high)}")
         if q.volume is not None:
             extras.append(f"vol {fmt.count(q.volume)}")
-        if state and state.fundamentals and state.fundamentals.market_cap:
-            extras.append(f"cap {fmt.money(state.fundamentals.market_cap)}")
+        if state and state.market_cap:
+            extras.append(f"cap {fmt.money(state.market_cap)}")
         if extras:
             text.append("  " + " · ".join(extras), style="dim")
         if state and state.status.value != "fresh":

@@ -42,9 +42,7 @@ SORTS: tuple[tuple[str, Callable[[SymbolState], float | str], bool], ...] = (
     ("volume", lambda s: s.quote.volume if s.quote and s.quote.volume else -1.0, True),
     (
         "market cap",
-        lambda s: (
-            s.fundamentals.market_cap if s.fundamentals and s.fundamentals.market_cap else -1.0
-        ),
+        lambda s: s.market_cap or -1.0,
         True,
     ),
     ("symbol", lambda s: s.symbol, False),
@@ -172,7 +170,7 @@ class QuotesTable(DataTable[Text]):
             if q.day_low is not None and q.day_high is not None
             else "—"
         )
-        cap = state.fundamentals.market_cap if state.fundamentals else None
+        cap = state.market_cap
         currency = "" if q.currency in (None, "USD") else f" {q.currency}"
         return [
             symbol_cell,
