@@ -68,6 +68,7 @@ class NeoApp(App[None]):
         self.live = live
         self.last_feed: FeedUpdate | None = None
         self._warned: str | None = None
+        self._noted: str | None = None  # the last chart-fallback reason shown as a toast
 
     # --- start-up -------------------------------------------------------------------------------
 
@@ -148,6 +149,9 @@ class NeoApp(App[None]):
         if update.warning and update.warning != self._warned:
             self._warned = update.warning  # once per distinct problem, not on every refresh
             self.notify(update.warning, title="Quote cache", severity="warning", markup=False)
+        if update.source_note and update.source_note != self._noted:
+            self.notify(update.source_note, title="Yahoo", severity="warning", markup=False)
+        self._noted = update.source_note
         self.last_feed = update
         self.watch_screen.show_quotes(update, update.changed if changed is None else changed)
 

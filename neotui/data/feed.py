@@ -94,6 +94,9 @@ class FeedUpdate:
     last_result: str | None = None
     next_refresh: datetime | None = None
     warning: str | None = None
+    source_note: str | None = None
+    """Why quotes come from per-symbol charts instead of the batch quote (None while the batch
+    works): EU consent, a refused crumb, "unable to access this feature"."""
 
 
 def _utcnow() -> datetime:
@@ -178,6 +181,7 @@ class MarketFeed:
             last_result=self.last_result,
             next_refresh=self.next_refresh,
             warning=self._warning,
+            source_note=self.client.batch_note,
         )
 
     def _publish(self, changed: frozenset[str] = frozenset()) -> FeedUpdate:

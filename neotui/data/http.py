@@ -263,7 +263,9 @@ def _httpx_failure(exc: Exception) -> FetchError:
             return FetchError(FailureKind.UNREACHABLE, "connection refused")
         if "unreachable" in text:
             return FetchError(FailureKind.UNREACHABLE, "network unreachable")
-        if "ssl" in text or "certificate" in text:
+        if "certificate" in text:
+            return FetchError(FailureKind.UNREACHABLE, "TLS certificate not trusted")
+        if "ssl" in text or "tls" in text:
             return FetchError(FailureKind.UNREACHABLE, "TLS handshake failed")
         return FetchError(FailureKind.UNREACHABLE, "cannot connect")
     if isinstance(exc, httpx.TimeoutException):

@@ -50,6 +50,8 @@ def status_text(feed: FeedUpdate | None, deals: BookUpdate | None, now: datetime
                 style="yellow" if failed else "green",
             )
             text.append(f"{ok} ", style="dim")
+            if feed.source_note:
+                text.append("(per-symbol charts: see doctor) ", style="yellow")
             if feed.refreshing:
                 text.append("↻ ", style="dim")
         else:
