@@ -4,12 +4,14 @@ driven by Pilot. Faults are switched on and off on the server while the app runs
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from neotui.app import NeoApp, make_app
 from neotui.data.feed import SymbolStatus
+from neotui.data.http import BrowserSession
 from neotui.settings import load_settings
 from neotui.widgets.quotes import QuotesTable
 from neotui.widgets.status_line import StatusLine
@@ -55,6 +57,11 @@ async def test_prices_appear_then_429_storm_goes_stale_and_recovers(fake_yahoo: 
         quotes = app.screen.query_one(QuotesTable)
         await until(pilot, lambda: statuses(app) == {SymbolStatus.FRESH})
         assert quotes.get_row("CRWV")[1].plain != "—"
+        # the production path: browser session, batch quote with cookie and crumb
+        assert isinstance(app.feed.client.session, BrowserSession)
+        assert fake_yahoo.paths["/v7/finance/quote"] >= 1
+        assert fake_yahoo.paths["/v8/finance/chart"] == 0
+        assert quotes.get_row("CRWV")[6].plain.startswith("$")  # market cap
 
         fake_yahoo.set_fault("429")
         storm_start = time.monotonic()
@@ -89,12 +96,53 @@ async def test_each_fault_marks_rows_stale_with_a_reason_and_heals(
         await until(pilot, lambda: statuses(app) == {SymbolStatus.FRESH})
 
 
+@pytest.mark.parametrize(
+    ("fault", "said"),
+    [
+        ("invalid_crumb", "a new crumb was refused too (401 Invalid Crumb)"),
+        ("invalid_cookie", "a new crumb was refused too (401 Invalid Cookie)"),
+        ("denied", "User is unable to access this feature"),
+        ("consent", "EU cookie consent (redirected to guce.yahoo.com)"),
+    ],
+)
+async def test_closed_crumb_path_still_brings_prices(
+    fake_yahoo: FakeYahoo, fault: str, said: str
+) -> None:
+    fake_yahoo.set_auth_fault(fault)
+    app = real_app(fake_yahoo.url)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: statuses(app) == {SymbolStatus.FRESH})
+        assert fake_yahoo.paths["/v8/finance/chart"] >= 3  # from the charts instead
+        assert "per-symbol charts" in app.screen.query_one(StatusLine).plain
+        toasts = [n.message for n in app._notifications if said in n.message]
+        assert len(toasts) == 1  # said once, in one line
+        assert app.last_feed.source_note and said in app.last_feed.source_note
+
+
+async def test_throttled_crumb_backs_off_then_recovers(fake_yahoo: FakeYahoo) -> None:
+    fake_yahoo.set_auth_fault("crumb_429")
+    app = real_app(fake_yahoo.url)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(
+            pilot,
+            lambda: app.last_feed is not None
+            and all(s.reason for s in app.last_feed.states.values()),
+        )
+        reasons = {s.reason for s in app.last_feed.states.values()}
+        assert reasons == {"rate limited by Yahoo (429)"}
+        assert fake_yahoo.paths["/v8/finance/chart"] == 0  # throttled: no pile-on of charts
+        fake_yahoo.heal()
+        await until(pilot, lambda: statuses(app) == {SymbolStatus.FRESH})
+        assert fake_yahoo.paths["/v7/finance/quote"] >= 1
+
+
 async def test_hanging_server_keeps_the_app_responsive(fake_yahoo: FakeYahoo) -> None:
     app = real_app(fake_yahoo.url)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: statuses(app) == {SymbolStatus.FRESH})
-        app.feed.client._timeouts = (0.5, 5.0)  # requests now hang for up to 5 s
-        await app.feed.client.aclose()  # the next request builds a pool with that timeout
+        session = app.feed.client.session  # requests now hang for up to 5.5 s
+        session.options = replace(session.options, read_timeout=5.0)
+        await session.aclose()  # the next request builds a pool with that timeout
         fake_yahoo.set_fault("hang")
         await until(pilot, lambda: app.feed._refreshing)
         started = time.monotonic()
