@@ -33,6 +33,14 @@ from neotui.data.models import (
 )
 from neotui.data.text import clean_text
 
+# Imported here, with this module, and never first inside a worker thread: toml-rs 0.4.3 crashes
+# the process (SIGSEGV) on a later call when the thread that first imported it has exited —
+# which is what a lazy import inside a parse run by asyncio.to_thread does.
+try:
+    import toml_rs
+except ImportError:  # pragma: no cover - toml-rs is a dependency; tomllib is the safety net
+    toml_rs = None
+
 #: Files larger than this are refused with a message rather than parsed: a deals file is a few
 #: hundred KB; 10,000 deals are about 4 MB. A runaway file must not stall the app.
 MAX_FILE_BYTES = 8 * 1024 * 1024
@@ -447,10 +455,6 @@ def parse_toml(text: str) -> dict[str, Any]:
     Raises:
         TomlSyntaxError: with the parser's message and position.
     """
-    try:
-        import toml_rs
-    except ImportError:  # pragma: no cover - toml-rs is a dependency; tomllib is the safety net
-        toml_rs = None
     if toml_rs is not None:
         try:
             return toml_rs.loads(text)
