@@ -45,7 +45,7 @@ class Check:
 
 _HINTS: dict[FailureKind, str] = {
     FailureKind.RATE_LIMITED: (
-        "Yahoo is throttling this address: keep market.transport = \"browser\", raise the "
+        'Yahoo is throttling this address: keep market.transport = "browser", raise the '
         "refresh intervals, wait a few minutes"
     ),
     FailureKind.UNREACHABLE: "check the network, the proxy (HTTPS_PROXY / market.proxy) or DNS",
@@ -138,8 +138,8 @@ class Doctor:
         finally:
             cache.close()
         if not writable:
-            return Check("cache", "fail", warning or f"{path} is not writable",
-                         f"make {path.parent} writable; prices are not kept between runs")  # fmt: skip
+            hint = f"make {path.parent} writable; prices are not kept between runs"
+            return Check("cache", "fail", warning or f"{path} is not writable", hint)
         if warning:
             return Check("cache", "warn", warning)
         return Check("cache", "ok", f"{path} writable")
@@ -165,8 +165,8 @@ class Doctor:
             )
         except (OSError, TimeoutError) as exc:
             self.network_ok = False
-            return Check("dns", "fail", f"cannot resolve {self.host}: {exc}",
-                         "offline or DNS broken: neotui shows cached prices until it is back")  # fmt: skip
+            hint = "offline or DNS broken: neotui shows cached prices until it is back"
+            return Check("dns", "fail", f"cannot resolve {self.host}: {exc}", hint)
         addresses = sorted({info[4][0] for info in infos})
         return Check("dns", "ok", f"{self.host} → {', '.join(addresses[:3])}")
 
@@ -300,8 +300,8 @@ class Doctor:
         if problems:
             first = str(problems[0])
             more = f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
-            return Check("deals", "fail", f"{first}{more}",
-                         "fix the file (neotui validate lists every problem); the rest loads")  # fmt: skip
+            hint = "fix the file (neotui validate lists every problem); the rest loads"
+            return Check("deals", "fail", f"{first}{more}", hint)
         return Check("deals", "ok", f"{counts} from {', '.join(book.files) or 'no files'}")
 
 

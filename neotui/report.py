@@ -210,8 +210,11 @@ QUOTE_COLUMNS = (
     Column("Last", lambda r: fmt.price(r["price"]), "right"),
     Column("Chg", lambda r: fmt.change(r["change"]), "right"),
     Column("Chg%", lambda r: fmt.percent(r["change_pct"]), "right"),
-    Column("Mkt cap", lambda r: fmt.money(r["market_cap"], r["currency"] or "USD")
-           if r["market_cap"] else "", "right"),  # fmt: skip
+    Column(
+        "Mkt cap",
+        lambda r: fmt.money(r["market_cap"], r["currency"] or "USD") if r["market_cap"] else "",
+        "right",
+    ),
     Column("Cur", lambda r: r["currency"] or ""),
     Column("Session", lambda r: r["session"] or ""),
     Column("As of", lambda r: r["as_of"].strftime("%Y-%m-%d %H:%M UTC") if r["as_of"] else ""),

@@ -291,7 +291,7 @@ def _check_range(where: str, dotted: str, value: Any) -> None:
     if dotted == "market.proxy" and value and "://" not in value:
         raise SettingsError(where, "must be a URL such as http://proxy:3128 (or empty)", dotted)
     if dotted == "market.transport" and value not in ("browser", "plain"):
-        raise SettingsError(where, f"must be \"browser\" or \"plain\", got {value!r}", dotted)
+        raise SettingsError(where, f'must be "browser" or "plain", got {value!r}', dotted)
     if dotted == "market.symbols":
         if not value:
             raise SettingsError(where, "must name at least one symbol", dotted)

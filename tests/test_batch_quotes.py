@@ -51,13 +51,17 @@ def test_v7_premarket_and_pence() -> None:
 def test_v7_unknown_symbols_are_simply_absent() -> None:
     mixed = parse_v7_quotes(recorded_json("y2_quote_AAPL_plus_unknown_symbol_2022.json"), NOW)
     assert list(mixed) == ["AAPL"]
-    assert parse_v7_quotes(recorded_json("y2_quote_unknown_symbol_empty_result_2022.json"), NOW) == {}
+    assert (
+        parse_v7_quotes(recorded_json("y2_quote_unknown_symbol_empty_result_2022.json"), NOW) == {}
+    )
     with pytest.raises(BatchFormatError):
         parse_v7_quotes({"chart": {}}, NOW)
 
 
 def test_spark_flat_shape_drops_null_points() -> None:
-    series = parse_spark(recorded_json("cf_spark_v8_flat_AAPL_GSPC_HSBA.L_EURUSD=X_2026-09-02.json"))
+    series = parse_spark(
+        recorded_json("cf_spark_v8_flat_AAPL_GSPC_HSBA.L_EURUSD=X_2026-09-02.json")
+    )
     assert set(series) == {"AAPL", "^GSPC", "HSBA.L", "EURUSD=X"}
     times, closes = series["AAPL"]
     assert len(times) == len(closes) == 11  # the 12th close is null
@@ -155,7 +159,9 @@ async def test_feature_denied_falls_back_without_renewing(fake_yahoo: FakeYahoo)
         ("crumb_200_too_many", "getcrumb said 'Too Many Requests'"),
     ],
 )
-async def test_throttled_getcrumb_is_no_crumb(fake_yahoo: FakeYahoo, fault: str, reason: str) -> None:
+async def test_throttled_getcrumb_is_no_crumb(
+    fake_yahoo: FakeYahoo, fault: str, reason: str
+) -> None:
     store = MemoryStore()
     fake_yahoo.set_auth_fault(fault)
     async with client(fake_yahoo, store) as c:

@@ -4,8 +4,8 @@ status, a closed crumb path, no network, a broken deals file, and the time budge
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import subprocess
 import sys
 import time
@@ -87,9 +87,7 @@ def test_nothing_listening_fails_at_tcp() -> None:
 def test_broken_deals_file_fails_its_check(fake_yahoo: FakeYahoo, tmp_path: Path) -> None:
     bad = tmp_path / "deals.toml"
     bad.write_text("[[deal]]\nid = 'x'\nannounced = 2025-13-01\n", encoding="utf-8")
-    settings = load_settings(
-        environ={"NEOTUI_YAHOO_URL": fake_yahoo.url, "NEOTUI_DEALS": str(bad)}
-    )
+    settings = load_settings(environ={"NEOTUI_YAHOO_URL": fake_yahoo.url, "NEOTUI_DEALS": str(bad)})
     checks = by_check(run_doctor(settings))
     assert checks["deals"].status == "fail"
     assert "deals.toml" in checks["deals"].detail and "neotui validate" in checks["deals"].hint

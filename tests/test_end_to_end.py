@@ -125,8 +125,9 @@ async def test_throttled_crumb_backs_off_then_recovers(fake_yahoo: FakeYahoo) ->
     async with app.run_test(size=SIZE) as pilot:
         await until(
             pilot,
-            lambda: app.last_feed is not None
-            and all(s.reason for s in app.last_feed.states.values()),
+            lambda: (
+                app.last_feed is not None and all(s.reason for s in app.last_feed.states.values())
+            ),
         )
         reasons = {s.reason for s in app.last_feed.states.values()}
         assert reasons == {"rate limited by Yahoo (429)"}

@@ -162,9 +162,7 @@ def parse_spark(body: Any) -> dict[str, tuple[tuple[int, ...], tuple[float, ...]
     return series
 
 
-def with_series(
-    quote: Quote, series: tuple[tuple[int, ...], tuple[float, ...]] | None
-) -> Quote:
+def with_series(quote: Quote, series: tuple[tuple[int, ...], tuple[float, ...]] | None) -> Quote:
     """``quote`` with the intraday series from spark (converted to major units)."""
     if not series or not series[0]:
         return quote
