@@ -411,7 +411,7 @@ class FakeYahoo:
                 self.end_headers()
                 self.wfile.write(body)
 
-        server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        server = _Server(("127.0.0.1", port), Handler)
         server.daemon_threads = True
         self._server = server
         self.url = f"http://127.0.0.1:{server.server_address[1]}"
@@ -448,6 +448,12 @@ _FAULT_REPLIES: dict[str, Callable[[], Reply]] = {
     "empty": lambda: (200, "application/json", b""),
     "truncated": _truncated,
 }
+
+
+class _Server(ThreadingHTTPServer):
+    # socketserver's default backlog of 5 drops connections when a refresh opens 8 or more at
+    # once on a busy machine (HTTP/1.1 here: no multiplexing as with Yahoo's HTTP/2).
+    request_queue_size = 128
 
 
 def recorded_json_headers(name: str) -> dict[str, str]:

@@ -130,6 +130,31 @@ class HttpSession(Protocol):
 _BASE_HEADERS = {"Accept": "application/json,text/plain,*/*"}
 
 
+class _CookieJarSession:
+    """Cookie handling shared by both sessions: curl_cffi's and httpx's cookie containers both
+    wrap an ``http.cookiejar.CookieJar`` and offer ``set`` and ``clear``."""
+
+    def _jar(self, create: bool) -> Any:
+        """The session's cookie container (made with the session when ``create``), or None."""
+        raise NotImplementedError
+
+    def cookies(self) -> list[StoredCookie]:
+        jar = self._jar(create=False)
+        if jar is None:
+            return []
+        return [StoredCookie(c.name, c.value or "", c.domain or "", c.path or "/") for c in jar.jar]
+
+    def set_cookies(self, cookies: list[StoredCookie]) -> None:
+        jar = self._jar(create=True)
+        for c in cookies:
+            jar.set(c.name, c.value, domain=c.domain, path=c.path)
+
+    def clear_cookies(self) -> None:
+        jar = self._jar(create=False)
+        if jar is not None:
+            jar.clear()
+
+
 # --- curl_cffi: a browser's handshake ---------------------------------------------------------
 
 # curl's error codes (https://curl.se/libcurl/c/libcurl-errors.html), by what they mean here.
@@ -168,7 +193,7 @@ def _curl_failure(exc: Exception) -> FetchError:
     return FetchError(FailureKind.SERVER, f"network error (curl {code})")
 
 
-class BrowserSession:
+class BrowserSession(_CookieJarSession):
     """curl_cffi's AsyncSession impersonating Chrome: one pool, HTTP/2, its own cookie jar."""
 
     name = "browser"
@@ -224,22 +249,10 @@ class BrowserSession:
             elapsed=time.perf_counter() - started,
         )
 
-    def cookies(self) -> list[StoredCookie]:
-        if self._session is None:
-            return []
-        return [
-            StoredCookie(c.name, c.value or "", c.domain or "", c.path or "/")
-            for c in self._session.cookies.jar
-        ]
-
-    def set_cookies(self, cookies: list[StoredCookie]) -> None:
-        jar = self._get_session().cookies
-        for c in cookies:
-            jar.set(c.name, c.value, domain=c.domain, path=c.path)
-
-    def clear_cookies(self) -> None:
-        if self._session is not None:
-            self._session.cookies.clear()
+    def _jar(self, create: bool) -> Any:
+        if self._session is None and not create:
+            return None
+        return self._get_session().cookies
 
     async def aclose(self) -> None:
         if self._session is not None:
@@ -278,7 +291,7 @@ def _httpx_failure(exc: Exception) -> FetchError:
     return FetchError(FailureKind.SERVER, f"network error: {type(exc).__name__}")
 
 
-class PlainSession:
+class PlainSession(_CookieJarSession):
     """httpx on Python's OpenSSL. Its handshake is not a browser's: Yahoo may answer 429."""
 
     name = "plain"
@@ -341,22 +354,10 @@ class PlainSession:
             elapsed=time.perf_counter() - started,
         )
 
-    def cookies(self) -> list[StoredCookie]:
-        if self._client is None:
-            return []
-        return [
-            StoredCookie(c.name, c.value or "", c.domain or "", c.path or "/")
-            for c in self._client.cookies.jar
-        ]
-
-    def set_cookies(self, cookies: list[StoredCookie]) -> None:
-        jar = self._get_client().cookies
-        for c in cookies:
-            jar.set(c.name, c.value, domain=c.domain, path=c.path)
-
-    def clear_cookies(self) -> None:
-        if self._client is not None:
-            self._client.cookies.clear()
+    def _jar(self, create: bool) -> Any:
+        if self._client is None and not create:
+            return None
+        return self._get_client().cookies
 
     async def aclose(self) -> None:
         if self._client is not None:
