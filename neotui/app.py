@@ -128,8 +128,17 @@ class NeoApp(App[None]):
 
     @property
     def watch_screen(self) -> WatchScreen:
-        """The main screen (always at the bottom of the stack)."""
-        return next(s for s in self.screen_stack if isinstance(s, WatchScreen))
+        """The main screen (at the bottom of the stack while the app runs).
+
+        Raises:
+            NoMatches: while the app shuts down and the screen is already gone (a bare
+                ``next()`` would raise StopIteration, which a message handler turns into a
+                RuntimeError).
+        """
+        for screen in self.screen_stack:
+            if isinstance(screen, WatchScreen):
+                return screen
+        raise NoMatches("the watch screen is gone")
 
     def on_quotes_updated(self, message: QuotesUpdated) -> None:
         with self._panes_may_be_gone():
