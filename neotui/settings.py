@@ -26,6 +26,8 @@ from typing import Any
 
 import platformdirs
 
+from neotui.data.entries import EntryError
+from neotui.data.positions import Lot, parse_lots
 from neotui.resources import bundled_config_path
 
 APP_NAME = "neotui"
@@ -114,6 +116,8 @@ class Settings:
     """Deals files."""
     ui: UISettings = field(default_factory=UISettings)
     """Appearance."""
+    lots: tuple[Lot, ...] = ()
+    """The user's positions: ``[[lot]]`` tables (the last settings file that has any wins)."""
     keys: Mapping[str, str] = field(default_factory=dict)
     """Key overrides: binding id (e.g. "neotui.refresh") to a comma-separated key list."""
     sources: tuple[str, ...] = ()
@@ -123,6 +127,12 @@ class Settings:
     def fundamentals_enabled(self) -> bool:
         """yfinance cannot be pointed at a mirror or a fake server: only use it with Yahoo."""
         return self.market.fundamentals and self.market.yahoo_url.rstrip("/") in YAHOO_HOSTS
+
+    @property
+    def feed_symbols(self) -> tuple[str, ...]:
+        """Every symbol that needs quotes: the watched ones first, then those of the lots."""
+        extra = [lot.symbol for lot in self.lots]
+        return tuple(dict.fromkeys([*self.market.symbols, *extra]))
 
     @property
     def deals_path(self) -> Path:
@@ -142,6 +152,12 @@ def user_cache_dir() -> Path:
     return platformdirs.user_cache_path(APP_NAME)
 
 
+def user_data_dir() -> Path:
+    """The per-user data directory (honours XDG_DATA_HOME on Linux): what neotui itself keeps
+    and must not lose when a cache is cleared, such as the alerts added from the screen."""
+    return platformdirs.user_data_path(APP_NAME)
+
+
 # Environment variables and the dotted key each one sets.
 ENV_VARS: dict[str, str] = {
     "NEOTUI_YAHOO_URL": "market.yahoo_url",
@@ -158,6 +174,10 @@ _SECTIONS: dict[str, type] = {
     "deals": DealsSettings,
     "ui": UISettings,
 }
+
+
+#: Arrays of tables (``[[lot]]``), each validated entry by entry by the data layer's parser.
+_ENTRY_TABLES: dict[str, Any] = {"lot": parse_lots}
 
 
 def _field_types(cls: type) -> dict[str, Any]:
@@ -241,9 +261,15 @@ def _validate_layer(where: str, data: Mapping[str, Any]) -> dict[str, Any]:
                     )
             out["keys"] = dict(body)
             continue
+        if section in _ENTRY_TABLES:
+            try:
+                out[section] = _ENTRY_TABLES[section](body)
+            except EntryError as exc:
+                raise SettingsError(where, exc.message, exc.key) from None
+            continue
         cls = _SECTIONS.get(section)
         if cls is None:
-            known = ", ".join([*_SECTIONS, "keys"])
+            known = ", ".join([*_SECTIONS, "keys", *_ENTRY_TABLES])
             raise SettingsError(where, f"unknown section (known: {known})", section)
         if not isinstance(body, dict):
             raise SettingsError(where, "expected a table", section)
@@ -316,7 +342,10 @@ def env_layer(environ: Mapping[str, str]) -> tuple[dict[str, Any], list[str]]:
 def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
     merged = {k: dict(v) if isinstance(v, dict) else v for k, v in base.items()}
     for section, body in over.items():
-        merged.setdefault(section, {}).update(body)
+        if section in _ENTRY_TABLES:
+            merged[section] = body  # a later file's entries replace, like any other list
+        else:
+            merged.setdefault(section, {}).update(body)
     return merged
 
 
@@ -369,6 +398,7 @@ def load_settings(
         refresh=RefreshSettings(**merged.get("refresh", {})),
         deals=DealsSettings(**merged.get("deals", {})),
         ui=UISettings(**merged.get("ui", {})),
+        lots=merged.get("lot", ()),
         keys=types.MappingProxyType(dict(merged.get("keys", {}))),
         sources=tuple(sources),
     )

@@ -43,7 +43,7 @@ def build_feed(settings: Settings, cache: QuoteCache | None) -> MarketFeed:
 
         fetcher = yfinance_fetcher(user_cache_dir())
     return MarketFeed(
-        market.symbols,
+        settings.feed_symbols,  # watched symbols, then those only held or alerted on
         client,
         intervals={
             Session.REGULAR: refresh.regular,
