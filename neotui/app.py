@@ -49,7 +49,7 @@ class NeoApp(App[None]):
             "A",
             "alerts",
             "Alerts",
-            tooltip="The last 100 alerts and every rule's state",
+            tooltip="List the recent alerts",
             show=False,
             id="neotui.alerts",
         ),

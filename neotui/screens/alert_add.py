@@ -46,6 +46,7 @@ class AddAlert(ModalScreen[AlertRule | None]):
             with RadioSet(id="alert-kind"):
                 for i, (_, label) in enumerate(KINDS):
                     yield RadioButton(label, value=i == 0)
+            yield Label("Threshold: a price, or % for a day move", id="alert-hint")
             yield Input(
                 suggestion(AlertKind.ABOVE, self.price),
                 placeholder="threshold",

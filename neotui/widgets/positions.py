@@ -101,6 +101,6 @@ class PositionsTable(DataTable[Text]):
         else:
             for key, row in zip(rows, cells, strict=True):
                 for (column, _), cell in zip(COLUMNS, row, strict=True):
-                    self.update_cell(key, column, cell)
+                    self.update_cell(key, column, cell, update_width=True)
         stale = ", ".join(portfolio.stale)
         self.border_subtitle = f"stale: {stale}" if stale else ""
