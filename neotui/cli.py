@@ -198,6 +198,46 @@ def positions(obj: _Context, output: str) -> None:
     sys.exit(3 if portfolio.partial else 0)
 
 
+@cli.command()
+@_format_option
+@click.option(
+    "--commit",
+    is_flag=True,
+    help="Store the new states, so the app (or the next run) does not fire these again.",
+)
+@pass_context
+def alerts(obj: _Context, output: str, commit: bool) -> None:
+    """Fetch fresh quotes once and evaluate every price alert rule; for cron and scripts.
+
+    state is triggered (the condition holds, or has held and not yet re-armed), armed, or
+    unknown (no fresh quote: never judged on stale data). The stored fired state is left as it
+    is unless --commit is given. Exit status 0.
+    """
+    import asyncio
+
+    from neotui import report
+    from neotui.sources import open_alerts
+
+    settings = obj.settings
+    engine = open_alerts(settings)
+    if engine.store is not None and engine.store.warning:
+        click.echo(f"neotui: {engine.store.warning}", err=True)
+    if not engine.price_rules:
+        click.echo("neotui: no price alert rules: add [[alert]] tables to your settings.", err=True)
+        report.write([], report.ALERT_FIELDS, output, report.ALERT_COLUMNS, "Alerts")
+        sys.exit(0)
+    update = asyncio.run(_fetch_quotes_once(settings))
+    evaluations = engine.evaluate(update.states)
+    if commit:
+        engine.commit(evaluations)
+        engine.save()
+        if engine.store is not None and engine.store.warning:
+            click.echo(f"neotui: {engine.store.warning}", err=True)
+    records = [report.alert_record(ev) for ev in evaluations]
+    report.write(records, report.ALERT_FIELDS, output, report.ALERT_COLUMNS, "Alerts")
+    sys.exit(0)
+
+
 def _load_for_output(settings: Settings) -> tuple[DealBook, int]:
     """The book to print, and the exit status: 1 when a file has problems (printed to stderr);
     the valid layers are still printed so a script gets what can be trusted."""

@@ -20,6 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from neotui import formatting as fmt
+from neotui.data.alerts import Evaluation
 from neotui.data.deals import DealBook
 from neotui.data.feed import FeedUpdate, SymbolState, SymbolStatus
 from neotui.data.models import CapacityPoint, Deal, FinancialFact
@@ -301,6 +302,36 @@ POSITION_COLUMNS = (
     Column("Gain%", lambda r: fmt.fraction(r["gain_pct"]), "right"),
     Column("Weight", lambda r: fmt.fraction(r["weight"], signed=False), "right"),
     Column("Status", _position_status),
+)
+
+
+ALERT_FIELDS: tuple[str, ...] = (
+    "rule", "symbol", "kind", "threshold", "state", "value", "at", "message",
+)  # fmt: skip
+
+
+def alert_record(ev: Evaluation) -> dict[str, Any]:
+    """One price rule for ``neotui alerts``: ``state`` is triggered, armed or unknown; ``value``
+    the price (or day change in % for move_pct); ``at`` when the state last changed."""
+    return {
+        "rule": ev.rule.id,
+        "symbol": ev.rule.symbol,
+        "kind": str(ev.rule.kind),
+        "threshold": ev.rule.threshold,
+        "state": str(ev.status),
+        "value": ev.value,
+        "at": ev.at,
+        "message": ev.message,
+        "fired": ev.fired is not None,
+    }
+
+
+ALERT_COLUMNS = (
+    Column("Rule", lambda r: r["rule"]),
+    Column("State", lambda r: r["state"] + (" (now)" if r["fired"] else "")),
+    Column("Value", lambda r: "" if r["value"] is None else f"{r['value']:,.2f}", "right"),
+    Column("Since", lambda r: r["at"].strftime("%Y-%m-%d %H:%M UTC") if r["at"] else ""),
+    Column("Message", lambda r: r["message"]),
 )
 
 

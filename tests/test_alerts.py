@@ -277,3 +277,10 @@ def test_damaged_app_rules_file_is_named(tmp_path: Path) -> None:
         load_settings(environ={})
     assert err.value.where == str(path) and err.value.key == "alert #1"
     assert RuleFile(tmp_path / "absent.toml").load() == ()
+
+
+def test_small_move_threshold_can_still_rearm() -> None:
+    e = engine(AlertRule(AlertKind.MOVE_PCT, "CRWV", 0.4))
+    assert fires(e, 100.5) == 1
+    assert fires(e, 100.25) == 0  # 0.25 % is not under 0.4 - min(0.5, 0.2) = 0.2
+    assert fires(e, 100.1) == 0 and fires(e, 100.5) == 1

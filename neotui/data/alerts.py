@@ -264,14 +264,34 @@ def _fmt(value: float) -> str:
     return f"{value:,.2f}" if abs(value) >= 1 else f"{value:.4f}"
 
 
-def _price_message(rule: AlertRule, value: float) -> str:
+def _price_message(
+    rule: AlertRule, value: float, status: RuleStatus, fires: bool, margin_pct: float
+) -> str:
+    """``CRWV at 120.50, above 120.00`` when it fires; says "still" or "fires when" otherwise."""
     threshold = rule.threshold or 0.0
-    if rule.kind is AlertKind.ABOVE:
-        return f"{rule.symbol} at {_fmt(value)}, above {_fmt(threshold)}"
-    if rule.kind is AlertKind.BELOW:
-        return f"{rule.symbol} at {_fmt(value)}, below {_fmt(threshold)}"
-    way = "up" if value > 0 else "down"
-    return f"{rule.symbol} {way} {value:+.2f}% today (beyond ±{threshold:g}%)"
+    if rule.kind is AlertKind.MOVE_PCT:
+        way = "up" if value > 0 else "down"
+        now = f"{rule.symbol} {way} {value:+.2f}% today"
+        limit = f"beyond ±{threshold:g}%"
+    else:
+        now = f"{rule.symbol} at {_fmt(value)}"
+        limit = f"{rule.kind} {_fmt(threshold)}"
+    if fires:
+        return f"{now} ({limit})" if rule.kind is AlertKind.MOVE_PCT else f"{now}, {limit}"
+    if status is RuleStatus.TRIGGERED:
+        t = threshold
+        rearm = {
+            AlertKind.ABOVE: f"under {_fmt(t * (1 - margin_pct / 100))}",
+            AlertKind.BELOW: f"over {_fmt(t * (1 + margin_pct / 100))}",
+        }.get(rule.kind, f"within ±{t - _move_margin(t, margin_pct):g}%")
+        return f"{now}: fired, re-arms {rearm}"
+    return f"{now}: fires {limit}"
+
+
+def _move_margin(threshold: float, margin_pct: float) -> float:
+    """The margin in points for a move_pct rule: never more than half the threshold, so a
+    small threshold (0.3 %) can still re-arm."""
+    return min(margin_pct, threshold / 2)
 
 
 def step(
@@ -288,7 +308,7 @@ def step(
     elif rule.kind is AlertKind.BELOW:
         holds, rearms = value <= t, value > t * (1 + margin_pct / 100)
     else:
-        holds, rearms = abs(value) >= t, abs(value) < t - margin_pct
+        holds, rearms = abs(value) >= t, abs(value) < t - _move_margin(t, margin_pct)
     if previous is RuleStatus.TRIGGERED:
         return (RuleStatus.ARMED if rearms else RuleStatus.TRIGGERED), False
     if holds:
@@ -316,9 +336,7 @@ def evaluate_price(
     previous = stored.status if stored else RuleStatus.UNKNOWN
     status, fires = step(rule, previous, value, margin_pct)
     at = now if fires or status is not previous or stored is None else stored.at
-    message = _price_message(rule, value)
-    if status is RuleStatus.ARMED:
-        message = f"armed: {message}"
+    message = _price_message(rule, value, status, fires, margin_pct)
     fired = None
     if fires:
         title = f"{rule.symbol}: {rule.describe().removeprefix(f'{rule.symbol} ')}"
