@@ -2,12 +2,14 @@
 
 All of it is off by default (``[alerts]`` in the settings). The app always shows a toast too.
 
-Desktop notifications go through the terminal, so they work over ssh and need no D-Bus: neotui
-writes both OSC 777 (``ESC ] 777 ; notify ; title ; body BEL``: urxvt, foot, ghostty, WezTerm …)
-and OSC 9 (``ESC ] 9 ; text BEL``: iTerm2, Windows Terminal, WezTerm, kitty, ghostty …); a
-terminal ignores the one it does not know. Under tmux each sequence is wrapped in tmux's
-passthrough (``ESC P tmux ; … ESC \\`` with inner escapes doubled), which tmux 3.3+ forwards only
-with ``set -g allow-passthrough on``.
+Desktop notifications go through the terminal, so they work over ssh and need no D-Bus: OSC 777
+(``ESC ] 777 ; notify ; title ; body BEL``: urxvt, foot, ghostty, WezTerm …) or OSC 9
+(``ESC ] 9 ; text BEL``: iTerm2, WezTerm, ghostty …). A terminal ignores the one it does not
+know, but one that knows both would show two notifications, so by default neotui picks one from
+the environment and sends both only when it cannot tell (``alerts.desktop_escape``).
+
+Under tmux each sequence is wrapped in tmux's passthrough (``ESC P tmux ; … ESC \\`` with
+inner escapes doubled), which tmux 3.3+ forwards only with ``set -g allow-passthrough on``.
 
 The texts come from deals files, feeds and rules: control characters are stripped so a title
 can never end the sequence early or smuggle in another one, and ``;`` (OSC 777's separator) is
@@ -47,15 +49,44 @@ def tmux_wrap(sequence: str) -> str:
     return f"{ESC}Ptmux;{sequence.replace(ESC, ESC + ESC)}{ESC}\\"
 
 
-def desktop_sequences(title: str, body: str, *, tmux: bool = False) -> str:
-    """OSC 777 then OSC 9 for a desktop notification, wrapped for tmux when asked."""
+#: Which escape each known terminal shows. A terminal that knows both (WezTerm, ghostty) would
+#: show two notifications for one alert if sent both, so "auto" sends one where it can tell.
+ESCAPES = ("auto", "both", "osc777", "osc9")
+
+
+def detect_escape(environ: Mapping[str, str]) -> str:
+    """The escape for the terminal in ``environ``: osc777, osc9, or both when unknown.
+
+    Under tmux ``TERM_PROGRAM`` names tmux, but variables the outer terminal set when the tmux
+    server started (``WEZTERM_PANE``, ``KITTY_WINDOW_ID`` …) are usually still there.
+    """
+    program = environ.get("TERM_PROGRAM", "")
+    term = environ.get("TERM", "")
+    if program == "WezTerm" or "WEZTERM_PANE" in environ:
+        return "osc777"
+    if program == "ghostty" or "GHOSTTY_RESOURCES_DIR" in environ:
+        return "osc777"
+    if term.startswith(("foot", "rxvt")):
+        return "osc777"
+    if program == "iTerm.app" or "ITERM_SESSION_ID" in environ:
+        return "osc9"
+    if "KITTY_WINDOW_ID" in environ or term == "xterm-kitty":
+        return "osc9"
+    return "both"
+
+
+def desktop_sequences(title: str, body: str, *, tmux: bool = False, escape: str = "both") -> str:
+    """OSC 777 and/or OSC 9 for a desktop notification, wrapped for tmux when asked."""
     t = sanitize(title, MAX_TITLE).replace(";", ",")
     b = sanitize(body, MAX_BODY)
-    osc777 = f"{ESC}]777;notify;{t};{b}{BEL}"
-    # OSC 9 has one text; ConEmu/Windows Terminal read "9;<digit>;" as a sub-command, so the
-    # text starts with "neotui:" and never with a digit.
-    osc9 = f"{ESC}]9;neotui: {t}: {b}{BEL}"
-    return "".join(tmux_wrap(s) if tmux else s for s in (osc777, osc9))
+    sequences = []
+    if escape in ("both", "osc777"):
+        sequences.append(f"{ESC}]777;notify;{t};{b}{BEL}")
+    if escape in ("both", "osc9"):
+        # OSC 9 has one text; ConEmu/Windows Terminal read "9;<digit>;" as a sub-command, so
+        # the text starts with "neotui:" and never with a digit.
+        sequences.append(f"{ESC}]9;neotui: {t}: {b}{BEL}")
+    return "".join(tmux_wrap(s) if tmux else s for s in sequences)
 
 
 class CommandFailed(Exception):
@@ -112,6 +143,8 @@ class Notifier:
         self.bell = bell
         env = os.environ if environ is None else environ
         self.tmux = bool(env.get("TMUX"))
+        chosen = settings.desktop_escape
+        self.escape = detect_escape(env) if chosen == "auto" else chosen
         self.argv = shlex.split(settings.command) if settings.command.strip() else []
         self._failing = False
 
@@ -120,7 +153,8 @@ class Notifier:
         if self.settings.bell and self.bell is not None:
             self.bell()
         if self.settings.desktop and self.write is not None:
-            self.write(desktop_sequences(alert.title, alert.message, tmux=self.tmux))
+            text = desktop_sequences(alert.title, alert.message, tmux=self.tmux, escape=self.escape)
+            self.write(text)
 
     async def command(self, alert: Alert) -> str | None:
         """Run the alert command; a failure message the first time it fails, else None.

@@ -118,6 +118,9 @@ class AlertsSettings:
     desktop: bool = False
     """Send a desktop notification through the terminal (OSC 777 and OSC 9 escape sequences,
     wrapped for tmux when $TMUX is set). What each terminal shows is in the README."""
+    desktop_escape: str = "auto"
+    """Which escape carries the desktop notification: "auto" (picked from the terminal's
+    environment; both when unknown), "osc777", "osc9" or "both"."""
     command: str = ""
     """A program run on each alert with the title and the text as its two last arguments, e.g.
     "notify-send" or "/home/me/bin/page-me --urgent". Split into words like a shell would, but
@@ -322,6 +325,8 @@ def _check_range(where: str, dotted: str, value: Any) -> None:
     """Reject values of the right type that still cannot work."""
     if dotted in ("alerts.rearm_pct",) and value < 0:
         raise SettingsError(where, "must be 0 or more", dotted)
+    if dotted == "alerts.desktop_escape" and value not in ("auto", "both", "osc777", "osc9"):
+        raise SettingsError(where, "must be one of auto, both, osc777, osc9", dotted)
     if dotted == "alerts.command_timeout" and value <= 0:
         raise SettingsError(where, "must be greater than 0", dotted)
     if dotted == "market.concurrency" and value < 1:

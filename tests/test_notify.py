@@ -94,6 +94,29 @@ def test_osc_wrapped_for_tmux_passthrough() -> None:
     assert tmux_wrap(f"{ESC}]9;x{BEL}") == f"{ESC}Ptmux;{ESC}{ESC}]9;x{BEL}{ESC}\\"
 
 
+def test_one_escape_per_known_terminal_both_when_unknown() -> None:
+    from neotui.notify import detect_escape
+
+    assert detect_escape({"TERM_PROGRAM": "WezTerm"}) == "osc777"
+    assert detect_escape({"TERM_PROGRAM": "tmux", "WEZTERM_PANE": "0"}) == "osc777"
+    assert detect_escape({"TERM_PROGRAM": "ghostty"}) == "osc777"
+    assert detect_escape({"TERM": "foot"}) == "osc777"
+    assert detect_escape({"TERM": "rxvt-unicode-256color"}) == "osc777"
+    assert detect_escape({"TERM_PROGRAM": "iTerm.app"}) == "osc9"
+    assert detect_escape({"TERM": "xterm-kitty"}) == "osc9"
+    assert detect_escape({"TERM": "xterm-256color"}) == "both"
+    assert desktop_sequences("T", "B", escape="osc9") == f"{ESC}]9;neotui: T: B{BEL}"
+    assert desktop_sequences("T", "B", escape="osc777") == f"{ESC}]777;notify;T;B{BEL}"
+    sent: list[str] = []
+    wez = Notifier(AlertsSettings(desktop=True), write=sent.append,
+                   environ={"TERM_PROGRAM": "WezTerm"})  # fmt: skip
+    wez.on_screen(alert())
+    forced = Notifier(AlertsSettings(desktop=True, desktop_escape="both"), write=sent.append,
+                      environ={"TERM_PROGRAM": "WezTerm"})  # fmt: skip
+    forced.on_screen(alert())
+    assert sent[0].count(ESC) == 1 and "]777;" in sent[0] and sent[1].count(ESC) == 2
+
+
 def test_texts_cannot_break_out_of_the_sequence() -> None:
     seq = desktop_sequences(f"a;b{BEL}{ESC}]0;owned{BEL}\n", f"x{ESC}\\y\x9d" + "z" * 500)
     # Exactly the two sequences' own escapes and terminators, nothing injected.
@@ -111,7 +134,7 @@ def test_bell_and_desktop_only_when_enabled() -> None:
     )
     off.on_screen(alert())
     assert written == [] and rings == []
-    on_settings = AlertsSettings(bell=True, desktop=True)
+    on_settings = AlertsSettings(bell=True, desktop=True, desktop_escape="both")
     on = Notifier(on_settings, write=written.append, bell=lambda: rings.append(1), environ=tmux)
     on.on_screen(alert())
     assert rings == [1] and len(written) == 1 and written[0].startswith(f"{ESC}Ptmux;")
