@@ -58,7 +58,8 @@ pass_context = click.make_pass_decorator(_Context)
     context_settings={"help_option_names": ["-h", "--help"]},
     epilog=(
         "Environment: NEOTUI_CONFIG, NEOTUI_YAHOO_URL, NEOTUI_DEALS, NEOTUI_SYMBOLS, "
-        "NEOTUI_CONCURRENCY, NEOTUI_BUNDLED_DEALS, NEOTUI_THEME. "
+        "NEOTUI_CONCURRENCY, NEOTUI_BUNDLED_DEALS, NEOTUI_THEME, NEOTUI_ALERTS_BELL, "
+        "NEOTUI_ALERTS_DESKTOP. "
         f"User settings: {user_config_dir() / 'neotui.toml'}"
     ),
 )
