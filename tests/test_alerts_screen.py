@@ -172,3 +172,25 @@ def test_kinds_offered_match_the_rule_kinds() -> None:
     from neotui.screens.alert_add import KINDS
 
     assert [k for k, _ in KINDS] == [AlertKind.ABOVE, AlertKind.BELOW, AlertKind.MOVE_PCT]
+
+
+async def test_new_deal_through_live_reload_fires_once_in_the_app(tmp_path) -> None:
+    from tests.helpers import PROVIDER, deal_toml, write
+
+    book = write(tmp_path / "deals.toml", PROVIDER + deal_toml(id='"d1"'))
+    app = build_app(book, live=True, with_feed=False, extra={"alert": [{"new_deal": True}]})
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert not app.alert_engine.history  # the first book never fires
+        write(book, PROVIDER + deal_toml(id='"d1"') + deal_toml(id='"d2"', counterparty='"OpenAI"'))
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if app.alert_engine.history:
+                break
+        (alert,) = app.alert_engine.history
+        assert alert.title == "New deal: Alpha Cloud" and "OpenAI" in alert.message
+        assert any(n.title == "New deal: Alpha Cloud" for n in app._notifications)
+        write(book, PROVIDER + deal_toml(id='"d1"') + deal_toml(id='"d2"', counterparty='"OpenAI"')
+              + "\n")  # fmt: skip
+        await pilot.pause(0.5)
+        assert len(app.alert_engine.history) == 1  # a reload without a new id: nothing
