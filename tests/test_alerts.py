@@ -284,3 +284,15 @@ def test_small_move_threshold_can_still_rearm() -> None:
     assert fires(e, 100.5) == 1
     assert fires(e, 100.25) == 0  # 0.25 % is not under 0.4 - min(0.5, 0.2) = 0.2
     assert fires(e, 100.1) == 0 and fires(e, 100.5) == 1
+
+
+def test_only_a_change_of_state_needs_a_write() -> None:
+    e = engine(ABOVE)
+    fires(e, 110)
+    e.snapshot()
+    assert not e.dirty
+    fires(e, 111)
+    fires(e, 112.5)  # the price moves, the state does not
+    assert not e.dirty
+    fires(e, 121)
+    assert e.dirty

@@ -209,8 +209,13 @@ class AlertEngine:
         """Store the evaluations' new states; return (and record) the alerts that fired."""
         fired = []
         for ev in evaluations:
-            if ev.new_state is not None and ev.new_state != self.states.get(ev.rule.id):
-                self.states[ev.rule.id] = ev.new_state
+            stored = self.states.get(ev.rule.id)
+            new = ev.new_state
+            # The value moves at every refresh; only a change of state is worth a write.
+            if new is not None and (
+                stored is None or (stored.status, stored.at) != (new.status, new.at)
+            ):
+                self.states[ev.rule.id] = new
                 self._touch()
             if ev.fired is not None:
                 fired.append(ev.fired)
