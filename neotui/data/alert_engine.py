@@ -173,6 +173,7 @@ class AlertEngine:
             k: [str(x) for x in v][-SEEN:] for k, v in (data.get("seen") or {}).items()
         }
         self._deal_ids: frozenset[str] | None = None
+        self._judged: dict[str, SymbolState] = {}  # rule id -> the state it was last judged on
         self.generation = 0
         self.dirty = False
 
@@ -223,8 +224,24 @@ class AlertEngine:
         return fired
 
     def on_quotes(self, states: Mapping[str, SymbolState]) -> list[Alert]:
-        """A feed update: evaluate and commit; the alerts that fire now."""
-        return self.commit(self.evaluate(states))
+        """A feed update: evaluate and commit; the alerts that fire now.
+
+        The feed replaces a symbol's (frozen) state only when it changes, and publishes several
+        times per refresh: a rule whose symbol still has the very state it was last judged on
+        would give the same answer, so it is skipped.
+        """
+        now = self.clock()
+        evaluations = []
+        for rule in self.price_rules:
+            state = states.get(rule.symbol or "")
+            if state is not None and self._judged.get(rule.id) is state:
+                continue
+            evaluations.append(
+                evaluate_price(rule, self.states.get(rule.id), state, self.margin_pct, now)
+            )
+            if state is not None:
+                self._judged[rule.id] = state
+        return self.commit(evaluations)
 
     # --- deals, filings, headlines --------------------------------------------------------------
 
