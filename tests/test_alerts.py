@@ -296,3 +296,17 @@ def test_only_a_change_of_state_needs_a_write() -> None:
     assert not e.dirty
     fires(e, 121)
     assert e.dirty
+
+
+def test_alerts_section_and_its_environment_variables(tmp_path: Path) -> None:
+    s = load_settings(environ={"NEOTUI_ALERTS_BELL": "yes", "NEOTUI_ALERTS_DESKTOP": "1"})
+    assert s.alerts.bell and s.alerts.desktop and s.alerts.command == ""
+    assert s.alerts.rearm_pct == 0.5 and s.alerts.desktop_escape == "auto"
+    for body, key in [('desktop_escape = "osc99"', "alerts.desktop_escape"),
+                      ("rearm_pct = -1", "alerts.rearm_pct"),
+                      ("command_timeout = 0", "alerts.command_timeout"),
+                      ("bell = 1", "alerts.bell")]:  # fmt: skip
+        path = write(tmp_path / "s.toml", f"[alerts]\n{body}\n")
+        with pytest.raises(SettingsError) as err:
+            load_settings(config=path, environ={})
+        assert err.value.key == key
