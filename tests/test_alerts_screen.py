@@ -194,3 +194,18 @@ async def test_new_deal_through_live_reload_fires_once_in_the_app(tmp_path) -> N
               + "\n")  # fmt: skip
         await pilot.pause(0.5)
         assert len(app.alert_engine.history) == 1  # a reload without a new id: nothing
+
+
+async def test_filings_and_headlines_hooks_for_the_feeds() -> None:
+    from neotui.data.alerts import FilingEvent, HeadlineEvent
+
+    app = build_app(with_feed=False, extra={"alert": [{"filing_items": ["1.01"]},
+                                                      {"headline": "Alpha Meta"}]})  # fmt: skip
+    async with app.run_test(size=SIZE) as pilot:
+        app.deliver_filings([])  # the first batch primes
+        app.deliver_headlines([])
+        app.deliver_filings([FilingEvent("a1", "ALPH", "8-K", ("1.01",), "Material agreement")])
+        app.deliver_headlines([HeadlineEvent("h1", "ALPH", "Alpha signs with Meta", "u")])
+        await pilot.pause()
+        titles = [n.title for n in app._notifications]
+        assert "ALPH: 8-K items 1.01" in titles and "Headline: alpha meta" in titles
