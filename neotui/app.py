@@ -15,12 +15,16 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from neotui.data.alert_engine import AlertEngine
+from neotui.data.alerts import Alert, AlertRule, FilingEvent, HeadlineEvent
 from neotui.data.feed import FeedUpdate, MarketFeed
+from neotui.data.positions import build_portfolio
 from neotui.data.watch import BookUpdate, DealsWatcher
 from neotui.messages import DealsUpdated, QuotesUpdated
+from neotui.notify import Notifier
 from neotui.screens.help import HelpScreen, collect_key_help
 from neotui.screens.watch import WatchScreen
-from neotui.settings import Settings
+from neotui.settings import Settings, app_rules_file
 
 #: How often ages ("3m old") and the status line move on between data updates.
 TICK_SECONDS = 30.0
@@ -41,6 +45,14 @@ class NeoApp(App[None]):
         Binding("q", "quit", "Quit", tooltip="Leave neotui", id="neotui.quit"),
         Binding("question_mark", "help", "Help", tooltip="Show every key", id="neotui.help"),
         Binding("r", "refresh", "Refresh", tooltip="Fetch quotes now", id="neotui.refresh"),
+        Binding(
+            "A",
+            "alerts",
+            "Alerts",
+            tooltip="List the recent alerts",
+            show=False,
+            id="neotui.alerts",
+        ),
     ]
 
     def __init__(
@@ -51,6 +63,7 @@ class NeoApp(App[None]):
         feed: MarketFeed | None = None,
         clock: Callable[[], datetime] = _now,
         live: bool = True,
+        alerts: AlertEngine | None = None,
     ) -> None:
         """
         Args:
@@ -59,6 +72,8 @@ class NeoApp(App[None]):
             feed: the market feed; None runs without quotes.
             clock: the time source for ages and the status line (frozen in snapshot tests).
             live: start the feed loop and the deals watcher (tests of pure layout turn it off).
+            alerts: the alert engine; by default one over the settings' rules that stores
+                nothing (make_app passes one with the stored state).
         """
         super().__init__()
         self.settings = settings
@@ -69,6 +84,10 @@ class NeoApp(App[None]):
         self.last_feed: FeedUpdate | None = None
         self._warned: str | None = None
         self._noted: str | None = None  # the last chart-fallback reason shown as a toast
+        self.alert_engine = alerts or AlertEngine(
+            settings.alert_rules, margin_pct=settings.alerts.rearm_pct, clock=clock
+        )
+        self.notifier = Notifier(settings.alerts, write=self._write_terminal, bell=self.bell)
 
     # --- start-up -------------------------------------------------------------------------------
 
@@ -87,6 +106,10 @@ class NeoApp(App[None]):
         # Drawn before any network: the deals book and the cached quotes.
         book = self.watcher.current or self.watcher.load()
         self._show_book(book)
+        self.alert_engine.on_book(book.book)  # the first book primes new_deal, never fires
+        store = self.alert_engine.store
+        if store is not None and store.warning:
+            self.notify(store.warning, title="Alerts", severity="warning", markup=False)
         if self.feed is not None:
             # Cached quotes are drawn here, directly; subscribing afterwards keeps load_cached's
             # own publication from drawing every row a second time.
@@ -163,11 +186,15 @@ class NeoApp(App[None]):
         self._noted = update.source_note
         self.last_feed = update
         self.watch_screen.show_quotes(update, update.changed if changed is None else changed)
+        if self.settings.lots:
+            self.watch_screen.show_positions(build_portfolio(self.settings.lots, update.states))
+        self.deliver(self.alert_engine.on_quotes(update.states))
 
     def on_deals_updated(self, message: DealsUpdated) -> None:
         update = message.update
         with self._panes_may_be_gone():
             self._show_book(update)
+        self.deliver(self.alert_engine.on_book(update.book))
         if update.ok:
             self.notify(f"Deals reloaded: {update.book.counts['deal']} deals.", timeout=3)
         else:
@@ -182,6 +209,91 @@ class NeoApp(App[None]):
                 timeout=10,
                 markup=False,
             )
+
+    # --- alerts -----------------------------------------------------------------------------------
+
+    def deliver(self, alerts: list[Alert]) -> None:
+        """Show fired alerts (toast always; bell, desktop, command as set) and store the state."""
+        for alert in alerts:
+            self.notify(alert.message, title=alert.title, severity="warning", timeout=12,
+                        markup=False)  # fmt: skip
+            self.notifier.on_screen(alert)
+            if self.notifier.argv:
+                self.run_alert_command(alert)
+        if self.alert_engine.dirty and self.alert_engine.store is not None:
+            data, generation = self.alert_engine.snapshot()
+            self._save_alert_state(data, generation)
+
+    def deliver_filings(self, events: list[FilingEvent]) -> None:
+        """New filings from the filings feed: ``filing_items`` rules."""
+        self.deliver(self.alert_engine.on_filings(events))
+
+    def deliver_headlines(self, events: list[HeadlineEvent]) -> None:
+        """New headlines from the news feed: ``headline`` rules."""
+        self.deliver(self.alert_engine.on_headlines(events))
+
+    def _write_terminal(self, text: str) -> None:
+        # Through the driver, like App.bell: in order with the frames, never mid-frame.
+        if not self.is_headless and self._driver is not None:
+            self._driver.write(text)
+
+    @work(thread=True, group="alerts-save", exit_on_error=False)
+    def _save_alert_state(self, data: dict, generation: int) -> None:
+        store = self.alert_engine.store
+        if store is not None:
+            store.save(data, generation)
+            if store.warning:
+                self.call_from_thread(self.notify, store.warning, title="Alerts",
+                                      severity="error", markup=False)  # fmt: skip
+
+    @work(group="alert-command", exit_on_error=False)
+    async def run_alert_command(self, alert: Alert) -> None:
+        """Run ``alerts.command`` for one alert; its first failure is shown."""
+        problem = await self.notifier.command(alert)
+        if problem:
+            self.notify(problem, title="Alerts", severity="error", timeout=10, markup=False)
+
+    def ask_alert(self, symbol: str) -> None:
+        """Open the new-alert modal for ``symbol``."""
+        from neotui.screens.alert_add import AddAlert
+
+        state = self.last_feed.states.get(symbol) if self.last_feed else None
+        price = state.quote.price if state and state.quote else None
+        self.push_screen(AddAlert(symbol, price), self.add_alert)
+
+    def add_alert(self, rule: AlertRule | None) -> None:
+        """Add a rule from the screen: kept in the app-owned alerts.toml, evaluated at once."""
+        if rule is None:
+            return
+        if not self.alert_engine.add_rule(rule):
+            self.notify(f"Alert “{rule.id}” already exists.", timeout=4, markup=False)
+            return
+        self._append_rule(rule)
+        feed_symbols = self.feed.symbols if self.feed else ()
+        later = "" if rule.symbol in feed_symbols else " (no quotes for it until the next start)"
+        self.notify(f"Alert added: {rule.id}{later}", timeout=4, markup=False)
+        if self.last_feed is not None:
+            self.deliver(self.alert_engine.on_quotes(self.last_feed.states))
+
+    @work(thread=True, group="alerts-save", exit_on_error=False)
+    def _append_rule(self, rule: AlertRule) -> None:
+        rules = app_rules_file()
+        try:
+            rules.append(rule)
+        except OSError as exc:
+            self.call_from_thread(
+                self.notify,
+                f"Cannot save the alert to {rules.path}: {exc.strerror or exc}. "
+                "It works until neotui exits.",
+                title="Alerts", severity="error", markup=False,
+            )  # fmt: skip
+
+    def action_alerts(self) -> None:
+        """Open the alerts list, unless it is already open."""
+        from neotui.screens.alerts import AlertsScreen
+
+        if not isinstance(self.screen, AlertsScreen):
+            self.push_screen(AlertsScreen(self.alert_engine, self.clock))
 
     def _show_book(self, update: BookUpdate) -> None:
         self.watch_screen.show_book(update)
@@ -240,8 +352,18 @@ class NeoApp(App[None]):
         yield from super().get_system_commands(screen)
         yield SystemCommand("Refresh quotes", "Fetch quotes now", self.action_refresh)
         yield SystemCommand("Help: keys", "List every key and its id", self.action_help)
+        yield SystemCommand("Alerts", "The last 100 alerts and every rule", self.action_alerts)
         if isinstance(screen, WatchScreen):
             yield SystemCommand("Filter deals", "Filter the timeline by text", screen.action_filter)
+            yield SystemCommand(
+                "Positions", "Show or hide your positions", screen.action_toggle_positions
+            )
+            for symbol in self.settings.market.symbols:
+                yield SystemCommand(
+                    f"Add alert on {symbol}",
+                    f"A price alert on {symbol}: above, below or a day move in %",
+                    partial(self.ask_alert, symbol),
+                )
             yield SystemCommand("Sort quotes", "Cycle the quotes sort order", screen.action_sort)
             for provider in sorted(screen.book.providers.values(), key=lambda p: p.name):
                 yield SystemCommand(
@@ -259,6 +381,7 @@ def make_app(
     clock: Callable[[], datetime] = _now,
     live: bool = True,
     app_class: type[NeoApp] = NeoApp,
+    alerts: AlertEngine | bool = True,
 ) -> NeoApp:
     """Build the app. The CLI, the tests and the benchmarks all come through here.
 
@@ -269,8 +392,10 @@ def make_app(
         clock: time source (tests freeze it).
         live: start the feed loop and deals watching.
         app_class: a NeoApp subclass to build (the benchmarks' probes hook its events).
+        alerts: an AlertEngine to use; True builds one whose state is stored in the user data
+            directory; False one that stores nothing.
     """
-    from neotui.sources import book_sources, build_feed, open_cache
+    from neotui.sources import book_sources, build_feed, open_alerts, open_cache
 
     if watcher is None:
         watcher = DealsWatcher(book_sources(settings))
@@ -278,4 +403,9 @@ def make_app(
         watcher.load()
     if feed is True:
         feed = build_feed(settings, open_cache())
-    return app_class(settings, watcher=watcher, feed=feed or None, clock=clock, live=live)
+    if alerts is True:
+        alerts = open_alerts(settings, clock)
+    engine = alerts or None
+    return app_class(
+        settings, watcher=watcher, feed=feed or None, clock=clock, live=live, alerts=engine
+    )

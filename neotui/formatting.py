@@ -85,3 +85,22 @@ def age(seconds: float) -> str:
 def iso(value: date | datetime | None) -> str | None:
     """ISO 8601 text for JSON and CSV, or None."""
     return None if value is None else value.isoformat()
+
+
+def amount(value: float | None, signed: bool = False) -> str:
+    """A money amount in full, for positions: ``12,345.60``, ``-1,200.00``, ``+310.25``."""
+    if value is None or value != value:
+        return "—"
+    return f"{value:+,.2f}" if signed else f"{value:,.2f}"
+
+
+def quantity(value: float | None) -> str:
+    """A share count: ``10``, ``-5``, ``2.5`` (fractional shares keep their decimals)."""
+    if value is None or value != value:
+        return "—"
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.4g}"
+
+
+def fraction(value: float | None, signed: bool = True) -> str:
+    """A fraction shown as a percentage: ``0.1234`` -> ``+12.34%``."""
+    return percent(None if value is None else value * 100.0, signed)

@@ -20,9 +20,11 @@ from rich.table import Table
 from rich.text import Text
 
 from neotui import formatting as fmt
+from neotui.data.alerts import Evaluation
 from neotui.data.deals import DealBook
 from neotui.data.feed import FeedUpdate, SymbolState, SymbolStatus
 from neotui.data.models import CapacityPoint, Deal, FinancialFact
+from neotui.data.positions import Portfolio, Position
 
 FORMATS = ("table", "json", "csv")
 
@@ -219,6 +221,126 @@ QUOTE_COLUMNS = (
     Column("Session", lambda r: r["session"] or ""),
     Column("As of", lambda r: r["as_of"].strftime("%Y-%m-%d %H:%M UTC") if r["as_of"] else ""),
     Column("Status", _status),
+)
+
+
+POSITION_FIELDS: tuple[str, ...] = (
+    "symbol", "quantity", "cost_basis", "price", "value", "day_change", "gain", "gain_pct",
+    "weight", "stale",
+)  # fmt: skip
+
+
+def position_record(p: Position) -> dict[str, Any]:
+    """One position for ``neotui positions`` (``POSITION_FIELDS``, plus table-only extras).
+
+    ``gain_pct`` and ``weight`` are fractions (0.1 is 10 %); a missing price leaves ``price``,
+    ``value``, ``day_change``, ``gain``, ``gain_pct`` and ``weight`` null, never zero.
+    """
+    return {
+        "symbol": p.symbol,
+        "quantity": p.quantity,
+        "cost_basis": p.cost_basis,
+        "price": p.price,
+        "value": p.value,
+        "day_change": p.day_change,
+        "gain": p.gain,
+        "gain_pct": p.gain_pct,
+        "weight": p.weight,
+        "stale": p.stale or p.price is None,
+        "average_cost": p.average_cost,
+        "reason": p.reason,
+    }
+
+
+def totals_record(portfolio: Portfolio) -> dict[str, Any]:
+    """The totals row of the positions table (table output only: scripts can add up)."""
+    return {
+        "symbol": "Total",
+        "quantity": None,
+        "cost_basis": portfolio.cost_basis,
+        "price": None,
+        "value": portfolio.value,
+        "day_change": portfolio.day_change,
+        "gain": portfolio.gain,
+        "gain_pct": portfolio.gain_pct,
+        "weight": portfolio.weight,
+        "stale": portfolio.partial,
+        "average_cost": None,
+        "reason": portfolio_status(portfolio),
+    }
+
+
+def portfolio_status(portfolio: Portfolio) -> str | None:
+    """What the totals leave out or rest on, in a few words (None when all is fresh)."""
+    parts = []
+    if portfolio.note:
+        parts.append(portfolio.note)
+    if portfolio.stale:
+        parts.append("stale: " + ", ".join(portfolio.stale))
+    if portfolio.missing:
+        parts.append("no price: " + ", ".join(portfolio.missing))
+    return "; ".join(parts) or None
+
+
+def portfolio_notes(portfolio: Portfolio) -> list[str]:
+    """Lines for stderr explaining a partial result."""
+    status = portfolio_status(portfolio)
+    return [f"positions: {status}"] if status else []
+
+
+def _position_status(r: dict[str, Any]) -> str:
+    if r["symbol"] == "Total":
+        return r["reason"] or ""
+    if r["price"] is None:
+        return r["reason"] or "no price"
+    return f"stale: {r['reason']}" if r["stale"] else "ok"
+
+
+POSITION_COLUMNS = (
+    Column("Symbol", lambda r: r["symbol"]),
+    Column(
+        "Qty", lambda r: fmt.quantity(r["quantity"]) if r["quantity"] is not None else "", "right"
+    ),
+    Column(
+        "Avg cost", lambda r: fmt.price(r["average_cost"]) if r["average_cost"] else "", "right"
+    ),
+    Column("Price", lambda r: fmt.price(r["price"]) if r["symbol"] != "Total" else "", "right"),
+    Column("Value", lambda r: fmt.amount(r["value"]), "right"),
+    Column("Day chg", lambda r: fmt.amount(r["day_change"], signed=True), "right"),
+    Column("Gain", lambda r: fmt.amount(r["gain"], signed=True), "right"),
+    Column("Gain%", lambda r: fmt.fraction(r["gain_pct"]), "right"),
+    Column("Weight", lambda r: fmt.fraction(r["weight"], signed=False), "right"),
+    Column("Status", _position_status),
+)
+
+
+ALERT_FIELDS: tuple[str, ...] = (
+    "rule", "symbol", "kind", "threshold", "state", "value", "at", "message",
+)  # fmt: skip
+
+
+def alert_record(ev: Evaluation) -> dict[str, Any]:
+    """One price rule for ``neotui alerts``: ``state`` is triggered, armed or unknown; ``value``
+    the price (or day change in % for move_pct); ``at`` when the state last changed."""
+    return {
+        "rule": ev.rule.id,
+        "symbol": ev.rule.symbol,
+        "kind": str(ev.rule.kind),
+        "threshold": ev.rule.threshold,
+        "state": str(ev.status),
+        "value": ev.value,
+        "at": ev.at,
+        "message": ev.message,
+        "fired": ev.fired is not None,
+    }
+
+
+ALERT_COLUMNS = (
+    Column("Rule", lambda r: r["rule"]),
+    Column("State", lambda r: r["state"] + (" (now)" if r["fired"] else "")),
+    Column("Value", lambda r: "" if r["value"] is None else f"{r['value']:,.2f}", "right"),
+    Column("Since", lambda r: r["at"].strftime("%Y-%m-%d %H:%M UTC") if r["at"] else ""),
+    Column("Message", lambda r: r["message"]),
 )
 
 

@@ -26,6 +26,10 @@ from typing import Any
 
 import platformdirs
 
+from neotui.data.alert_engine import RULES_FILE, RuleFile
+from neotui.data.alerts import PRICE_KINDS, AlertRule, merge_rules, parse_alerts
+from neotui.data.entries import EntryError
+from neotui.data.positions import Lot, parse_lots
 from neotui.resources import bundled_config_path
 
 APP_NAME = "neotui"
@@ -116,6 +120,29 @@ class UISettings:
 
 
 @dataclass(frozen=True)
+class AlertsSettings:
+    """How alerts reach you. A toast in the app is always shown; the rest is off by default."""
+
+    rearm_pct: float = 0.5
+    """How far back past its threshold a value must come before a fired price rule can fire
+    again: percent of the price for above/below, percentage points of day change for move_pct."""
+    bell: bool = False
+    """Ring the terminal bell on each alert."""
+    desktop: bool = False
+    """Send a desktop notification through the terminal (OSC 777 and OSC 9 escape sequences,
+    wrapped for tmux when $TMUX is set). What each terminal shows is in the README."""
+    desktop_escape: str = "auto"
+    """Which escape carries the desktop notification: "auto" (picked from the terminal's
+    environment; both when unknown), "osc777", "osc9" or "both"."""
+    command: str = ""
+    """A program run on each alert with the title and the text as its two last arguments, e.g.
+    "notify-send" or "/home/me/bin/page-me --urgent". Split into words like a shell would, but
+    never run through a shell."""
+    command_timeout: float = 10.0
+    """Seconds the command may run before it is stopped."""
+
+
+@dataclass(frozen=True)
 class Settings:
     """Every setting neotui reads. Build with :func:`load_settings`; never mutate."""
 
@@ -127,6 +154,12 @@ class Settings:
     """Deals files."""
     ui: UISettings = field(default_factory=UISettings)
     """Appearance."""
+    alerts: AlertsSettings = field(default_factory=AlertsSettings)
+    """Alert delivery."""
+    alert_rules: tuple[AlertRule, ...] = ()
+    """``[[alert]]`` rules: the last settings file that has any, then the app-owned alerts.toml."""
+    lots: tuple[Lot, ...] = ()
+    """The user's positions: ``[[lot]]`` tables (the last settings file that has any wins)."""
     keys: Mapping[str, str] = field(default_factory=dict)
     """Key overrides: binding id (e.g. "neotui.refresh") to a comma-separated key list."""
     sources: tuple[str, ...] = ()
@@ -136,6 +169,13 @@ class Settings:
     def fundamentals_enabled(self) -> bool:
         """yfinance cannot be pointed at a mirror or a fake server: only use it with Yahoo."""
         return self.market.fundamentals and self.market.yahoo_url.rstrip("/") in YAHOO_HOSTS
+
+    @property
+    def feed_symbols(self) -> tuple[str, ...]:
+        """Every symbol that needs quotes: the watched ones first, then those of the lots."""
+        extra = [lot.symbol for lot in self.lots]
+        extra += [r.symbol for r in self.alert_rules if r.kind in PRICE_KINDS and r.symbol]
+        return tuple(dict.fromkeys([*self.market.symbols, *extra]))
 
     @property
     def deals_path(self) -> Path:
@@ -155,6 +195,12 @@ def user_cache_dir() -> Path:
     return platformdirs.user_cache_path(APP_NAME)
 
 
+def user_data_dir() -> Path:
+    """The per-user data directory (honours XDG_DATA_HOME on Linux): what neotui itself keeps
+    and must not lose when a cache is cleared, such as the alerts added from the screen."""
+    return platformdirs.user_data_path(APP_NAME)
+
+
 # Environment variables and the dotted key each one sets.
 ENV_VARS: dict[str, str] = {
     "NEOTUI_YAHOO_URL": "market.yahoo_url",
@@ -166,6 +212,8 @@ ENV_VARS: dict[str, str] = {
     "NEOTUI_DEALS": "deals.path",
     "NEOTUI_BUNDLED_DEALS": "deals.bundled",
     "NEOTUI_THEME": "ui.theme",
+    "NEOTUI_ALERTS_BELL": "alerts.bell",
+    "NEOTUI_ALERTS_DESKTOP": "alerts.desktop",
 }
 
 _SECTIONS: dict[str, type] = {
@@ -173,7 +221,12 @@ _SECTIONS: dict[str, type] = {
     "refresh": RefreshSettings,
     "deals": DealsSettings,
     "ui": UISettings,
+    "alerts": AlertsSettings,
 }
+
+
+#: Arrays of tables (``[[lot]]``), each validated entry by entry by the data layer's parser.
+_ENTRY_TABLES: dict[str, Any] = {"lot": parse_lots, "alert": parse_alerts}
 
 
 def _field_types(cls: type) -> dict[str, Any]:
@@ -257,9 +310,15 @@ def _validate_layer(where: str, data: Mapping[str, Any]) -> dict[str, Any]:
                     )
             out["keys"] = dict(body)
             continue
+        if section in _ENTRY_TABLES:
+            try:
+                out[section] = _ENTRY_TABLES[section](body)
+            except EntryError as exc:
+                raise SettingsError(where, exc.message, exc.key) from None
+            continue
         cls = _SECTIONS.get(section)
         if cls is None:
-            known = ", ".join([*_SECTIONS, "keys"])
+            known = ", ".join([*_SECTIONS, "keys", *_ENTRY_TABLES])
             raise SettingsError(where, f"unknown section (known: {known})", section)
         if not isinstance(body, dict):
             raise SettingsError(where, "expected a table", section)
@@ -280,6 +339,12 @@ def _validate_layer(where: str, data: Mapping[str, Any]) -> dict[str, Any]:
 
 def _check_range(where: str, dotted: str, value: Any) -> None:
     """Reject values of the right type that still cannot work."""
+    if dotted in ("alerts.rearm_pct",) and value < 0:
+        raise SettingsError(where, "must be 0 or more", dotted)
+    if dotted == "alerts.desktop_escape" and value not in ("auto", "both", "osc777", "osc9"):
+        raise SettingsError(where, "must be one of auto, both, osc777, osc9", dotted)
+    if dotted == "alerts.command_timeout" and value <= 0:
+        raise SettingsError(where, "must be greater than 0", dotted)
     if dotted == "market.concurrency" and value < 1:
         raise SettingsError(where, "must be at least 1", dotted)
     if (dotted.startswith("refresh.") or dotted.endswith("_timeout")) and value <= 0:
@@ -338,8 +403,28 @@ def env_layer(environ: Mapping[str, str]) -> tuple[dict[str, Any], list[str]]:
 def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
     merged = {k: dict(v) if isinstance(v, dict) else v for k, v in base.items()}
     for section, body in over.items():
-        merged.setdefault(section, {}).update(body)
+        if section in _ENTRY_TABLES:
+            merged[section] = body  # a later file's entries replace, like any other list
+        else:
+            merged.setdefault(section, {}).update(body)
     return merged
+
+
+def app_rules_file() -> RuleFile:
+    """The app-owned alerts.toml (rules added from the screen) in the user data directory."""
+    return RuleFile(user_data_dir() / RULES_FILE)
+
+
+def _app_rules() -> tuple[AlertRule, ...]:
+    rules = app_rules_file()
+    try:
+        return rules.load()
+    except EntryError as exc:
+        raise SettingsError(str(rules.path), exc.message, exc.key) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(str(rules.path), f"TOML syntax error: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SettingsError(str(rules.path), f"cannot read file ({exc})") from None
 
 
 def load_settings(
@@ -386,11 +471,18 @@ def load_settings(
         if cli:
             sources.append("command line")
 
+    app_rules = _app_rules()
+    if app_rules:
+        sources.append(f"alerts {user_data_dir() / RULES_FILE}")
+
     return Settings(
         market=MarketSettings(**merged.get("market", {})),
         refresh=RefreshSettings(**merged.get("refresh", {})),
         deals=DealsSettings(**merged.get("deals", {})),
         ui=UISettings(**merged.get("ui", {})),
+        alerts=AlertsSettings(**merged.get("alerts", {})),
+        alert_rules=merge_rules(merged.get("alert", ()), app_rules),
+        lots=merged.get("lot", ()),
         keys=types.MappingProxyType(dict(merged.get("keys", {}))),
         sources=tuple(sources),
     )

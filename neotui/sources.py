@@ -6,12 +6,16 @@ cache and pace requests the same way.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from neotui.data.alert_engine import STATE_FILE, AlertEngine, AlertStore
 from neotui.data.cache import QuoteCache
 from neotui.data.deals import DealsSource, deal_sources
 from neotui.data.feed import MarketFeed
 from neotui.data.quote import Session
 from neotui.data.yahoo import YahooClient
-from neotui.settings import Settings, user_cache_dir
+from neotui.settings import Settings, user_cache_dir, user_data_dir
 
 
 def book_sources(settings: Settings) -> list[DealsSource]:
@@ -26,6 +30,16 @@ def book_sources(settings: Settings) -> list[DealsSource]:
 def open_cache() -> QuoteCache:
     """The quote cache in the user cache directory (created on first use)."""
     return QuoteCache(user_cache_dir() / "quotes.db")
+
+
+def open_alerts(
+    settings: Settings, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+) -> AlertEngine:
+    """The alert engine over the settings' rules, its fired state stored in the data dir."""
+    store = AlertStore(user_data_dir() / STATE_FILE)
+    return AlertEngine(
+        settings.alert_rules, store, margin_pct=settings.alerts.rearm_pct, clock=clock
+    )
 
 
 def build_client(settings: Settings, cache: QuoteCache | None) -> YahooClient:
@@ -54,7 +68,7 @@ def build_feed(settings: Settings, cache: QuoteCache | None) -> MarketFeed:
 
         fetcher = yfinance_fetcher(user_cache_dir())
     return MarketFeed(
-        market.symbols,
+        settings.feed_symbols,  # watched symbols, then those only held or alerted on
         client,
         intervals={
             Session.REGULAR: refresh.regular,

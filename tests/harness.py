@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -58,13 +59,18 @@ def build_app(
     live: bool = False,
     with_feed: bool = True,
     clock=lambda: FROZEN,
+    extra: dict[str, Any] | None = None,
 ) -> NeoApp:
-    """The real app over ``book`` with a feed on recorded bodies and a frozen clock."""
+    """The real app over ``book`` with a feed on recorded bodies and a frozen clock.
+
+    ``extra`` adds settings as a settings file would, e.g. ``{"lot": [{...}], "alert": [...]}``.
+    """
     settings = load_settings(
         environ={},
         overrides={
             "deals": {"path": str(book), "bundled": False},
             "market": {"symbols": symbols},
+            **(extra or {}),
         },
     )
     feed = None
@@ -72,7 +78,7 @@ def build_app(
         client = YahooClient("http://yahoo.test", transport=transport or recorded_transport(),
                              clock=clock)  # fmt: skip
         feed = MarketFeed(
-            symbols, client, intervals={s: 0.05 for s in Session}, backoff_base=0.05,
+            settings.feed_symbols, client, intervals={s: 0.05 for s in Session}, backoff_base=0.05,
             backoff_cap=0.2, tick=0.02, clock=clock, rng=random.Random(1),
         )  # fmt: skip
     watcher = DealsWatcher(book_sources(settings), poll_interval=0.05)

@@ -90,3 +90,44 @@ def test_offline_start(snap_compare) -> None:
 
     app = build_app(transport=recorded_transport({"*": "offline"}))
     assert snap_compare(app, terminal_size=(160, 48), run_before=offline)
+
+
+POSITIONS = {
+    "lot": [
+        {"symbol": "ALPH", "quantity": 10, "cost": 90.0},
+        {"symbol": "ALPH", "quantity": 10, "cost": 110.0},
+        {"symbol": "NVDA", "quantity": -5, "cost": 200.0},
+        {"symbol": "MDLY", "quantity": 3, "cost": 10.0},
+    ],
+    "alert": [{"symbol": "ALPH", "above": 100.0}, {"symbol": "NVDA", "move_pct": 50.0}],
+}
+
+
+def test_positions_pane(snap_compare) -> None:
+    async def show(pilot) -> None:
+        await _with_quotes(pilot)
+        pilot.app.screen.query_one("#positions").focus()
+        await pilot.pause()
+
+    app = build_app(extra=POSITIONS)
+    assert snap_compare(app, terminal_size=(160, 48), run_before=show)
+
+
+def test_alerts_list(snap_compare) -> None:
+    async def open_alerts(pilot) -> None:
+        await _with_quotes(pilot)
+        pilot.app.clear_notifications()
+        await pilot.press("A")
+        await pilot.pause()
+
+    app = build_app(extra=POSITIONS)
+    assert snap_compare(app, terminal_size=(140, 40), run_before=open_alerts)
+
+
+def test_add_alert_modal(snap_compare) -> None:
+    async def open_modal(pilot) -> None:
+        await _with_quotes(pilot)
+        await pilot.press("j", "a")
+        await pilot.pause()
+
+    assert snap_compare(build_app(), terminal_size=(120, 40), run_before=open_modal)

@@ -14,8 +14,10 @@ from textual.widgets import DataTable, Footer, Header, Input
 from neotui.data.deals import DealBook
 from neotui.data.feed import FeedUpdate
 from neotui.data.models import Deal
+from neotui.data.positions import Portfolio
 from neotui.data.watch import BookUpdate
 from neotui.widgets.capacity import CapacityTable
+from neotui.widgets.positions import TOTAL, PositionsTable
 from neotui.widgets.providers import ProviderList
 from neotui.widgets.quotes import QuotesTable
 from neotui.widgets.status_line import StatusLine
@@ -52,6 +54,22 @@ class WatchScreen(Screen[None]):
             id="neotui.capacity",
         ),
         Binding("escape", "clear", "Clear filter", show=False, id="neotui.clear"),
+        Binding(
+            "p",
+            "toggle_positions",
+            "Positions",
+            tooltip="Show or hide your positions",
+            show=False,
+            id="neotui.positions",
+        ),
+        Binding(
+            "a",
+            "add_alert",
+            "Add alert",
+            tooltip="Add a price alert on this symbol",
+            show=False,
+            id="neotui.add_alert",
+        ),
     ]
 
     def compose(self) -> ComposeResult:
@@ -67,6 +85,9 @@ class WatchScreen(Screen[None]):
                 quotes = QuotesTable(symbols, app.clock, id="quotes")  # type: ignore[attr-defined]
                 quotes.border_title = "Quotes"
                 yield quotes
+                positions = PositionsTable(id="positions", classes="hidden")
+                positions.border_title = "Positions"
+                yield positions
                 yield Input(
                     placeholder="filter deals: words to match, escape to close",
                     id="filter",
@@ -82,6 +103,7 @@ class WatchScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._detail_deal: Deal | None = None
+        self._positions_hidden = False  # the user pressed p to hide them
         self.query_one(ProviderList).focus()
 
     # --- data in --------------------------------------------------------------------------------
@@ -100,6 +122,13 @@ class WatchScreen(Screen[None]):
         self.query_one(StatusLine).show(feed=update)
         self.query_one(QuotesTable).apply(update, changed)
         self.query_one(ProviderList).apply(dict(update.states))
+
+    def show_positions(self, portfolio: Portfolio) -> None:
+        """New valuations of the user's lots; the pane appears with the first ones."""
+        table = self.query_one(PositionsTable)
+        table.show(portfolio)
+        if portfolio.positions and not self._positions_hidden:
+            table.remove_class("hidden")
 
     def tick(self) -> None:
         """Once in a while: ages in the stale rows and the status line move on."""
@@ -152,11 +181,48 @@ class WatchScreen(Screen[None]):
         focused = self.focused
         if isinstance(focused, DealTable) and focused.current is not None:
             return focused.current.provider
-        if isinstance(focused, QuotesTable) and focused.row_count:
+        if isinstance(focused, (QuotesTable, PositionsTable)) and focused.row_count:
             row_key = focused.coordinate_to_cell_key(focused.cursor_coordinate).row_key
             provider = self.book.provider_for_ticker(str(row_key.value))
             return provider.id if provider else None
         return self.query_one(ProviderList).selected
+
+    def _focused_symbol(self) -> str | None:
+        """The ticker under the cursor: a quote or position row, else the provider's ticker."""
+        focused = self.focused
+        if isinstance(focused, (QuotesTable, PositionsTable)) and focused.row_count:
+            key = focused.coordinate_to_cell_key(focused.cursor_coordinate).row_key.value
+            if key and key != TOTAL:
+                return str(key)
+        provider = self._focused_provider()
+        p = self.book.providers.get(provider) if provider else None
+        return p.ticker if p else None
+
+    def action_add_alert(self) -> None:
+        """Open the new-alert modal for the symbol under the cursor."""
+        symbol = self._focused_symbol()
+        if symbol is None:
+            provider = self._focused_provider()
+            what = "This provider is private" if provider else "Select a quote or a provider"
+            self.notify(f"{what}: price alerts need a listed symbol.", timeout=4)
+            return
+        self.app.ask_alert(symbol)  # type: ignore[attr-defined]
+
+    def action_toggle_positions(self) -> None:
+        """Show or hide the positions pane (focused when shown)."""
+        table = self.query_one(PositionsTable)
+        if not self.app.settings.lots:  # type: ignore[attr-defined]
+            self.notify(
+                "No positions: add [[lot]] tables (symbol, quantity, cost) to neotui.toml.",
+                timeout=6,
+            )
+            return
+        self._positions_hidden = not table.has_class("hidden")
+        table.set_class(self._positions_hidden, "hidden")
+        if not self._positions_hidden:
+            table.focus()
+        elif table.has_focus:
+            self.query_one(QuotesTable).focus()
 
     def action_open_detail(self) -> None:
         """Open the detail screen of the provider under the cursor."""
