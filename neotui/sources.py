@@ -60,7 +60,7 @@ def build_client(settings: Settings, cache: QuoteCache | None) -> YahooClient:
 
 def build_feed(settings: Settings, cache: QuoteCache | None) -> MarketFeed:
     """A MarketFeed with its client, intervals and fundamentals as the settings say."""
-    market, refresh = settings.market, settings.refresh
+    refresh = settings.refresh
     client = build_client(settings, cache)
     fetcher = None
     if settings.fundamentals_enabled:
