@@ -17,7 +17,7 @@ from neotui.data.watch import DealsWatcher
 from neotui.data.yahoo import YahooClient
 from neotui.settings import load_settings
 from neotui.sources import book_sources
-from tests.fake_yahoo import DEFAULT_DAILY, DEFAULT_INTRADAY, _scaled, recorded
+from tests.fake_yahoo import DEFAULT_DAILY, DEFAULT_INTRADAY, _scaled, recorded, synthetic_daily
 from tests.helpers import SMALL_BOOK
 
 #: Friday 2026-11-20, 10:30 in New York: the regular session.
@@ -40,6 +40,9 @@ def recorded_transport(faults: dict[str, str] | None = None) -> httpx.MockTransp
             raise httpx.ConnectError("[Errno 111] Connection refused", request=request)
         if fault == "429":
             return httpx.Response(429, text="Too Many Requests\r\n")
+        if request.url.params.get("range") == "2y":
+            body = synthetic_daily(symbol)
+            return httpx.Response(200, content=body, headers={"content-type": "application/json"})
         if request.url.params.get("range", "1d") != "1d":
             status, ctype, body = recorded(DEFAULT_DAILY)
             return httpx.Response(status, content=body, headers={"content-type": ctype})
