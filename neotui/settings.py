@@ -103,6 +103,14 @@ class UISettings:
 
 
 @dataclass(frozen=True)
+class AnalyticsSettings:
+    """The deal-day event study."""
+
+    benchmark: str = "SPY"
+    """The market the event study measures abnormal returns against (a Yahoo symbol)."""
+
+
+@dataclass(frozen=True)
 class Settings:
     """Every setting neotui reads. Build with :func:`load_settings`; never mutate."""
 
@@ -114,6 +122,8 @@ class Settings:
     """Deals files."""
     ui: UISettings = field(default_factory=UISettings)
     """Appearance."""
+    analytics: AnalyticsSettings = field(default_factory=AnalyticsSettings)
+    """Event study."""
     keys: Mapping[str, str] = field(default_factory=dict)
     """Key overrides: binding id (e.g. "neotui.refresh") to a comma-separated key list."""
     sources: tuple[str, ...] = ()
@@ -150,6 +160,7 @@ ENV_VARS: dict[str, str] = {
     "NEOTUI_DEALS": "deals.path",
     "NEOTUI_BUNDLED_DEALS": "deals.bundled",
     "NEOTUI_THEME": "ui.theme",
+    "NEOTUI_BENCHMARK": "analytics.benchmark",
 }
 
 _SECTIONS: dict[str, type] = {
@@ -157,6 +168,7 @@ _SECTIONS: dict[str, type] = {
     "refresh": RefreshSettings,
     "deals": DealsSettings,
     "ui": UISettings,
+    "analytics": AnalyticsSettings,
 }
 
 
@@ -270,6 +282,10 @@ def _check_range(where: str, dotted: str, value: Any) -> None:
         raise SettingsError(where, "must be greater than 0", dotted)
     if dotted == "market.yahoo_url" and not value.startswith(("http://", "https://")):
         raise SettingsError(where, "must start with http:// or https://", dotted)
+    if dotted == "analytics.benchmark" and (
+        not value or any(c.isspace() or c == "/" for c in value)
+    ):
+        raise SettingsError(where, f"not a ticker symbol: {value!r}", dotted)
     if dotted == "market.symbols":
         if not value:
             raise SettingsError(where, "must name at least one symbol", dotted)
@@ -369,6 +385,7 @@ def load_settings(
         refresh=RefreshSettings(**merged.get("refresh", {})),
         deals=DealsSettings(**merged.get("deals", {})),
         ui=UISettings(**merged.get("ui", {})),
+        analytics=AnalyticsSettings(**merged.get("analytics", {})),
         keys=types.MappingProxyType(dict(merged.get("keys", {}))),
         sources=tuple(sources),
     )

@@ -128,7 +128,7 @@ def test_deal_before_the_first_price_is_blank_with_the_listing_date() -> None:
     listed = DailyHistory("STK", stock.dates[131:], stock.closes[131:], FETCHED)
     result = study_event(listed, bench, DAY0)
     assert result.return_0 is None and result.model is None
-    assert result.note == f"not trading before day 0 (2025-09-30): first price {listed.dates[0]}"
+    assert result.note == f"not listed on day 0 (2025-09-30): first price {listed.dates[0]}"
 
 
 def test_missing_benchmark_gives_blank_with_reason() -> None:
@@ -213,7 +213,7 @@ def test_book_rows_share_events_and_map_listed_counterparties() -> None:
     assert got[("stk-meta", "META")].role == "counterparty"
     assert got[("stk-meta", "META")].study.abnormal_0 == pytest.approx(0.0, abs=1e-12)
     later = got[("stk-later", "STK")].study
-    assert later.return_0 is None and "reported it, not the announcement" in (later.note or "")
+    assert later.return_0 is None and "reported date, not the announcement" in (later.note or "")
     assert set(by_deal(rows)) == {"stk-meta", "stk-meta-echo", "stk-later"}
 
 

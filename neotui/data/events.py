@@ -76,6 +76,7 @@ class Impact:
     """A row of the impact table: one deal entry, one symbol (provider's or counterparty's)."""
 
     deal_id: str
+    date: date  # the deal entry's own date (a re-report's figures are its event's)
     provider: str
     counterparty: str
     role: Role
@@ -143,17 +144,16 @@ def study_event(
     if len(j.dates) < 2:
         return _blank(sym, benchmark, announced, f"{sym} and {benchmark} share no trading days")
     idx = bisect.bisect_left(j.dates, day0)
+    note = None
     if idx == len(j.dates):
         note = f"day 0 ({day0}) is after the last price ({j.dates[-1]})"
-        return _blank(sym, benchmark, announced, note, day0=day0)
-    if j.dates[idx] - day0 > MAX_DAY0_GAP:
+    elif idx == 0 and j.first_price is not None and j.first_price > day0:
+        note = f"not listed on day 0 ({day0}): first price {j.first_price}"
+    elif j.dates[idx] - day0 > MAX_DAY0_GAP:
         note = f"no price within a week of day 0 ({day0})"
-        return _blank(sym, benchmark, announced, note, day0=day0)
-    if idx == 0:
-        if j.first_price is not None and j.first_price >= day0:
-            note = f"not trading before day 0 ({day0}): first price {j.first_price}"
-        else:
-            note = f"prices start on day 0 ({day0}): no return"
+    elif idx == 0:
+        note = f"prices start on day 0 ({day0}): no return"
+    if note is not None:
         return _blank(sym, benchmark, announced, note, day0=day0)
     day0 = j.dates[idx]
     return _figures(j, idx - 1, sym, benchmark, announced, day0)
@@ -238,7 +238,7 @@ def is_event_date(deal: Deal) -> bool:
 def _why_not(deal: Deal) -> str:
     if getattr(deal, "date_precision", "day") != "day":
         return f"date known to the {getattr(deal, 'date_precision', '?')} only: not studied"
-    return "date is when an article reported it, not the announcement: not studied"
+    return "reported date, not the announcement: not studied"
 
 
 def event_of(book: DealBook) -> dict[str, Deal]:
@@ -331,7 +331,7 @@ def study_book(
                     shared = f"same event as {event.id}"
                     result = replace(result, note=f"{shared}; {result.note}" if result.note
                                      else shared)  # fmt: skip
-            rows.append(Impact(deal.id, deal.provider, deal.counterparty, role, result))
+            rows.append(Impact(deal.id, deal.date, deal.provider, deal.counterparty, role, result))
     return rows
 
 

@@ -112,7 +112,7 @@ def market_caps(
 def valuations(book: DealBook, caps: Mapping[str, MarketCap]) -> list[Valuation]:
     """A row per listed provider, by name."""
     rows = []
-    for pid, p in sorted(book.providers.items(), key=lambda kv: kv[1].name):
+    for pid, p in sorted(book.providers.items(), key=lambda kv: kv[1].name.casefold()):
         if p.ticker is None:
             continue
         mw, as_of, counted = contracted_power(book, pid)
