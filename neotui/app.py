@@ -17,7 +17,7 @@ from textual.worker import Worker, WorkerState
 
 from neotui.data.feed import FeedUpdate, MarketFeed
 from neotui.data.watch import BookUpdate, DealsWatcher
-from neotui.messages import DealsUpdated, QuotesUpdated
+from neotui.messages import DealsUpdated, ImpactUpdated, QuotesUpdated
 from neotui.screens.help import HelpScreen, collect_key_help
 from neotui.screens.watch import WatchScreen
 from neotui.settings import Settings
@@ -68,6 +68,7 @@ class NeoApp(App[None]):
         self.live = live
         self.last_feed: FeedUpdate | None = None
         self._warned: str | None = None
+        self.impact: ImpactUpdated | None = None  # the latest event study, once computed
 
     # --- start-up -------------------------------------------------------------------------------
 
@@ -100,6 +101,7 @@ class NeoApp(App[None]):
         if self.live:
             if self.feed is not None:
                 self.run_feed()
+                self.run_impact()
             self.watch_deals()
 
     def _feed_listener(self, update: FeedUpdate) -> None:
@@ -117,6 +119,45 @@ class NeoApp(App[None]):
         async for update in self.watcher.updates():
             self.post_message(DealsUpdated(update))
 
+    @work(exclusive=True, group="impact", exit_on_error=False)
+    async def run_impact(self) -> None:
+        """The deal-day event study of the book on screen: two-year histories from the cache
+        (fetched when a day old), then numpy in a thread; posts :class:`ImpactUpdated`."""
+        import asyncio
+
+        from neotui.data.events import study_book, symbols_for
+        from neotui.data.history import load_histories
+        from neotui.data.listed import ListedError, ListedMap
+        from neotui.sources import listed_map
+
+        if self.feed is None:
+            return
+        try:
+            book = self.watch_screen.book
+        except NoMatches:
+            return  # shutting down
+        try:
+            listed = listed_map(book)
+        except ListedError as err:
+            self.notify(f"{err}\nCounterparties are not studied.", title="Listed companies file",
+                        severity="warning", markup=False)  # fmt: skip
+            listed = ListedMap.of([], book.providers.values())
+        benchmark = self.settings.analytics.benchmark
+        symbols = [*symbols_for(book, listed), benchmark]
+        histories = await load_histories(symbols, self.feed.client, self.feed.cache,
+                                         clock=self.clock)  # fmt: skip
+        rows = await asyncio.to_thread(study_book, book, histories.prices, listed,
+                                       benchmark=benchmark, missing=histories.errors)  # fmt: skip
+        self.post_message(ImpactUpdated(rows, histories, benchmark))
+
+    def on_impact_updated(self, message: ImpactUpdated) -> None:
+        self.impact = message
+        with self._panes_may_be_gone():
+            self.watch_screen.show_impact(message.rows)
+            show = getattr(self.screen, "show_impact", None)
+            if show is not None and self.screen is not self.watch_screen:
+                show(message)
+
     async def on_unmount(self) -> None:
         if self.feed is not None:
             await self.feed.client.aclose()
@@ -128,7 +169,11 @@ class NeoApp(App[None]):
     @property
     def watch_screen(self) -> WatchScreen:
         """The main screen (always at the bottom of the stack)."""
-        return next(s for s in self.screen_stack if isinstance(s, WatchScreen))
+        for screen in self.screen_stack:
+            if isinstance(screen, WatchScreen):
+                return screen
+        # Only while shutting down (the stack is emptied); callers treat it like a gone pane.
+        raise NoMatches("the watch screen is gone")
 
     def on_quotes_updated(self, message: QuotesUpdated) -> None:
         with self._panes_may_be_gone():
@@ -157,6 +202,8 @@ class NeoApp(App[None]):
             self._show_book(update)
         if update.ok:
             self.notify(f"Deals reloaded: {update.book.counts['deal']} deals.", timeout=3)
+            if self.live and self.feed is not None:
+                self.run_impact()  # new deals, new events: histories come from the cache
         else:
             first = update.problems[0]
             more = (
@@ -221,7 +268,7 @@ class NeoApp(App[None]):
         # Imported here: the chart library is not needed for the first frame.
         from neotui.screens.detail import ProviderDetail
 
-        self.push_screen(ProviderDetail(provider, book, state))
+        self.push_screen(ProviderDetail(provider, book, state, self.impact))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
