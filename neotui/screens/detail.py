@@ -89,6 +89,7 @@ class ProviderDetail(Screen[None]):
         self.state = state
         self.impact = impact
         self.show_benchmark = False
+        self.chart_title = ""  # the 1-year chart's title, as drawn
         self.range = "1y"
         self.history: DailyHistory | None = None
         self.history_error: str | None = None
@@ -296,7 +297,8 @@ class ProviderDetail(Screen[None]):
             plt.text(label, x, top, color="orange")
         suffix = f" · {len(marks)} deal dates marked" if marks else ""
         extra = f" · b: {'hide' if rebased else 'draw'} benchmark"
-        plt.title(f"{self.provider.ticker} 1 year ({h.currency or ''}){suffix}{extra}")
+        self.chart_title = f"{self.provider.ticker} 1 year ({h.currency or ''}){suffix}{extra}"
+        plt.title(self.chart_title)
 
 
 def _pct_cell(value: float | None, coloured: bool = False) -> Text:
