@@ -24,6 +24,8 @@ from neotui.settings import Settings
 
 #: How often ages ("3m old") and the status line move on between data updates.
 TICK_SECONDS = 30.0
+#: How often the event study checks for a new close (it fetches only after one).
+IMPACT_CHECK_SECONDS = 3600.0
 
 
 def _now() -> datetime:
@@ -102,6 +104,9 @@ class NeoApp(App[None]):
             if self.feed is not None:
                 self.run_feed()
                 self.run_impact()
+                # Daily bars change once a day; an hourly look costs a cache read unless a
+                # close has passed since the last fetch.
+                self.set_interval(IMPACT_CHECK_SECONDS, self.run_impact)
             self.watch_deals()
 
     def _feed_listener(self, update: FeedUpdate) -> None:

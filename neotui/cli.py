@@ -269,10 +269,9 @@ def impact(
     records = [market_report.impact_record(r) for r in rows]
     title = f"Deal-day impact against {obj.settings.analytics.benchmark}"
     report.write(records, market_report.IMPACT_FIELDS, output, market_report.IMPACT_COLUMNS, title)
-    failed = [e for s, e in histories.errors.items() if not offline or s not in histories.prices]
     for symbol, error in histories.errors.items():
         click.echo(f"neotui: {symbol}: {error}", err=True)
-    sys.exit(status or (3 if failed and not offline else 0))
+    sys.exit(status or (3 if histories.errors else 0))
 
 
 @cli.command()

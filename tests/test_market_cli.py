@@ -130,3 +130,10 @@ def test_benchmark_setting() -> None:
     assert load_settings(environ={"NEOTUI_BENCHMARK": "QQQ"}).analytics.benchmark == "QQQ"
     with pytest.raises(SettingsError, match=r"analytics\.benchmark: not a ticker symbol"):
         load_settings(environ={"NEOTUI_BENCHMARK": "S P Y"})
+
+
+def test_impact_offline_with_an_empty_cache_says_so_exit_3() -> None:
+    result, rows, _ = impact(free_port_refusing(), "--offline")
+    assert result.returncode == 3 and "CRWV: not in the cache" in result.stderr
+    assert rows[("coreweave-meta-2025-09", "CRWV")]["note"] == (
+        "no SPY (benchmark) prices (not in the cache)")  # fmt: skip
