@@ -185,3 +185,18 @@ def test_numpy_not_imported_before_the_first_frame() -> None:
                             timeout=60)  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[[]]"
+
+
+async def test_live_app_studies_the_deals_after_the_first_frame(fake_yahoo) -> None:
+    """What `neotui` does: the real client and cache against the fake server; the Day 0 column
+    fills in by itself, and the histories land in the cache for the next start."""
+    from neotui.data.history import cache_key
+    from tests.test_end_to_end import real_app, until
+
+    app = real_app(fake_yahoo.url, BOOK)
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.screen.query_one(DealTable)
+        await until(pilot, lambda: bool(table.impacts))
+        assert table.impacts["stk-meta"].study.model == "market"
+        assert app.feed.cache.load_history(cache_key("SPY")) is not None
+        assert {s for s, n in fake_yahoo.counts.items() if n} >= {"STK", "META", "SPY"}
