@@ -80,6 +80,9 @@ async def test_day0_column_and_detail_line() -> None:
 
         assert table.shown[0].id == "stk-later"  # newest first, highlighted
         assert "Day 0: not computed — reported date, not the announcement" in _detail_text(app)
+        table.move_cursor(row=[d.id for d in table.shown].index("priv-meta"))
+        await pilot.pause()
+        assert "Day 0: not computed — Private Cloud has no listed stock" in _detail_text(app)
         table.move_cursor(row=[d.id for d in table.shown].index("stk-meta"))
         await pilot.pause()
         text = _detail_text(app)

@@ -137,3 +137,10 @@ def test_impact_offline_with_an_empty_cache_says_so_exit_3() -> None:
     assert result.returncode == 3 and "CRWV: not in the cache" in result.stderr
     assert rows[("coreweave-meta-2025-09", "CRWV")]["note"] == (
         "no SPY (benchmark) prices (not in the cache)")  # fmt: skip
+
+
+def test_bad_listed_file_is_a_settings_error(user_config_dir) -> None:
+    (user_config_dir / "listed.toml").write_text("[[company]]\nname = 'Meta'\n")
+    result = run(free_port_refusing(), "impact", "--offline")
+    assert result.returncode == 2
+    assert "listed.toml: company #1 (Meta): 'ticker' must be a symbol" in result.stderr

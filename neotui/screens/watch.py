@@ -188,7 +188,11 @@ class WatchScreen(Screen[None]):
         name = None
         if deal is not None and deal.provider in self.book.providers:
             name = self.book.providers[deal.provider].name
-        impact = self._impacts.get(deal.id) if deal is not None else None
+        impact: Impact | str | None = None
+        if deal is not None:
+            impact = self._impacts.get(deal.id)
+            if impact is None and self._impacts:  # studied, but this deal is not in it
+                impact = f"{name or deal.provider} has no listed stock"
         self.query_one(DealDetail).show(deal, name, impact)
 
     # --- keys -----------------------------------------------------------------------------------

@@ -273,16 +273,22 @@ class DealDetail(Static):
     """The highlighted deal's summary, source and caveats, as plain text."""
 
     def show(
-        self, deal: Deal | None, provider_name: str | None = None, impact: Impact | None = None
+        self,
+        deal: Deal | None,
+        provider_name: str | None = None,
+        impact: Impact | str | None = None,
     ) -> None:
-        """Display ``deal`` (or a hint when there is none), with its event study if known."""
+        """Display ``deal`` (or a hint when there is none), with its event study if known, or
+        the reason there is none (a string)."""
         if deal is None:
             self.update(Text("No deal matches. Clear the filter with / then escape.", style="dim"))
             return
         text = Text()
         text.append(f"{provider_name or deal.provider} ← {deal.counterparty}", style="bold")
         text.append(f"  {deal.kind} · {value(deal)} · {deal.date_kind} {deal.date}\n")
-        if impact is not None:
+        if isinstance(impact, str):
+            text.append(f"Day 0: not computed — {impact}\n", style="dim")
+        elif impact is not None:
             text.append_text(impact_line(impact))
             text.append("\n")
         text.append(deal.summary)
