@@ -139,6 +139,13 @@ async def test_sector_line_in_the_providers_pane() -> None:
         plain = text.plain if isinstance(text, Text) else str(text)
         assert "Neoclouds, equal weight (1)" in plain and "▲ 1" in plain
         assert sector.region.y > app.screen.query_one(ProviderList).region.bottom - 1
+        assert "1 year" not in plain  # the daily index comes with the event study's histories
+        app.run_impact()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        text = sector.render()
+        plain = text.plain if isinstance(text, Text) else str(text)
+        assert "1 year (1): " in plain and " since 2025-11-20" in plain
 
 
 async def test_b_draws_the_benchmark_on_the_detail_chart() -> None:

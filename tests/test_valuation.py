@@ -117,3 +117,24 @@ def test_sector_line_equal_weight_breadth_and_supplier_apart(tmp_path) -> None:
     assert line.suppliers == (("CHIP", pytest.approx(-1.0)),)
     # AAA and BBB have series (aligned on their last 3 points); CCC has none.
     assert line.series == pytest.approx(((100 + 97) / 2, (105 + 96) / 2, (110 + 95) / 2))
+
+
+def test_year_index_equal_weight_from_a_common_start() -> None:
+    from neotui.data.quote import DailyHistory
+    from neotui.data.valuation import year_index
+
+    d = [date(2026, 1, 5), date(2026, 1, 6), date(2026, 1, 7)]
+
+    def h(sym, days, closes):
+        return DailyHistory(sym, tuple(days), tuple(closes), NOW)
+
+    histories = {
+        "AAA": h("AAA", d, (10, 11, 12)),
+        "BBB": h("BBB", d, (20, 20, 10)),
+        "CCC": h("CCC", d[1:], (5, 6)),  # listed after the start: left out
+        "DDD": h("DDD", [d[0], d[2]], (4, 4)),  # no close on the 6th: keeps its last level
+    }
+    index, start, members = year_index(histories, ["AAA", "BBB", "CCC", "DDD", "ZZZ"])
+    assert start == d[0] and members == ("AAA", "BBB", "DDD")
+    assert index == pytest.approx((100.0, (1.1 + 1 + 1) / 3 * 100, (1.2 + 0.5 + 1) / 3 * 100))
+    assert year_index({}, ["AAA"]) == ((), None, ())

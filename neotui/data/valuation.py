@@ -8,12 +8,12 @@ its as-of date; a missing input leaves every ratio that needs it blank (None), n
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 
 from neotui.data.deals import DealBook
 from neotui.data.models import CONTRACT_KINDS, Deal, FinancialFact
-from neotui.data.quote import Quote
+from neotui.data.quote import DailyHistory, Quote
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +148,9 @@ class SectorLine:
     unchanged: int
     series: tuple[float, ...]  # equal-weight intraday index, 100 = yesterday's close
     suppliers: tuple[tuple[str, float | None], ...]  # (symbol, day change %) shown apart
+    year: tuple[float, ...] = ()  # equal-weight daily index over a year, 100 at its start
+    year_start: date | None = None
+    year_members: tuple[str, ...] = ()  # the members with a close on the year's first day
 
 
 def _intraday_index(quotes: Iterable[Quote]) -> tuple[float, ...]:
@@ -193,3 +196,40 @@ def sector_line(
         series=_intraday_index(q for _, _, q in members if q is not None),
         suppliers=tuple(suppliers),
     )
+
+
+def year_index(
+    histories: Mapping[str, DailyHistory], symbols: Iterable[str], end: date | None = None
+) -> tuple[tuple[float, ...], date | None, tuple[str, ...]]:
+    """Equal-weight daily index of ``symbols`` over the year to ``end`` (their newest common
+    day): 100 on the first common day a year back, then the average of each member's close
+    relative to its own close that day. Members listed later in the year are left out (they
+    have no starting price), so the index never jumps when one joins."""
+    series = {s: dict(zip(h.dates, h.closes, strict=False))
+              for s in symbols if (h := histories.get(s)) is not None and h.dates}  # fmt: skip
+    if not series:
+        return (), None, ()
+    last = end or min(max(closes) for closes in series.values())
+    days = sorted({d for closes in series.values() for d in closes
+                   if last - timedelta(days=365) <= d <= last})  # fmt: skip
+    if not days:
+        return (), None, ()
+    start = days[0]
+    members = tuple(s for s, closes in series.items() if closes.get(start))
+    out: list[float] = []
+    level: dict[str, float] = {}
+    for day in days:
+        for s in members:  # a member without a close that day keeps its last one
+            if day in series[s]:
+                level[s] = series[s][day] / series[s][start]
+        if len(level) == len(members):
+            out.append(100.0 * sum(level.values()) / len(members))
+    return tuple(out), start, members
+
+
+def with_year(line: SectorLine, histories: Mapping[str, DailyHistory] | None) -> SectorLine:
+    """``line`` with its one-year index from ``histories`` (unchanged without them)."""
+    if not histories:
+        return line
+    year, start, members = year_index(histories, (*line.members, *line.missing))
+    return replace(line, year=year, year_start=start, year_members=members)

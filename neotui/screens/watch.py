@@ -15,7 +15,7 @@ from neotui.data.deals import DealBook
 from neotui.data.events import Impact, by_deal
 from neotui.data.feed import FeedUpdate
 from neotui.data.models import Deal
-from neotui.data.valuation import market_caps, sector_line, valuations
+from neotui.data.valuation import market_caps, sector_line, valuations, with_year
 from neotui.data.watch import BookUpdate
 from neotui.widgets.capacity import CapacityTable
 from neotui.widgets.providers import ProviderList
@@ -130,7 +130,9 @@ class WatchScreen(Screen[None]):
         states = dict(self._feed.states) if self._feed else {}
         quotes = {s: st.quote for s, st in states.items()}
         symbols = self.app.settings.market.symbols  # type: ignore[attr-defined]
-        self.query_one(SectorPane).show(sector_line(self.book, symbols, quotes))
+        histories = self.app.impact.histories.prices if self.app.impact else None  # type: ignore[attr-defined]
+        line = with_year(sector_line(self.book, symbols, quotes), histories)
+        self.query_one(SectorPane).show(line)
         table = self.query_one(ValuationTable)
         if table.display:
             fundamentals = {s: st.fundamentals for s, st in states.items() if st.fundamentals}
@@ -140,6 +142,7 @@ class WatchScreen(Screen[None]):
         """The event study arrived: the Day 0 column and the highlighted deal's detail line."""
         self._impacts = by_deal(rows)
         self.query_one(DealTable).set_impacts(self._impacts)
+        self._show_market_views()  # the sector's one-year index comes from the same histories
         self._show_deal(self.query_one(DealTable).current)
 
     def tick(self) -> None:

@@ -33,6 +33,13 @@ def sector_text(line: SectorLine | None, width: int = 30) -> Text:
         if line.unchanged:
             text.append(f"  = {line.unchanged}")
         text.append("  advancing / declining\n", style="dim")
+    if len(line.year) >= 2:
+        change = line.year[-1] - 100.0
+        text.append(f"1 year ({len(line.year_members)}): ")
+        text.append(fmt.percent(change), style="bold " + direction_style(change))
+        text.append(f" since {line.year_start}\n", style="dim")
+        text.append(sparkline(line.year, width + 14), style=direction_style(change))
+        text.append("\n")
     if line.missing:
         text.append(f"no quote yet: {', '.join(line.missing)}\n", style="dim")
     for symbol, change in line.suppliers:
