@@ -137,6 +137,11 @@ class NeoApp(App[None]):
 
         if self.feed is None:
             return
+        # Quotes first: the first refresh shares the client's connections with these requests.
+        for _ in range(50):
+            if self.feed.last_refresh is not None:
+                break
+            await asyncio.sleep(0.2)
         try:
             book = self.watch_screen.book
         except NoMatches:
