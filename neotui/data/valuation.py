@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from neotui.data.deals import DealBook
+from neotui.data.fundamentals import Fundamentals
 from neotui.data.models import CONTRACT_KINDS, Deal, FinancialFact
 from neotui.data.quote import DailyHistory, Quote
 
@@ -95,14 +96,13 @@ def contracted_power(book: DealBook, provider: str) -> tuple[float | None, date 
 
 
 def market_caps(
-    quotes: Mapping[str, Quote | None], fundamentals: Mapping[str, object] | None = None
+    quotes: Mapping[str, Quote | None], fundamentals: Mapping[str, Fundamentals] | None = None
 ) -> dict[str, MarketCap]:
     """Market caps by symbol: the quote's when it has one, else yfinance's fundamentals'."""
     out: dict[str, MarketCap] = {}
     for symbol, f in (fundamentals or {}).items():
-        value = getattr(f, "market_cap", None)
-        if value:
-            out[symbol] = MarketCap(float(value), f.fetched_at, "fundamentals")  # type: ignore[attr-defined]
+        if f.market_cap:
+            out[symbol] = MarketCap(f.market_cap, f.fetched_at, "fundamentals")
     for symbol, q in quotes.items():
         if q is not None and q.market_cap:
             out[symbol] = MarketCap(q.market_cap, q.market_time or q.fetched_at, "quote")
