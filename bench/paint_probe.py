@@ -13,7 +13,7 @@ import time
 
 def report(app, extra: str = "") -> None:
     elapsed = time.time() - float(os.environ["NEOTUI_BENCH_START"])
-    heavy = [m for m in ("pandas", "yfinance") if m in sys.modules]
+    heavy = [m for m in ("pandas", "numpy", "yfinance") if m in sys.modules]
     print(f"{elapsed:.4f} {','.join(heavy) or '-'} {extra}", flush=True)
     app.exit()
 

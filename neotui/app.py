@@ -20,7 +20,7 @@ from neotui.data.alerts import Alert, AlertRule, FilingEvent, HeadlineEvent
 from neotui.data.feed import FeedUpdate, MarketFeed
 from neotui.data.positions import build_portfolio
 from neotui.data.watch import BookUpdate, DealsWatcher
-from neotui.messages import DealsUpdated, QuotesUpdated
+from neotui.messages import DealsUpdated, ImpactUpdated, QuotesUpdated
 from neotui.notify import Notifier
 from neotui.screens.help import HelpScreen, collect_key_help
 from neotui.screens.watch import WatchScreen
@@ -28,6 +28,8 @@ from neotui.settings import Settings, app_rules_file
 
 #: How often ages ("3m old") and the status line move on between data updates.
 TICK_SECONDS = 30.0
+#: How often the event study checks for a new close (it fetches only after one).
+IMPACT_CHECK_SECONDS = 3600.0
 
 
 def _now() -> datetime:
@@ -88,6 +90,7 @@ class NeoApp(App[None]):
             settings.alert_rules, margin_pct=settings.alerts.rearm_pct, clock=clock
         )
         self.notifier = Notifier(settings.alerts, write=self._write_terminal, bell=self.bell)
+        self.impact: ImpactUpdated | None = None  # the latest event study, once computed
 
     # --- start-up -------------------------------------------------------------------------------
 
@@ -124,6 +127,10 @@ class NeoApp(App[None]):
         if self.live:
             if self.feed is not None:
                 self.run_feed()
+                self.run_impact()
+                # Daily bars change once a day; an hourly look costs a cache read unless a
+                # close has passed since the last fetch.
+                self.set_interval(IMPACT_CHECK_SECONDS, self.run_impact)
             self.watch_deals()
 
     def _feed_listener(self, update: FeedUpdate) -> None:
@@ -140,6 +147,50 @@ class NeoApp(App[None]):
         """Watch the deals files and post every reload."""
         async for update in self.watcher.updates():
             self.post_message(DealsUpdated(update))
+
+    @work(exclusive=True, group="impact", exit_on_error=False)
+    async def run_impact(self) -> None:
+        """The deal-day event study of the book on screen: two-year histories from the cache
+        (fetched when a day old), then numpy in a thread; posts :class:`ImpactUpdated`."""
+        import asyncio
+
+        from neotui.data.events import study_book, symbols_for
+        from neotui.data.history import load_histories
+        from neotui.data.listed import ListedError, ListedMap
+        from neotui.sources import listed_map
+
+        if self.feed is None:
+            return
+        # Quotes first: the first refresh shares the client's connections with these requests.
+        for _ in range(50):
+            if self.feed.last_refresh is not None:
+                break
+            await asyncio.sleep(0.2)
+        try:
+            book = self.watch_screen.book
+        except NoMatches:
+            return  # shutting down
+        try:
+            listed = listed_map(book)
+        except ListedError as err:
+            self.notify(f"{err}\nCounterparties are not studied.", title="Listed companies file",
+                        severity="warning", markup=False)  # fmt: skip
+            listed = ListedMap.of([], book.providers.values())
+        benchmark = self.settings.analytics.benchmark
+        symbols = [*symbols_for(book, listed), benchmark]
+        histories = await load_histories(symbols, self.feed.client, self.feed.cache,
+                                         clock=self.clock)  # fmt: skip
+        rows = await asyncio.to_thread(study_book, book, histories.prices, listed,
+                                       benchmark=benchmark, missing=histories.errors)  # fmt: skip
+        self.post_message(ImpactUpdated(rows, histories, benchmark))
+
+    def on_impact_updated(self, message: ImpactUpdated) -> None:
+        self.impact = message
+        with self._panes_may_be_gone():
+            self.watch_screen.show_impact(message.rows)
+            show = getattr(self.screen, "show_impact", None)
+            if show is not None and self.screen is not self.watch_screen:
+                show(message)
 
     async def on_unmount(self) -> None:
         if self.feed is not None:
@@ -197,6 +248,8 @@ class NeoApp(App[None]):
         self.deliver(self.alert_engine.on_book(update.book))
         if update.ok:
             self.notify(f"Deals reloaded: {update.book.counts['deal']} deals.", timeout=3)
+            if self.live and self.feed is not None:
+                self.run_impact()  # new deals, new events: histories come from the cache
         else:
             first = update.problems[0]
             more = (
@@ -346,7 +399,7 @@ class NeoApp(App[None]):
         # Imported here: the chart library is not needed for the first frame.
         from neotui.screens.detail import ProviderDetail
 
-        self.push_screen(ProviderDetail(provider, book, state))
+        self.push_screen(ProviderDetail(provider, book, state, self.impact))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -59,7 +59,7 @@ pass_context = click.make_pass_decorator(_Context)
     epilog=(
         "Environment: NEOTUI_CONFIG, NEOTUI_YAHOO_URL, NEOTUI_DEALS, NEOTUI_SYMBOLS, "
         "NEOTUI_CONCURRENCY, NEOTUI_BUNDLED_DEALS, NEOTUI_THEME, NEOTUI_ALERTS_BELL, "
-        "NEOTUI_ALERTS_DESKTOP. "
+        "NEOTUI_ALERTS_DESKTOP, NEOTUI_BENCHMARK, NEOTUI_YAHOO_TRANSPORT, NEOTUI_PROXY. "
         f"User settings: {user_config_dir() / 'neotui.toml'}"
     ),
 )
@@ -323,6 +323,88 @@ def capacity(obj: _Context, provider: str | None, output: str) -> None:
 def financials(obj: _Context, provider: str | None, output: str) -> None:
     """Print financial figures (debt, revenue, backlog, valuation …) with dates and sources."""
     _print_view(obj, "financials", provider, output)
+
+
+_offline_option = click.option(
+    "--offline", is_flag=True, help="Use only cached prices; never ask Yahoo."
+)
+
+
+def _listed(book: DealBook) -> Any:
+    from neotui.data.listed import ListedError
+    from neotui.sources import listed_map
+
+    try:
+        return listed_map(book)
+    except ListedError as err:
+        click.echo(f"neotui: bad listed companies file: {err}", err=True)
+        sys.exit(EXIT_SETTINGS)
+
+
+@cli.command()
+@_provider_option
+@click.option("--benchmark", help="Market to compare with (default SPY; analytics.benchmark).")
+@_offline_option
+@_format_option
+@pass_context
+def impact(
+    obj: _Context, provider: str | None, benchmark: str | None, offline: bool, output: str
+) -> None:
+    """What each deal did to the stock beyond the market: day-0 return and abnormal return,
+    CAR[-1,+1], CAR[0,+5] and its t-statistic, per deal of a listed provider (and of a listed
+    counterparty). Two years of daily prices are cached and refreshed once a day.
+
+    Exit status 0; 1 when a deals file has problems; 3 when some prices could not be fetched
+    (cached ones are used, blanks say why).
+    """
+    import asyncio
+
+    from neotui import market_report, report
+
+    if benchmark:
+        obj.overrides.setdefault("analytics", {})["benchmark"] = benchmark.strip().upper()
+    book, status = _load_for_output(obj.settings)
+    _check_provider(book, provider)
+    rows, histories = asyncio.run(
+        market_report.gather_impact(
+            obj.settings, book, _listed(book), provider=provider, offline=offline
+        )
+    )
+    records = [market_report.impact_record(r) for r in rows]
+    title = f"Deal-day impact against {obj.settings.analytics.benchmark}"
+    report.write(records, market_report.IMPACT_FIELDS, output, market_report.IMPACT_COLUMNS, title)
+    for symbol, error in histories.errors.items():
+        click.echo(f"neotui: {symbol}: {error}", err=True)
+    sys.exit(status or (3 if histories.errors else 0))
+
+
+@cli.command()
+@_offline_option
+@_format_option
+@pass_context
+def valuation(obj: _Context, offline: bool, output: str) -> None:
+    """What the market pays for the capacity, per listed provider: market cap per contracted MW,
+    backlog per dollar of market cap, debt per dollar of backlog, latest revenue (each input with
+    its date; a missing input leaves its ratios blank).
+
+    Exit status 0; 1 when a deals file has problems; 3 when some quotes are stale or missing.
+    """
+    import asyncio
+
+    from neotui import market_report, report
+
+    book, status = _load_for_output(obj.settings)
+    rows, problems = asyncio.run(
+        market_report.gather_valuation(obj.settings, book, offline=offline)
+    )
+    records = [market_report.valuation_record(v) for v in rows]
+    report.write(
+        records, market_report.VALUATION_FIELDS, output, market_report.VALUATION_COLUMNS,
+        "Valuation per listed provider",
+    )  # fmt: skip
+    for symbol, reason in problems.items():
+        click.echo(f"neotui: {symbol}: {reason}", err=True)
+    sys.exit(status or (3 if problems and not offline else 0))
 
 
 @cli.command()

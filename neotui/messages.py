@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from textual.message import Message
 
+from neotui.data.events import Impact
 from neotui.data.feed import FeedUpdate
+from neotui.data.history import Histories
 from neotui.data.watch import BookUpdate
 
 
@@ -40,3 +42,17 @@ class DealsUpdated(Message):
     def can_replace(self, message: Message) -> bool:
         """A newer reload supersedes an older one still waiting."""
         return isinstance(message, DealsUpdated)
+
+
+class ImpactUpdated(Message):
+    """The deal-day event study finished (computed in a thread after the first frame)."""
+
+    def __init__(self, rows: list[Impact], histories: Histories, benchmark: str) -> None:
+        super().__init__()
+        self.rows = rows
+        self.histories = histories
+        self.benchmark = benchmark
+
+    def can_replace(self, message: Message) -> bool:
+        """A newer study supersedes an older one still waiting."""
+        return isinstance(message, ImpactUpdated)

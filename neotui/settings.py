@@ -143,6 +143,14 @@ class AlertsSettings:
 
 
 @dataclass(frozen=True)
+class AnalyticsSettings:
+    """The deal-day event study."""
+
+    benchmark: str = "SPY"
+    """The market the event study measures abnormal returns against (a Yahoo symbol)."""
+
+
+@dataclass(frozen=True)
 class Settings:
     """Every setting neotui reads. Build with :func:`load_settings`; never mutate."""
 
@@ -160,6 +168,8 @@ class Settings:
     """``[[alert]]`` rules: the last settings file that has any, then the app-owned alerts.toml."""
     lots: tuple[Lot, ...] = ()
     """The user's positions: ``[[lot]]`` tables (the last settings file that has any wins)."""
+    analytics: AnalyticsSettings = field(default_factory=AnalyticsSettings)
+    """Event study."""
     keys: Mapping[str, str] = field(default_factory=dict)
     """Key overrides: binding id (e.g. "neotui.refresh") to a comma-separated key list."""
     sources: tuple[str, ...] = ()
@@ -214,6 +224,7 @@ ENV_VARS: dict[str, str] = {
     "NEOTUI_THEME": "ui.theme",
     "NEOTUI_ALERTS_BELL": "alerts.bell",
     "NEOTUI_ALERTS_DESKTOP": "alerts.desktop",
+    "NEOTUI_BENCHMARK": "analytics.benchmark",
 }
 
 _SECTIONS: dict[str, type] = {
@@ -222,6 +233,7 @@ _SECTIONS: dict[str, type] = {
     "deals": DealsSettings,
     "ui": UISettings,
     "alerts": AlertsSettings,
+    "analytics": AnalyticsSettings,
 }
 
 
@@ -357,6 +369,10 @@ def _check_range(where: str, dotted: str, value: Any) -> None:
         raise SettingsError(where, "must be a URL such as http://proxy:3128 (or empty)", dotted)
     if dotted == "market.transport" and value not in ("browser", "plain"):
         raise SettingsError(where, f'must be "browser" or "plain", got {value!r}', dotted)
+    if dotted == "analytics.benchmark" and (
+        not value or any(c.isspace() or c == "/" for c in value)
+    ):
+        raise SettingsError(where, f"not a ticker symbol: {value!r}", dotted)
     if dotted == "market.symbols":
         if not value:
             raise SettingsError(where, "must name at least one symbol", dotted)
@@ -483,6 +499,7 @@ def load_settings(
         alerts=AlertsSettings(**merged.get("alerts", {})),
         alert_rules=merge_rules(merged.get("alert", ()), app_rules),
         lots=merged.get("lot", ()),
+        analytics=AnalyticsSettings(**merged.get("analytics", {})),
         keys=types.MappingProxyType(dict(merged.get("keys", {}))),
         sources=tuple(sources),
     )

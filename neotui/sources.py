@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
 from neotui.data.alert_engine import STATE_FILE, AlertEngine, AlertStore
 from neotui.data.cache import QuoteCache
-from neotui.data.deals import DealsSource, deal_sources
+from neotui.data.deals import DealBook, DealsSource, deal_sources
 from neotui.data.feed import MarketFeed
+from neotui.data.listed import ListedMap, load_listed
 from neotui.data.quote import Session
 from neotui.data.yahoo import YahooClient
-from neotui.settings import Settings, user_cache_dir, user_data_dir
+from neotui.resources import bundled_config_path
+from neotui.settings import Settings, user_cache_dir, user_config_dir, user_data_dir
 
 
 def book_sources(settings: Settings) -> list[DealsSource]:
@@ -80,3 +83,18 @@ def build_feed(settings: Settings, cache: QuoteCache | None) -> MarketFeed:
         fundamentals_fetcher=fetcher,
         fundamentals_interval=refresh.fundamentals,
     )
+
+
+def listed_paths() -> list[Path]:
+    """The listed-companies files, lowest layer first (the user's may not exist)."""
+    return [bundled_config_path("listed.toml"), user_config_dir() / "listed.toml"]
+
+
+def listed_map(book: DealBook) -> ListedMap:
+    """Counterparty names to tickers: the bundled and user files, plus the book's listed
+    providers by name.
+
+    Raises:
+        ListedError: a file is unreadable or malformed (the message names it).
+    """
+    return load_listed(listed_paths(), book.providers.values())

@@ -27,18 +27,23 @@ from __future__ import annotations
 import copy
 import functools
 import json
+import random
 import socket
 import struct
 import threading
 import time
+import zlib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as dtime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
+
+from neotui.data.quote import NEW_YORK
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "yahoo"
 QUOTED = FIXTURES / "quoted_in_issues"
@@ -135,13 +140,49 @@ def _us_state(now: datetime) -> str:
     )
 
 
+#: The last day of the synthetic two-year daily series (the tests' frozen clock is the 20th).
+SYNTHETIC_END = date(2026, 11, 20)
+#: Symbols listed inside the two years: their synthetic series starts on the first trading day.
+FIRST_TRADE = {"CRWV": date(2025, 3, 28)}
+
+
+@functools.lru_cache(maxsize=64)
+def synthetic_daily(
+    symbol: str, end: date = SYNTHETIC_END, jumps: tuple[tuple[date, float], ...] = ()
+) -> bytes:
+    """A made-up ``range=2y&interval=1d`` chart body for ``symbol``: two years of US sessions to
+    ``end`` (or from its listing, ``FIRST_TRADE``). Every symbol shares one market factor (SPY is
+    that factor); others add a beta of their own and noise, seeded by the symbol, so the event
+    study has something to measure and the same request always gets the same prices. No deal
+    effect is planted unless ``jumps`` adds a return on given days (``Route.jumps``)."""
+    from neotui.data.calendar import sessions
+
+    days = sessions(max(end - timedelta(days=730), FIRST_TRADE.get(symbol, date.min)), end)
+    market = random.Random(0)
+    own = random.Random(zlib.crc32(symbol.encode()))
+    beta, price = own.uniform(0.8, 2.5), own.uniform(10.0, 150.0)
+    closes, extra = [], dict(jumps)
+    for day in days:
+        m = market.gauss(0.0004, 0.01)
+        r = m if symbol == "SPY" else beta * m + own.gauss(0.0, 0.03)
+        price *= 1.0 + r + extra.get(day, 0.0)
+        closes.append(round(price, 4))
+    opens = [int(datetime.combine(d, dtime(9, 30), NEW_YORK).timestamp()) for d in days]
+    meta = {"currency": "USD", "symbol": symbol, "exchangeTimezoneName": "America/New_York",
+            "regularMarketPrice": closes[-1], "shortName": f"{symbol} (synthetic)",
+            "dataGranularity": "1d", "range": "2y"}  # fmt: skip
+    result = {"meta": meta, "timestamp": opens, "indicators": {"quote": [{"close": closes}]}}
+    return json.dumps({"chart": {"result": [result], "error": None}}).encode()
+
+
 @dataclass
 class Route:
     """What the server answers for one symbol."""
 
     intraday: str | None = None  # fixture file for range=1d requests
-    daily: str | None = None  # fixture file for range=1y requests
+    daily: str | None = None  # fixture file for range=1y (and 2y: else synthetic) requests
     scale: float = 1.0
+    jumps: tuple[tuple[date, float], ...] = ()  # returns added to the synthetic 2y series
     fault: str | None = None
     latency: float = 0.0
     shares: float = 5e8  # for the market cap in v7 quotes
@@ -276,7 +317,11 @@ class FakeYahoo:
             return recorded(name)
         if fault:
             return fault
-        daily = query.get("range", ["1d"])[0] != "1d"
+        span = query.get("range", ["1d"])[0]
+        if span == "2y" and route.daily is None:
+            body = synthetic_daily(symbol, SYNTHETIC_END, route.jumps)
+            return 200, "application/json;charset=utf-8", body
+        daily = span != "1d"
         name = (route.daily or DEFAULT_DAILY) if daily else (route.intraday or DEFAULT_INTRADAY)
         status, content_type, body = recorded(name)
         if (daily and route.daily is None) or (not daily and route.intraday is None):

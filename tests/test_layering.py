@@ -1,4 +1,4 @@
-"""The data layer never imports Textual (nor pandas/yfinance at import time)."""
+"""The data layer never imports Textual (nor pandas, numpy or yfinance at import time)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ def test_data_layer_imports_without_textual_pandas_or_yfinance() -> None:
         "for m in pkgutil.iter_modules(d.__path__):\n"
         "    importlib.import_module('neotui.data.' + m.name)\n"
         "import neotui.settings, neotui.report, neotui.formatting\n"
-        "bad = [n for n in ('textual', 'pandas', 'yfinance') if n in sys.modules]\n"
+        "bad = [n for n in ('textual', 'pandas', 'numpy', 'yfinance') if n in sys.modules]\n"
         "print(','.join(bad))\n"
     )
     result = subprocess.run(

@@ -24,6 +24,8 @@ def utc_local_time(monkeypatch: pytest.MonkeyPatch) -> None:
 
 async def _with_quotes(pilot) -> None:
     await pilot.app.feed.refresh_once()
+    pilot.app.run_impact()  # the event study (the Day 0 column), as on_ready starts it live
+    await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
 
@@ -70,6 +72,34 @@ def test_detail_screen(snap_compare) -> None:
         await pilot.pause()
 
     assert snap_compare(build_app(), terminal_size=(160, 48), run_before=open_alpha)
+
+
+def test_valuation_view(snap_compare) -> None:
+    """`v`: the valuation table in place of the capacity pane (bundled dataset)."""
+    from neotui.resources import bundled_config_path
+
+    async def valuation(pilot) -> None:
+        await _with_quotes(pilot)
+        await pilot.press("v")
+        await pilot.pause()
+
+    app = build_app(bundled_config_path("deals.toml"), symbols=("CRWV", "NBIS", "CIFR", "NVDA"))
+    assert snap_compare(app, terminal_size=(160, 48), run_before=valuation)
+
+
+def test_detail_screen_with_benchmark(snap_compare) -> None:
+    """CoreWeave's detail: the impact table, labelled deal markers and `b` (SPY rebased)."""
+    from neotui.resources import bundled_config_path
+
+    async def coreweave(pilot) -> None:
+        await _with_quotes(pilot)
+        await pilot.press("j", "j", "j", "j", "enter")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.press("b")
+        await pilot.pause()
+
+    app = build_app(bundled_config_path("deals.toml"), symbols=("CRWV", "NVDA"))
+    assert snap_compare(app, terminal_size=(160, 48), run_before=coreweave)
 
 
 def test_help_screen(snap_compare) -> None:

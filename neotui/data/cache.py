@@ -173,12 +173,13 @@ class QuoteCache:
                 out[symbol] = Quote.from_json(body)
         return out
 
-    def save_history(self, history: DailyHistory) -> None:
-        """Store one symbol's daily history."""
-        self._put("history", history.symbol, history.to_json())
+    def save_history(self, history: DailyHistory, key: str | None = None) -> None:
+        """Store one symbol's daily history (under ``key`` when one symbol keeps several
+        ranges, e.g. ``"CRWV|2y"`` for the event study)."""
+        self._put("history", key or history.symbol, history.to_json())
 
     def load_history(self, symbol: str) -> DailyHistory | None:
-        """One symbol's cached daily history, if any."""
+        """One symbol's cached daily history (or the one stored under that key), if any."""
         body = self._get("history", symbol)
         if body is None:
             return None

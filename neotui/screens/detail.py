@@ -3,7 +3,9 @@ financial figures with dates and sources, and counterparties."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+import bisect
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 
 from rich.text import Text
 from textual import work
@@ -17,10 +19,11 @@ from textual_plotext import PlotextPlot
 from neotui import formatting as fmt
 from neotui.data.deals import DealBook
 from neotui.data.feed import SymbolState
-from neotui.data.models import Provider
+from neotui.data.models import Deal, Provider
 from neotui.data.quote import DailyHistory
+from neotui.messages import ImpactUpdated
 from neotui.widgets.cells import direction_style, plain, right
-from neotui.widgets.timeline import value
+from neotui.widgets.timeline import clip, value
 
 
 def provider_header(provider: Provider, state: SymbolState | None) -> Text:
@@ -63,14 +66,30 @@ class ProviderDetail(Screen[None]):
         Binding("escape", "app.pop_screen", "Back", id="neotui.detail.back"),
         Binding("1", "range('1d')", "1 day", id="neotui.detail.day"),
         Binding("y", "range('1y')", "1 year", id="neotui.detail.year"),
+        Binding(
+            "b",
+            "toggle_benchmark",
+            "Benchmark",
+            tooltip="Draw the benchmark on the 1-year chart, rebased to the stock's first price",
+            id="neotui.detail.benchmark",
+        ),
         Binding("tab", "app.focus_next", "Next pane", show=False, id="neotui.detail.next"),
     ]
 
-    def __init__(self, provider: Provider, book: DealBook, state: SymbolState | None) -> None:
+    def __init__(
+        self,
+        provider: Provider,
+        book: DealBook,
+        state: SymbolState | None,
+        impact: ImpactUpdated | None = None,
+    ) -> None:
         super().__init__()
         self.provider = provider
         self.book = book
         self.state = state
+        self.impact = impact
+        self.show_benchmark = False
+        self.chart_title = ""  # the 1-year chart's title, as drawn
         self.range = "1y"
         self.history: DailyHistory | None = None
         self.history_error: str | None = None
@@ -82,6 +101,9 @@ class ProviderDetail(Screen[None]):
             chart = PlotextPlot(id="chart")
             chart.border_title = "Price"
             yield chart
+            table = DataTable(id="detail-impact", cursor_type="row", zebra_stripes=True)
+            table.border_title = "Deal-day impact (abnormal returns against the benchmark)"
+            yield table
             with Horizontal(id="detail-tables"):
                 deals = DataTable(id="detail-deals", cursor_type="row", zebra_stripes=True)
                 deals.border_title = "Deals"
@@ -98,6 +120,7 @@ class ProviderDetail(Screen[None]):
     def on_mount(self) -> None:
         self.title = self.provider.name
         self._fill_tables()
+        self._fill_impact()
         self._draw_chart()
         if self.provider.ticker and self.app.feed is not None:  # type: ignore[attr-defined]
             self.load_history()
@@ -109,6 +132,28 @@ class ProviderDetail(Screen[None]):
         history, error = await feed.history(self.provider.ticker)
         self.history, self.history_error = history, error
         self._draw_chart()
+
+    def show_impact(self, impact: ImpactUpdated) -> None:
+        """A new event study arrived while this screen is open."""
+        self.impact = impact
+        self._fill_impact()
+        self._draw_chart()
+
+    def action_toggle_benchmark(self) -> None:
+        """Draw (or hide) the benchmark on the 1-year chart."""
+        self.show_benchmark = not self.show_benchmark
+        if self.show_benchmark and self._benchmark_history() is None:
+            name = self.app.settings.analytics.benchmark  # type: ignore[attr-defined]
+            why = "the event study has not run yet" if self.impact is None else (
+                self.impact.histories.errors.get(name, "no prices"))  # fmt: skip
+            self.notify(f"No {name} prices to draw: {why}.", timeout=4, markup=False)
+        self.range = "1y"
+        self._draw_chart()
+
+    def _benchmark_history(self) -> DailyHistory | None:
+        if self.impact is None:
+            return None
+        return self.impact.histories.prices.get(self.impact.benchmark)
 
     def action_range(self, span: str) -> None:
         """Switch the chart between the intraday series and a year of daily closes."""
@@ -165,6 +210,34 @@ class ProviderDetail(Screen[None]):
         )
         self.query_one("#detail-counterparties", Static).update(text)
 
+    def _fill_impact(self) -> None:
+        table = self.query_one("#detail-impact", DataTable)
+        table.clear(columns=True)
+        table.add_columns("Date", "With", "Symbol", "Day 0", "Model", "Return", "AR",
+                          "CAR[-1,+1]", "CAR[0,+5]", "t", "Note")  # fmt: skip
+        if self.impact is None:
+            table.add_row(*[plain("")] * 10, plain("computing after the first frame…", "dim"))
+            return
+        deals = {d.id: d for d in self.book.timeline(self.provider.id)}
+        for row in self.impact.rows:
+            if row.provider != self.provider.id:
+                continue
+            s = row.study
+            model = {"market": "market", "market_adjusted": "mkt-adj"}.get(s.model or "", "")
+            table.add_row(
+                plain(f"{row.date}"),
+                plain(clip(deals[row.deal_id].counterparty, 20) if row.deal_id in deals else ""),
+                plain(s.symbol + ("" if row.role == "provider" else " ᶜ"), "bold"),
+                plain(f"{s.day0}" if s.model else ""),
+                plain(model, "dim"),
+                _pct_cell(s.return_0),
+                _pct_cell(s.abnormal_0, coloured=True),
+                _pct_cell(s.car_m1_p1, coloured=True),
+                _pct_cell(s.car_0_p5, coloured=True),
+                right("" if s.t_car_m1_p1 is None else f"{s.t_car_m1_p1:+.2f}"),
+                plain(s.note or "", "dim"),
+            )
+
     def _draw_chart(self) -> None:
         chart = self.query_one(PlotextPlot)
         plt = chart.plt
@@ -190,8 +263,19 @@ class ProviderDetail(Screen[None]):
         plt.xticks(xs[::step], [f"{t.astimezone():%H:%M}" for t in times[::step]])
         plt.title(f"{self.provider.ticker} intraday ({q.currency or ''})")
 
+    def _year_history(self) -> DailyHistory | None:
+        """The last year of the event study's two-year history when it is there (the chart and
+        the impact table then show the same prices), else the chart's own one-year history."""
+        study = (
+            self.impact.histories.prices.get(self.provider.ticker or "") if self.impact else None
+        )
+        if study is None or len(study.dates) < 2:
+            return self.history
+        start = bisect.bisect_left(study.dates, study.dates[-1] - timedelta(days=365))
+        return replace(study, dates=study.dates[start:], closes=study.closes[start:])
+
     def _plot_year(self, plt) -> None:
-        h = self.history
+        h = self._year_history()
         if h is None or len(h.closes) < 2:
             plt.title(self.history_error or "Loading a year of prices…")
             return
@@ -199,11 +283,55 @@ class ProviderDetail(Screen[None]):
         plt.plot(xs, list(h.closes), marker="braille")
         step = max(1, len(xs) // 6)
         plt.xticks(xs[::step], [f"{d:%Y-%m}" for d in h.dates[::step]])
-        marked = deal_marks(h.dates, [d.date for d in self.book.timeline(self.provider.id)])
-        for x in marked:
+        bench = self._benchmark_history() if self.show_benchmark else None
+        rebased = rebase(h, bench) if bench is not None else None
+        if rebased is not None:
+            name = self.impact.benchmark if self.impact else "benchmark"
+            points = [(x, v) for x, v in zip(xs, rebased, strict=True) if v is not None]
+            plt.plot([x for x, _ in points], [v for _, v in points], marker="braille",
+                     color="gray", label=f"{name} rebased")  # fmt: skip
+        top = max([*h.closes, *(v for v in (rebased or []) if v is not None)])
+        marks = deal_labels(h.dates, self.book.timeline(self.provider.id))
+        for x, label in marks:
             plt.vline(x, "orange")
-        suffix = f" · {len(marked)} deal dates marked" if marked else ""
-        plt.title(f"{self.provider.ticker} 1 year ({h.currency or ''}){suffix}")
+            plt.text(label, x, top, color="orange")
+        suffix = f" · {len(marks)} deal dates marked" if marks else ""
+        extra = f" · b: {'hide' if rebased else 'draw'} benchmark"
+        self.chart_title = f"{self.provider.ticker} 1 year ({h.currency or ''}){suffix}{extra}"
+        plt.title(self.chart_title)
+
+
+def _pct_cell(value: float | None, coloured: bool = False) -> Text:
+    if value is None:
+        return right("")
+    return right(f"{value * 100:+.2f}%", direction_style(value) if coloured else "")
+
+
+def rebase(stock: DailyHistory, bench: DailyHistory) -> list[float | None] | None:
+    """The benchmark's closes on the stock's days, scaled so both start at the stock's first
+    price (days the benchmark lacks are None); None when they share no first day."""
+    closes = dict(zip(bench.dates, bench.closes, strict=False))
+    first = next((closes[d] for d in stock.dates if d in closes), None)
+    if first is None or not stock.closes:
+        return None
+    factor = stock.closes[0] / first
+    return [closes[d] * factor if d in closes else None for d in stock.dates]
+
+
+def deal_labels(days: tuple[date, ...], deals: list[Deal]) -> list[tuple[int, str]]:
+    """Chart x positions of deal dates (the first trading day on or after each) with the
+    counterparties announced then; re-reports are not marked again."""
+    labels: dict[int, list[str]] = {}
+    for d in sorted(deals, key=lambda d: d.date):
+        if d.report_of is not None or not days or d.date < days[0]:
+            continue
+        index = bisect.bisect_left(days, d.date)
+        if index == len(days):
+            continue
+        names = labels.setdefault(index, [])
+        if d.counterparty not in names:
+            names.append(d.counterparty)
+    return [(x, clip(", ".join(n), 18)) for x, n in sorted(labels.items())]
 
 
 def deal_marks(days: tuple[date, ...], deal_dates: list[date]) -> list[int]:

@@ -12,16 +12,20 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input
 
 from neotui.data.deals import DealBook
+from neotui.data.events import Impact, by_deal
 from neotui.data.feed import FeedUpdate
 from neotui.data.models import Deal
 from neotui.data.positions import Portfolio
+from neotui.data.valuation import market_caps, sector_line, valuations, with_year
 from neotui.data.watch import BookUpdate
 from neotui.widgets.capacity import CapacityTable
 from neotui.widgets.positions import TOTAL, PositionsTable
 from neotui.widgets.providers import ProviderList
 from neotui.widgets.quotes import QuotesTable
+from neotui.widgets.sector import SectorPane
 from neotui.widgets.status_line import StatusLine
 from neotui.widgets.timeline import DealDetail, DealTable, Timeline
+from neotui.widgets.valuation import ValuationTable
 
 #: Below these sizes the layout collapses: the providers pane hides (the quotes pane selects
 #: providers instead), and the capacity table swaps with the timeline on `c`.
@@ -53,6 +57,13 @@ class WatchScreen(Screen[None]):
             tooltip="Show capacity or the timeline",
             id="neotui.capacity",
         ),
+        Binding(
+            "v",
+            "toggle_valuation",
+            "Valuation",
+            tooltip="Swap the capacity pane for the valuation table",
+            id="neotui.valuation",
+        ),
         Binding("escape", "clear", "Clear filter", show=False, id="neotui.clear"),
         Binding(
             "p",
@@ -77,9 +88,13 @@ class WatchScreen(Screen[None]):
         yield Header(icon="◆")
         yield StatusLine(app.clock, id="status")  # type: ignore[attr-defined]
         with Horizontal(id="body"):
-            providers = ProviderList(id="providers")
-            providers.border_title = "Providers"
-            yield providers
+            with Vertical(id="left"):
+                providers = ProviderList(id="providers")
+                providers.border_title = "Providers"
+                yield providers
+                sector = SectorPane(id="sector")
+                sector.border_title = "Sector"
+                yield sector
             with Vertical(id="main"):
                 symbols = app.settings.market.symbols  # type: ignore[attr-defined]
                 quotes = QuotesTable(symbols, app.clock, id="quotes")  # type: ignore[attr-defined]
@@ -99,11 +114,16 @@ class WatchScreen(Screen[None]):
                 capacity = CapacityTable(id="capacity")
                 capacity.border_title = "Capacity · debt · backlog"
                 yield capacity
+                valuation = ValuationTable(id="valuation", classes="hidden")
+                valuation.border_title = "Valuation · what the market pays per MW and backlog"
+                yield valuation
         yield Footer()
 
     def on_mount(self) -> None:
         self._detail_deal: Deal | None = None
         self._positions_hidden = False  # the user pressed p to hide them
+        self._impacts: dict[str, Impact] = {}
+        self._feed: FeedUpdate | None = None
         self.query_one(ProviderList).focus()
 
     # --- data in --------------------------------------------------------------------------------
@@ -116,12 +136,36 @@ class WatchScreen(Screen[None]):
         self.query_one(DealTable).set_book(book)
         self.query_one(CapacityTable).set_book(book)
         self._link(self.query_one(ProviderList).selected)
+        self._show_market_views()
 
     def show_quotes(self, update: FeedUpdate, changed: frozenset[str]) -> None:
         """A feed update: cells change in place."""
+        self._feed = update
         self.query_one(StatusLine).show(feed=update)
         self.query_one(QuotesTable).apply(update, changed)
         self.query_one(ProviderList).apply(dict(update.states))
+        self._show_market_views()
+
+    def _show_market_views(self) -> None:
+        """The sector line and the valuation table follow the quotes and the book (plain
+        arithmetic on a handful of rows: no worker needed)."""
+        states = dict(self._feed.states) if self._feed else {}
+        quotes = {s: st.quote for s, st in states.items()}
+        symbols = self.app.settings.market.symbols  # type: ignore[attr-defined]
+        histories = self.app.impact.histories.prices if self.app.impact else None  # type: ignore[attr-defined]
+        line = with_year(sector_line(self.book, symbols, quotes), histories)
+        self.query_one(SectorPane).show(line)
+        table = self.query_one(ValuationTable)
+        if table.display:
+            fundamentals = {s: st.fundamentals for s, st in states.items() if st.fundamentals}
+            table.set_rows(valuations(self.book, market_caps(quotes, fundamentals)))
+
+    def show_impact(self, rows: list[Impact]) -> None:
+        """The event study arrived: the Day 0 column and the highlighted deal's detail line."""
+        self._impacts = by_deal(rows)
+        self.query_one(DealTable).set_impacts(self._impacts)
+        self._show_market_views()  # the sector's one-year index comes from the same histories
+        self._show_deal(self.query_one(DealTable).current)
 
     def show_positions(self, portfolio: Portfolio) -> None:
         """New valuations of the user's lots; the pane appears with the first ones."""
@@ -169,11 +213,19 @@ class WatchScreen(Screen[None]):
         deal = event.deal
         if deal is not None and deal is self._detail_deal:
             return  # a rebuild re-announces the same deal: updating again relays out the screen
+        self._show_deal(deal)
+
+    def _show_deal(self, deal: Deal | None) -> None:
         self._detail_deal = deal
         name = None
         if deal is not None and deal.provider in self.book.providers:
             name = self.book.providers[deal.provider].name
-        self.query_one(DealDetail).show(deal, name)
+        impact: Impact | str | None = None
+        if deal is not None:
+            impact = self._impacts.get(deal.id)
+            if impact is None and self._impacts:  # studied, but this deal is not in it
+                impact = f"{name or deal.provider} has no listed stock"
+        self.query_one(DealDetail).show(deal, name, impact)
 
     # --- keys -----------------------------------------------------------------------------------
 
@@ -181,6 +233,8 @@ class WatchScreen(Screen[None]):
         focused = self.focused
         if isinstance(focused, DealTable) and focused.current is not None:
             return focused.current.provider
+        if isinstance(focused, ValuationTable) and focused.row_count:
+            return str(focused.coordinate_to_cell_key(focused.cursor_coordinate).row_key.value)
         if isinstance(focused, (QuotesTable, PositionsTable)) and focused.row_count:
             row_key = focused.coordinate_to_cell_key(focused.cursor_coordinate).row_key
             provider = self.book.provider_for_ticker(str(row_key.value))
@@ -295,6 +349,21 @@ class WatchScreen(Screen[None]):
             self.toggle_class("show-capacity")
             target = CapacityTable if self.has_class("show-capacity") else DealTable
             self.query_one(target).focus()
+        else:
+            self.query_one(CapacityTable).focus()
+
+    def action_toggle_valuation(self) -> None:
+        """Swap the capacity pane for the valuation table (and back)."""
+        table = self.query_one(ValuationTable)
+        showing = table.has_class("hidden")
+        table.set_class(not showing, "hidden")
+        self.query_one(CapacityTable).set_class(showing, "hidden")
+        self.set_class(showing, "show-valuation")
+        if showing:
+            self._show_market_views()
+            if self.has_class("short"):
+                self.add_class("show-capacity")  # on short terminals it takes the timeline's place
+            table.focus()
         else:
             self.query_one(CapacityTable).focus()
 

@@ -12,8 +12,9 @@ from textual.widgets import DataTable, Static
 
 from neotui import formatting as fmt
 from neotui.data.deals import DealBook
+from neotui.data.events import Impact
 from neotui.data.models import Deal
-from neotui.widgets.cells import plain, right
+from neotui.widgets.cells import direction_style, plain, right
 
 #: The most rows the timeline draws at once (newest first); the filter narrows the rest.
 MAX_ROWS = 150
@@ -82,6 +83,44 @@ def value(deal: Deal) -> str:
     return "—"
 
 
+#: |t| at or above this: the Day 0 figure is drawn bold (unlikely to be noise at ~5 %).
+SIGNIFICANT_T = 1.96
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else fmt.percent(value * 100.0)
+
+
+def day0_cell(impact: Impact | None) -> Text:
+    """The Day 0 column: the abnormal return on day 0, coloured; blank when not computable."""
+    if impact is None or impact.study.abnormal_0 is None:
+        return right("")
+    s = impact.study
+    strong = s.t_car_m1_p1 is not None and abs(s.t_car_m1_p1) >= SIGNIFICANT_T
+    style = direction_style(s.abnormal_0) + (" bold" if strong else "")
+    return right(f"{s.abnormal_0 * 100.0:+.1f}%", style)
+
+
+def impact_line(impact: Impact) -> Text:
+    """The deal detail's event-study line: the figures, or why there are none."""
+    s = impact.study
+    text = Text()
+    if s.model is None or s.return_0 is None:
+        text.append("Day 0: ", style="dim")
+        text.append(f"not computed — {s.note}", style="dim")
+        return text
+    model = "market model" if s.model == "market" else "market-adjusted"
+    text.append(f"Day 0 {s.day0} vs {s.benchmark}", style="bold")
+    text.append(f" ({model}, {s.estimation_days} sessions): ", style="dim")
+    text.append(f"return {_pct(s.return_0)} · ")
+    text.append(f"AR {_pct(s.abnormal_0)}", style=direction_style(s.abnormal_0))
+    text.append(f" · CAR[-1,+1] {_pct(s.car_m1_p1)} · CAR[0,+5] {_pct(s.car_0_p5)}")
+    text.append(" · t " + ("—" if s.t_car_m1_p1 is None else f"{s.t_car_m1_p1:+.2f}"))
+    if s.note:
+        text.append(f"  ({s.note})", style="dim")
+    return text
+
+
 class DealTable(DataTable[Text]):
     """The timeline rows. Rows are rebuilt only when the set of shown deals changes."""
 
@@ -111,6 +150,7 @@ class DealTable(DataTable[Text]):
         self._ordered: list[Deal] = []
         self._row_cells: dict[str, list[Text]] = {}
         self._search: dict[str, str] = {}
+        self.impacts: dict[str, Impact] = {}
         self.total = 0
 
     def on_mount(self) -> None:
@@ -125,8 +165,9 @@ class DealTable(DataTable[Text]):
             ("counterparty", "With", 24),
             ("kind", "Kind", 11),
             ("value", "Value", 8),
+            ("day0", "Day 0", 7),
             ("term", "Term", 10),
-            ("scale", "Power · GPUs · hardware", 30),
+            ("scale", "Power · GPUs · hardware", 24),
         ):
             self.add_column(label, key=key, width=width)
 
@@ -153,6 +194,14 @@ class DealTable(DataTable[Text]):
             )
             for d in book.deals
         }
+        self._rebuild(force=True)
+
+    def set_impacts(self, impacts: dict[str, Impact]) -> None:
+        """The event study arrived (or changed): redraw the Day 0 cells."""
+        if impacts == self.impacts:
+            return
+        self.impacts = impacts
+        self._row_cells = {}
         self._rebuild(force=True)
 
     def set_filter(self, provider: str | None = None, text: str | None = None) -> None:
@@ -210,8 +259,9 @@ class DealTable(DataTable[Text]):
             plain(clip(deal.counterparty, 24), echo),
             plain(deal.kind, KIND_STYLE.get(deal.kind, "") + echo),
             right(value(deal) + ("ʳ" if deal.report_of else " "), "bold" + echo),
+            day0_cell(self.impacts.get(deal.id)),
             plain(term(deal), "dim"),
-            plain(clip(scale(deal), 30), echo),
+            plain(clip(scale(deal), 24), echo),
         ]
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -222,14 +272,25 @@ class DealTable(DataTable[Text]):
 class DealDetail(Static):
     """The highlighted deal's summary, source and caveats, as plain text."""
 
-    def show(self, deal: Deal | None, provider_name: str | None = None) -> None:
-        """Display ``deal`` (or a hint when there is none)."""
+    def show(
+        self,
+        deal: Deal | None,
+        provider_name: str | None = None,
+        impact: Impact | str | None = None,
+    ) -> None:
+        """Display ``deal`` (or a hint when there is none), with its event study if known, or
+        the reason there is none (a string)."""
         if deal is None:
             self.update(Text("No deal matches. Clear the filter with / then escape.", style="dim"))
             return
         text = Text()
         text.append(f"{provider_name or deal.provider} ← {deal.counterparty}", style="bold")
         text.append(f"  {deal.kind} · {value(deal)} · {deal.date_kind} {deal.date}\n")
+        if isinstance(impact, str):
+            text.append(f"Day 0: not computed — {impact}\n", style="dim")
+        elif impact is not None:
+            text.append_text(impact_line(impact))
+            text.append("\n")
         text.append(deal.summary)
         text.append("\nSource: ", style="dim")
         text.append(deal.source, style="italic")

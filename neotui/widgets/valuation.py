@@ -1,0 +1,139 @@
+"""The valuation table (`v` swaps it with the capacity pane): per listed provider, what the market
+pays per contracted MW and per dollar of backlog, each input with its date; sortable."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.widgets import DataTable
+
+from neotui import formatting as fmt
+from neotui.data.models import FinancialFact
+from neotui.data.valuation import Valuation
+from neotui.widgets.cells import plain, right
+
+#: Sort orders `o` cycles through: label, key (None sorts last whatever the direction).
+SORTS: tuple[tuple[str, str, Callable[[Valuation], object]], ...] = (
+    ("name", "name", lambda v: v.name.casefold()),
+    ("market cap per MW", "per_mw", lambda v: v.market_cap_per_mw),
+    ("market cap", "cap", lambda v: v.market_cap_value),
+    ("contracted MW", "mw", lambda v: v.contracted_mw),
+    ("backlog / market cap", "backlog_cap", lambda v: v.backlog_to_market_cap),
+    ("debt / backlog", "debt_backlog", lambda v: v.debt_to_backlog),
+)
+_DESCENDING = {"cap", "mw", "backlog_cap"}
+
+
+def _dated(fact: FinancialFact | None) -> Text:
+    if fact is None:
+        return right("—", "dim")
+    text = Text(justify="right")
+    text.append(fmt.money(fact.value, fact.unit), style="bold")
+    text.append(f" {fact.as_of:%y-%m-%d}", style="dim")
+    return text
+
+
+def _times(value: float | None) -> Text:
+    return right("—", "dim") if value is None else right(f"{value:.2f}×")
+
+
+def valuation_cells(v: Valuation) -> list[Text]:
+    """One provider's row; a blank input shows a dash and blanks every ratio that needs it."""
+    cap = right("—", "dim")
+    if v.market_cap is not None:
+        cap = Text(justify="right")
+        cap.append(fmt.money(v.market_cap.value), style="bold")
+        cap.append(f" {v.market_cap.as_of:%m-%d %H:%M}", style="dim")
+    mw = right("—", "dim")
+    if v.contracted_mw is not None:
+        mw = Text(justify="right")
+        mw.append(fmt.power(v.contracted_mw), style="bold")
+        mw.append(f" {v.contracted_deals}d to {v.contracted_as_of:%y-%m}", style="dim")
+    per_mw = v.market_cap_per_mw
+    return [
+        plain(v.name, "bold"),
+        plain(v.symbol),
+        cap,
+        mw,
+        right("—", "dim") if per_mw is None else right(f"{fmt.money(per_mw)}/MW", "bold"),
+        _dated(v.backlog),
+        _times(v.backlog_to_market_cap),
+        _dated(v.debt),
+        _times(v.debt_to_backlog),
+        _dated(v.revenue),
+    ]
+
+
+class ValuationTable(DataTable[Text]):
+    """The valuation rows; `o` or a click on a column header changes the order."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False, id="neotui.valuation.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="neotui.valuation.up"),
+        Binding(
+            "o",
+            "cycle_sort",
+            "Order",
+            tooltip="Change the valuation order",
+            id="neotui.valuation.sort",
+        ),
+    ]
+
+    COLUMNS = (
+        ("name", "Provider"), ("symbol", "Sym"), ("cap", "Market cap"), ("mw", "Contracted"),
+        ("per_mw", "Cap per MW"), ("backlog", "Backlog"), ("backlog_cap", "Backlog/cap"),
+        ("debt", "Debt"), ("debt_backlog", "Debt/backlog"), ("revenue", "Revenue"),
+    )  # fmt: skip
+
+    def __init__(self, **kw) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kw)
+        self.valuations: list[Valuation] = []
+        self.sort_index = 0
+        self._signature: object = None
+
+    def on_mount(self) -> None:
+        for key, label in self.COLUMNS:
+            self.add_column(label, key=key)
+
+    @property
+    def sort_label(self) -> str:
+        """The current order, for the pane's subtitle."""
+        return SORTS[self.sort_index][0]
+
+    def set_rows(self, rows: list[Valuation]) -> None:
+        """Show new figures (only redrawn when something changed)."""
+        self.valuations = rows
+        self._redraw()
+
+    def _ordered(self) -> list[Valuation]:
+        _, key, get = SORTS[self.sort_index]
+        known = [v for v in self.valuations if get(v) is not None]
+        unknown = [v for v in self.valuations if get(v) is None]
+        known.sort(key=get, reverse=key in _DESCENDING)  # type: ignore[arg-type]
+        return known + sorted(unknown, key=lambda v: v.name.casefold())
+
+    def _redraw(self) -> None:
+        ordered = self._ordered()
+        signature = (self.sort_index, tuple(ordered))
+        if signature == self._signature:
+            return
+        self._signature = signature
+        self.clear()
+        for v in ordered:
+            self.add_row(*valuation_cells(v), key=v.provider)
+        self.border_subtitle = f"sorted by {self.sort_label} · o to change"
+
+    def action_cycle_sort(self) -> None:
+        """Next sort order."""
+        self.sort_index = (self.sort_index + 1) % len(SORTS)
+        self._redraw()
+
+    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
+        event.stop()
+        keys = [key for _, key, _ in SORTS]
+        column = str(event.column_key.value)
+        if column in keys:
+            self.sort_index = keys.index(column)
+            self._redraw()
