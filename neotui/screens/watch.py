@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -9,6 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.events import Resize
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Header, Input
 
 from neotui.data.deals import DealBook
@@ -16,16 +19,13 @@ from neotui.data.events import Impact, by_deal
 from neotui.data.feed import FeedUpdate
 from neotui.data.models import Deal
 from neotui.data.positions import Portfolio
-from neotui.data.valuation import market_caps, sector_line, valuations, with_year
 from neotui.data.watch import BookUpdate
 from neotui.widgets.capacity import CapacityTable
-from neotui.widgets.positions import TOTAL, PositionsTable
 from neotui.widgets.providers import ProviderList
 from neotui.widgets.quotes import QuotesTable
 from neotui.widgets.sector import SectorPane
 from neotui.widgets.status_line import StatusLine
 from neotui.widgets.timeline import DealDetail, DealTable, Timeline
-from neotui.widgets.valuation import ValuationTable
 
 #: Below these sizes the layout collapses: the providers pane hides (the quotes pane selects
 #: providers instead), and the capacity table swaps with the timeline on `c`.
@@ -33,6 +33,12 @@ NARROW_WIDTH = 110
 SHORT_HEIGHT = 34
 #: Below this width the quotes pane keeps only its essential columns.
 COMPACT_WIDTH = 100
+
+
+def _is(widget: object, *ids: str) -> bool:
+    """A table with one of these ids (the positions and valuation modules load on demand, so
+    their classes are not imported here)."""
+    return isinstance(widget, DataTable) and widget.id in ids
 
 
 class WatchScreen(Screen[None]):
@@ -84,6 +90,11 @@ class WatchScreen(Screen[None]):
     ]
 
     def compose(self) -> ComposeResult:
+        # The first frame holds what a user looks for at launch: providers and quotes (cached
+        # prices). The timeline, capacity, the footer and the panes that start hidden (filter
+        # box, valuation, positions without lots) are mounted right after it
+        # (:meth:`_mount_deferred`): about 20 widgets, their styling and their rows off the
+        # launch path (bench/terminal_paint.py measures launch to the price on screen).
         app = self.app
         yield Header(icon="◆")
         yield StatusLine(app.clock, id="status")  # type: ignore[attr-defined]
@@ -100,43 +111,104 @@ class WatchScreen(Screen[None]):
                 quotes = QuotesTable(symbols, app.clock, id="quotes")  # type: ignore[attr-defined]
                 quotes.border_title = "Quotes"
                 yield quotes
-                positions = PositionsTable(id="positions", classes="hidden")
-                positions.border_title = "Positions"
-                yield positions
-                yield Input(
-                    placeholder="filter deals: words to match, escape to close",
-                    id="filter",
-                    classes="hidden",
-                )
-                timeline = Timeline(id="timeline")
-                timeline.border_title = "Deal timeline"
-                yield timeline
-                capacity = CapacityTable(id="capacity")
-                capacity.border_title = "Capacity · debt · backlog"
-                yield capacity
-                valuation = ValuationTable(id="valuation", classes="hidden")
-                valuation.border_title = "Valuation · what the market pays per MW and backlog"
-                yield valuation
-        yield Footer()
+                if app.settings.lots:  # type: ignore[attr-defined]
+                    yield self._positions_pane()  # visible from the first frame
+
+    @staticmethod
+    def _positions_pane() -> Widget:
+        from neotui.widgets.positions import PositionsTable
+
+        positions = PositionsTable(id="positions", classes="hidden")
+        positions.border_title = "Positions"
+        return positions
+
+    async def _mount_deferred(self) -> None:
+        """After the first frame: the timeline, capacity, footer and the panes that start
+        hidden; then the book (and any event study already in) is drawn into them."""
+        from neotui.widgets.valuation import ValuationTable
+
+        main = self.query_one("#main")
+        later: list[Widget] = []
+        if not self.query("#positions"):
+            later.append(self._positions_pane())
+        later.append(
+            Input(
+                placeholder="filter deals: words to match, escape to close",
+                id="filter",
+                classes="hidden",
+            )
+        )
+        timeline = Timeline(id="timeline")
+        timeline.border_title = "Deal timeline"
+        capacity = CapacityTable(id="capacity")
+        capacity.border_title = "Capacity · debt · backlog"
+        valuation = ValuationTable(id="valuation", classes="hidden")
+        valuation.border_title = "Valuation · what the market pays per MW and backlog"
+        later += [timeline, capacity, valuation]
+        await main.mount_all(later)
+        await self.mount(Footer())
+        self.refresh_bindings()  # a footer mounted late hears of the keys at the next change
+        self._panes_ready = True
+        if self.has_class("narrow") and isinstance(self.focused, ProviderList):
+            self.query_one(QuotesTable).focus()
+        if self._book_update is not None:
+            self.show_book(self._book_update)
+        if self._impacts:
+            self.query_one(DealTable).set_impacts(self._impacts)
+            self._show_deal(self.query_one(DealTable).current)
+        if self._after_deferred is not None:
+            self._after_deferred()
 
     def on_mount(self) -> None:
         self._detail_deal: Deal | None = None
         self._positions_hidden = False  # the user pressed p to hide them
         self._impacts: dict[str, Impact] = {}
         self._feed: FeedUpdate | None = None
+        self._market_views_due = False
+        self._book = DealBook()
+        self._book_update: BookUpdate | None = None
+        self._panes_ready = False  # the timeline and the rest, mounted after the first frame
+        self._deferred_scheduled = False
         self.query_one(ProviderList).focus()
+
+    def first_frame_shown(self, then: Callable[[], None] | None = None) -> None:
+        """Called by the app at Textual's Ready event: the panes left out of the first frame
+        are mounted after the next refresh, which is the first one written to the terminal
+        (the refresh before Ready happens inside Textual's start-up batch, which displays
+        nothing: mounting them earlier would put them in the first frame after all). ``then``
+        runs once they are mounted."""
+        if not self._deferred_scheduled:
+            self._deferred_scheduled = True
+            self._after_deferred = then
+            self.call_after_refresh(self._mount_deferred)
+            self.refresh()
+        elif then is not None:
+            then()
+
+    @property
+    def panes_ready(self) -> bool:
+        """Whether the panes mounted after the first frame are in place."""
+        return self._panes_ready
+
+    def _valuation(self) -> DataTable | None:
+        """The valuation table, once mounted (after the first frame)."""
+        found = self.query("#valuation")
+        return found.first(DataTable) if found else None
 
     # --- data in --------------------------------------------------------------------------------
 
     def show_book(self, update: BookUpdate) -> None:
         """A (re)loaded deals book: refresh every pane that shows it."""
         book = update.book
+        self._book = book
+        self._book_update = update
         self.query_one(StatusLine).show(deals=update)
         self.query_one(ProviderList).set_book(book)
-        self.query_one(DealTable).set_book(book)
-        self.query_one(CapacityTable).set_book(book)
+        if self._panes_ready:
+            self.query_one(DealTable).set_book(book)
+            self.query_one(CapacityTable).set_book(book)
         self._link(self.query_one(ProviderList).selected)
-        self._show_market_views()
+        self._market_views_soon()
 
     def show_quotes(self, update: FeedUpdate, changed: frozenset[str]) -> None:
         """A feed update: cells change in place."""
@@ -144,33 +216,47 @@ class WatchScreen(Screen[None]):
         self.query_one(StatusLine).show(feed=update)
         self.query_one(QuotesTable).apply(update, changed)
         self.query_one(ProviderList).apply(dict(update.states))
-        self._show_market_views()
+        self._market_views_soon()
+
+    def _market_views_soon(self) -> None:
+        """The sector line and valuation table follow after the frame that shows the quotes (one
+        pass for a book and a quote update arriving together; off the first frame's path)."""
+        if not self._market_views_due:
+            self._market_views_due = True
+            if self._panes_ready:
+                self.call_later(self._show_market_views)
+            else:  # at launch: after the first frame
+                self.call_after_refresh(self._show_market_views)
 
     def _show_market_views(self) -> None:
         """The sector line and the valuation table follow the quotes and the book (plain
         arithmetic on a handful of rows: no worker needed)."""
+        from neotui.data.valuation import market_caps, sector_line, valuations, with_year
+
+        self._market_views_due = False
         states = dict(self._feed.states) if self._feed else {}
         quotes = {s: st.quote for s, st in states.items()}
         symbols = self.app.settings.market.symbols  # type: ignore[attr-defined]
         histories = self.app.impact.histories.prices if self.app.impact else None  # type: ignore[attr-defined]
         line = with_year(sector_line(self.book, symbols, quotes), histories)
         self.query_one(SectorPane).show(line)
-        table = self.query_one(ValuationTable)
-        if table.display:
+        table = self._valuation()
+        if table is not None and table.display:
             fundamentals = {s: st.fundamentals for s, st in states.items() if st.fundamentals}
             table.set_rows(valuations(self.book, market_caps(quotes, fundamentals)))
 
     def show_impact(self, rows: list[Impact]) -> None:
         """The event study arrived: the Day 0 column and the highlighted deal's detail line."""
         self._impacts = by_deal(rows)
-        self.query_one(DealTable).set_impacts(self._impacts)
-        self._show_market_views()  # the sector's one-year index comes from the same histories
-        self._show_deal(self.query_one(DealTable).current)
+        self._market_views_soon()  # the sector's one-year index comes from the same histories
+        if self._panes_ready:
+            self.query_one(DealTable).set_impacts(self._impacts)
+            self._show_deal(self.query_one(DealTable).current)
 
     def show_positions(self, portfolio: Portfolio) -> None:
         """New valuations of the user's lots; the pane appears with the first ones."""
-        table = self.query_one(PositionsTable)
-        table.show(portfolio)
+        table = self.query_one("#positions", DataTable)
+        table.show(portfolio)  # type: ignore[attr-defined]
         if portfolio.positions and not self._positions_hidden:
             table.remove_class("hidden")
 
@@ -182,7 +268,7 @@ class WatchScreen(Screen[None]):
     @property
     def book(self) -> DealBook:
         """The book on screen."""
-        return self.query_one(DealTable).book
+        return self._book
 
     # --- linking --------------------------------------------------------------------------------
 
@@ -192,10 +278,12 @@ class WatchScreen(Screen[None]):
             self._link(event.provider)
 
     def _link(self, provider: str | None) -> None:
-        self.query_one(DealTable).show_provider(provider)
-        self.query_one(CapacityTable).show_provider(provider)
         p = self.book.providers.get(provider) if provider else None
         self.query_one(QuotesTable).set_highlight(p.ticker if p else None)
+        if not self._panes_ready:
+            return  # the deferred panes pick the provider up when they mount
+        self.query_one(DealTable).show_provider(provider)
+        self.query_one(CapacityTable).show_provider(provider)
         name = p.name if p else "all providers"
         # Content, not a str: a str title is parsed as markup, and names come from user files.
         self.query_one(Timeline).border_title = Content(f"Deal timeline · {name}")
@@ -233,9 +321,9 @@ class WatchScreen(Screen[None]):
         focused = self.focused
         if isinstance(focused, DealTable) and focused.current is not None:
             return focused.current.provider
-        if isinstance(focused, ValuationTable) and focused.row_count:
+        if isinstance(focused, DataTable) and focused.id == "valuation" and focused.row_count:
             return str(focused.coordinate_to_cell_key(focused.cursor_coordinate).row_key.value)
-        if isinstance(focused, (QuotesTable, PositionsTable)) and focused.row_count:
+        if _is(focused, "quotes", "positions") and focused.row_count:
             row_key = focused.coordinate_to_cell_key(focused.cursor_coordinate).row_key
             provider = self.book.provider_for_ticker(str(row_key.value))
             return provider.id if provider else None
@@ -244,7 +332,9 @@ class WatchScreen(Screen[None]):
     def _focused_symbol(self) -> str | None:
         """The ticker under the cursor: a quote or position row, else the provider's ticker."""
         focused = self.focused
-        if isinstance(focused, (QuotesTable, PositionsTable)) and focused.row_count:
+        if _is(focused, "quotes", "positions") and focused.row_count:
+            from neotui.widgets.positions import TOTAL
+
             key = focused.coordinate_to_cell_key(focused.cursor_coordinate).row_key.value
             if key and key != TOTAL:
                 return str(key)
@@ -264,7 +354,7 @@ class WatchScreen(Screen[None]):
 
     def action_toggle_positions(self) -> None:
         """Show or hide the positions pane (focused when shown)."""
-        table = self.query_one(PositionsTable)
+        table = self.query_one("#positions", DataTable)
         if not self.app.settings.lots:  # type: ignore[attr-defined]
             self.notify(
                 "No positions: add [[lot]] tables (symbol, quantity, cost) to neotui.toml.",
@@ -280,6 +370,8 @@ class WatchScreen(Screen[None]):
 
     def action_open_detail(self) -> None:
         """Open the detail screen of the provider under the cursor."""
+        if not self._panes_ready:
+            return  # a key in the instant before the panes mount
         provider = self._focused_provider()
         if provider is None:
             self.notify("Select a provider first (the “All” row has no detail).", timeout=3)
@@ -325,6 +417,8 @@ class WatchScreen(Screen[None]):
 
     def action_clear(self) -> None:
         """Escape: close the filter box, or clear an active filter."""
+        if not self._panes_ready:
+            return  # a key in the instant before the panes mount
         box = self.query_one("#filter", Input)
         if box.has_focus:
             self._close_filter()
@@ -339,6 +433,8 @@ class WatchScreen(Screen[None]):
 
     def action_sort(self) -> None:
         """Cycle the quotes pane's sort order."""
+        if not self._panes_ready:
+            return  # a key in the instant before the panes mount
         quotes = self.query_one(QuotesTable)
         label = quotes.cycle_sort()
         quotes.border_subtitle = f"sorted by {label}"
@@ -354,7 +450,11 @@ class WatchScreen(Screen[None]):
 
     def action_toggle_valuation(self) -> None:
         """Swap the capacity pane for the valuation table (and back)."""
-        table = self.query_one(ValuationTable)
+        if not self._panes_ready:
+            return  # a key in the instant before the panes mount
+        if not self._panes_ready:
+            return  # a key in the instant before the panes mount
+        table = self.query_one("#valuation", DataTable)
         showing = table.has_class("hidden")
         table.set_class(not showing, "hidden")
         self.query_one(CapacityTable).set_class(showing, "hidden")
