@@ -17,7 +17,17 @@ from pathlib import Path
 
 from bench.common import REPO
 
-SCRIPTS = ("deals_load", "refresh", "first_paint", "terminal_paint", "impact", "alerts", "idle", "scale", "soak")
+SCRIPTS = (
+    "deals_load",
+    "refresh",
+    "first_paint",
+    "terminal_paint",
+    "impact",
+    "alerts",
+    "idle",
+    "scale",
+    "soak",
+)
 TIMEOUT = 15 * 60  # seconds for one script
 
 

@@ -33,7 +33,7 @@ POLL = 0.010
 BYTECODE = "--no-bytecode" not in sys.argv
 TIMEOUT = 30.0
 
-BARE = '''
+BARE = """
 import os
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable, Footer, Header
@@ -52,7 +52,7 @@ class Bare(App[None]):
             table.add_row(sym, price if i == 0 else "1.00", "+0.01", "+1.00%")
 
 Bare().run()
-'''
+"""
 
 
 class Tmux:
@@ -104,8 +104,10 @@ def cached_price(env: dict[str, str], url: str) -> str:
 
 
 def main() -> None:
-    print(f"terminal first paint: launch -> cached CRWV price visible in tmux {SIZE[0]}x{SIZE[1]}"
-          f" ({'bytecode cached, as installed' if BYTECODE else 'no bytecode cache'})")
+    print(
+        f"terminal first paint: launch -> cached CRWV price visible in tmux {SIZE[0]}x{SIZE[1]}"
+        f" ({'bytecode cached, as installed' if BYTECODE else 'no bytecode cache'})"
+    )
     with tempfile.TemporaryDirectory() as home:
         env = {**os.environ, "XDG_CACHE_HOME": f"{home}/cache", "XDG_CONFIG_HOME": f"{home}/cfg",
                "XDG_DATA_HOME": f"{home}/data", "PYTHONPATH": str(REPO)}  # fmt: skip

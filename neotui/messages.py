@@ -7,12 +7,16 @@ screen shows the newest prices, not a backlog.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.message import Message
 
-from neotui.data.events import Impact
 from neotui.data.feed import FeedUpdate
-from neotui.data.history import Histories
 from neotui.data.watch import BookUpdate
+
+if TYPE_CHECKING:
+    from neotui.data.events import Impact
+    from neotui.data.history import Histories
 
 
 class QuotesUpdated(Message):

@@ -22,6 +22,7 @@ from neotui.sources import book_sources
 from tests.fake_yahoo import FakeYahoo
 from tests.helpers import SMALL_BOOK
 
+
 class PanesApp(NeoApp):
     """NeoApp whose ``run_test`` waits, after the first frame, for the panes the watch screen
     mounts right after it (timeline, capacity, filter box, valuation, footer): tests then

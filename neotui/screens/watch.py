@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -15,17 +16,18 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Header, Input
 
 from neotui.data.deals import DealBook
-from neotui.data.events import Impact, by_deal
 from neotui.data.feed import FeedUpdate
 from neotui.data.models import Deal
 from neotui.data.positions import Portfolio
 from neotui.data.watch import BookUpdate
-from neotui.widgets.capacity import CapacityTable
 from neotui.widgets.providers import ProviderList
 from neotui.widgets.quotes import QuotesTable
 from neotui.widgets.sector import SectorPane
 from neotui.widgets.status_line import StatusLine
-from neotui.widgets.timeline import DealDetail, DealTable, Timeline
+
+if TYPE_CHECKING:
+    from neotui.data.events import Impact
+    from neotui.widgets.timeline import DealTable
 
 #: Below these sizes the layout collapses: the providers pane hides (the quotes pane selects
 #: providers instead), and the capacity table swaps with the timeline on `c`.
@@ -36,9 +38,9 @@ COMPACT_WIDTH = 100
 
 
 def _is(widget: object, *ids: str) -> bool:
-    """A table with one of these ids (the positions and valuation modules load on demand, so
-    their classes are not imported here)."""
-    return isinstance(widget, DataTable) and widget.id in ids
+    """A pane with one of these ids (the modules of the panes mounted after the first frame load
+    then, so their classes are not imported here)."""
+    return getattr(widget, "id", None) in ids
 
 
 class WatchScreen(Screen[None]):
@@ -125,6 +127,8 @@ class WatchScreen(Screen[None]):
     async def _mount_deferred(self) -> None:
         """After the first frame: the timeline, capacity, footer and the panes that start
         hidden; then the book (and any event study already in) is drawn into them."""
+        from neotui.widgets.capacity import CapacityTable
+        from neotui.widgets.timeline import Timeline
         from neotui.widgets.valuation import ValuationTable
 
         main = self.query_one("#main")
@@ -154,8 +158,8 @@ class WatchScreen(Screen[None]):
         if self._book_update is not None:
             self.show_book(self._book_update)
         if self._impacts:
-            self.query_one(DealTable).set_impacts(self._impacts)
-            self._show_deal(self.query_one(DealTable).current)
+            self.query_one("#deals").set_impacts(self._impacts)
+            self._show_deal(self.query_one("#deals").current)
         if self._after_deferred is not None:
             self._after_deferred()
 
@@ -205,8 +209,8 @@ class WatchScreen(Screen[None]):
         self.query_one(StatusLine).show(deals=update)
         self.query_one(ProviderList).set_book(book)
         if self._panes_ready:
-            self.query_one(DealTable).set_book(book)
-            self.query_one(CapacityTable).set_book(book)
+            self.query_one("#deals").set_book(book)
+            self.query_one("#capacity").set_book(book)
         self._link(self.query_one(ProviderList).selected)
         self._market_views_soon()
 
@@ -247,11 +251,13 @@ class WatchScreen(Screen[None]):
 
     def show_impact(self, rows: list[Impact]) -> None:
         """The event study arrived: the Day 0 column and the highlighted deal's detail line."""
+        from neotui.data.events import by_deal
+
         self._impacts = by_deal(rows)
         self._market_views_soon()  # the sector's one-year index comes from the same histories
         if self._panes_ready:
-            self.query_one(DealTable).set_impacts(self._impacts)
-            self._show_deal(self.query_one(DealTable).current)
+            self.query_one("#deals").set_impacts(self._impacts)
+            self._show_deal(self.query_one("#deals").current)
 
     def show_positions(self, portfolio: Portfolio) -> None:
         """New valuations of the user's lots; the pane appears with the first ones."""
@@ -282,11 +288,11 @@ class WatchScreen(Screen[None]):
         self.query_one(QuotesTable).set_highlight(p.ticker if p else None)
         if not self._panes_ready:
             return  # the deferred panes pick the provider up when they mount
-        self.query_one(DealTable).show_provider(provider)
-        self.query_one(CapacityTable).show_provider(provider)
+        self.query_one("#deals").show_provider(provider)
+        self.query_one("#capacity").show_provider(provider)
         name = p.name if p else "all providers"
         # Content, not a str: a str title is parsed as markup, and names come from user files.
-        self.query_one(Timeline).border_title = Content(f"Deal timeline · {name}")
+        self.query_one("#timeline").border_title = Content(f"Deal timeline · {name}")
         self._update_filter_title()
 
     @on(DataTable.RowHighlighted, "#quotes")
@@ -296,8 +302,7 @@ class WatchScreen(Screen[None]):
             provider = self.book.provider_for_ticker(str(event.row_key.value))
             self._link(provider.id if provider else None)
 
-    @on(DealTable.DealHighlighted)
-    def _deal_highlighted(self, event: DealTable.DealHighlighted) -> None:
+    def on_deal_table_deal_highlighted(self, event: DealTable.DealHighlighted) -> None:
         deal = event.deal
         if deal is not None and deal is self._detail_deal:
             return  # a rebuild re-announces the same deal: updating again relays out the screen
@@ -313,13 +318,13 @@ class WatchScreen(Screen[None]):
             impact = self._impacts.get(deal.id)
             if impact is None and self._impacts:  # studied, but this deal is not in it
                 impact = f"{name or deal.provider} has no listed stock"
-        self.query_one(DealDetail).show(deal, name, impact)
+        self.query_one("#deal-detail").show(deal, name, impact)
 
     # --- keys -----------------------------------------------------------------------------------
 
     def _focused_provider(self) -> str | None:
         focused = self.focused
-        if isinstance(focused, DealTable) and focused.current is not None:
+        if _is(focused, "deals") and focused.current is not None:
             return focused.current.provider
         if isinstance(focused, DataTable) and focused.id == "valuation" and focused.row_count:
             return str(focused.coordinate_to_cell_key(focused.cursor_coordinate).row_key.value)
@@ -393,7 +398,7 @@ class WatchScreen(Screen[None]):
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        self.query_one(DealTable).set_filter(text=event.value)
+        self.query_one("#deals").set_filter(text=event.value)
         self._update_filter_title()
 
     @on(Input.Submitted, "#filter")
@@ -404,11 +409,11 @@ class WatchScreen(Screen[None]):
         box = self.query_one("#filter", Input)
         if not box.value:
             box.add_class("hidden")
-        self.query_one(DealTable).focus()
+        self.query_one("#deals").focus()
 
     def _update_filter_title(self) -> None:
-        table = self.query_one(DealTable)
-        timeline = self.query_one(Timeline)
+        table = self.query_one("#deals")
+        timeline = self.query_one("#timeline")
         count = table.total
         suffix = f" · “{table.text}”" if table.text else ""
         if len(table.shown) < count:
@@ -426,7 +431,7 @@ class WatchScreen(Screen[None]):
         if box.value:
             box.value = ""
             box.add_class("hidden")
-            self.query_one(DealTable).set_filter(text="")
+            self.query_one("#deals").set_filter(text="")
             self._update_filter_title()
         elif self.has_class("narrow"):
             self._link(None)  # no providers pane to pick "All" from: escape shows everything
@@ -443,10 +448,10 @@ class WatchScreen(Screen[None]):
         """On short terminals, swap the timeline and the capacity table; else focus capacity."""
         if self.has_class("short"):
             self.toggle_class("show-capacity")
-            target = CapacityTable if self.has_class("show-capacity") else DealTable
+            target = "#capacity" if self.has_class("show-capacity") else "#deals"
             self.query_one(target).focus()
         else:
-            self.query_one(CapacityTable).focus()
+            self.query_one("#capacity").focus()
 
     def action_toggle_valuation(self) -> None:
         """Swap the capacity pane for the valuation table (and back)."""
@@ -457,7 +462,7 @@ class WatchScreen(Screen[None]):
         table = self.query_one("#valuation", DataTable)
         showing = table.has_class("hidden")
         table.set_class(not showing, "hidden")
-        self.query_one(CapacityTable).set_class(showing, "hidden")
+        self.query_one("#capacity").set_class(showing, "hidden")
         self.set_class(showing, "show-valuation")
         if showing:
             self._show_market_views()
@@ -465,7 +470,7 @@ class WatchScreen(Screen[None]):
                 self.add_class("show-capacity")  # on short terminals it takes the timeline's place
             table.focus()
         else:
-            self.query_one(CapacityTable).focus()
+            self.query_one("#capacity").focus()
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < NARROW_WIDTH, "narrow")
