@@ -211,7 +211,7 @@ class WatchScreen(Screen[None]):
         if self._panes_ready:
             self.query_one("#deals").set_book(book)
             self.query_one("#capacity").set_book(book)
-        self._link(self.query_one(ProviderList).selected)
+        self._link(self._linked_provider())
         self._market_views_soon()
 
     def show_quotes(self, update: FeedUpdate, changed: frozenset[str]) -> None:
@@ -282,6 +282,18 @@ class WatchScreen(Screen[None]):
     def _provider_selected(self, event: ProviderList.Selected) -> None:
         if not self.has_class("narrow"):  # folded away: the quotes pane picks instead
             self._link(event.provider)
+
+    def _linked_provider(self) -> str | None:
+        """The provider the panes follow: the providers pane's, or with it folded away (narrow
+        terminals) the quotes cursor's."""
+        if self.has_class("narrow"):
+            quotes = self.query_one(QuotesTable)
+            if quotes.row_count:
+                key = quotes.coordinate_to_cell_key(quotes.cursor_coordinate).row_key.value
+                provider = self.book.provider_for_ticker(str(key)) if key else None
+                return provider.id if provider else None
+            return None
+        return self.query_one(ProviderList).selected
 
     def _link(self, provider: str | None) -> None:
         p = self.book.providers.get(provider) if provider else None
