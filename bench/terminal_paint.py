@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 from bench.common import REPO, fake_server, free_port, row
 from bench.first_paint import probe as headless_probe
@@ -123,8 +124,7 @@ def main() -> None:
         env["NEOTUI_YAHOO_URL"] = f"http://127.0.0.1:{free_port()}"  # offline
         env["NEOTUI_BENCH_PRICE"] = text
         bare_py = f"{home}/bare_app.py"
-        with open(bare_py, "w", encoding="utf-8") as f:
-            f.write(BARE)
+        Path(bare_py).write_text(BARE, encoding="utf-8")
         py = shlex.quote(sys.executable)
         commands = {
             "bare": f"cd {shlex.quote(str(REPO))} && exec {py} {shlex.quote(bare_py)}",

@@ -368,8 +368,10 @@ class DealTable(ScrollView, can_focus=True):
                 pool = [d for d in pool if d.provider == provider]
             matches = [d for d in pool if all(w in search[d.id] for w in words)] if words else pool
         self.total = len(matches)
-        if not force and len(matches) == len(self._shown) and all(
-            a is b for a, b in zip(matches, self._shown, strict=True)
+        if (
+            not force
+            and len(matches) == len(self._shown)
+            and all(a is b for a, b in zip(matches, self._shown, strict=True))
         ):
             return
         keep = self.current.id if self.current else None
@@ -465,7 +467,8 @@ class DealTable(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         columns = self._columns()
         if y == 0:
-            return self._line(("header", self.has_focus), width, columns, None, "deal-table--header")
+            header = ("header", self.has_focus)
+            return self._line(header, width, columns, None, "deal-table--header")
         index = self.scroll_offset.y + y - 1
         if not 0 <= index < len(self._shown):
             return Strip.blank(width, self.rich_style)
