@@ -177,6 +177,9 @@ def fit_columns(width: int, columns: tuple[Column, ...] = COLUMNS) -> list[tuple
         if not droppable:
             break
         shown.remove(max(droppable, key=lambda c: c.drop))
+    full = next(c.width for c in columns if c.key == "counterparty")
+    if name_width < full:  # columns dropped: names get back what is free
+        name_width = min(full, name_width + max(0, width - need(shown, name_width)))
     spare = max(0, width - need(shown, name_width))
     fitted: list[tuple[Column, int, str]] = []
     for c in shown:
