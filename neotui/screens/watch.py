@@ -27,6 +27,7 @@ from neotui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
     from neotui.data.events import Impact
+    from neotui.data.valuation import SectorLine
     from neotui.widgets.timeline import DealTable
 
 #: Below these sizes the layout collapses: the providers pane hides (the quotes pane selects
@@ -169,6 +170,7 @@ class WatchScreen(Screen[None]):
         self._impacts: dict[str, Impact] = {}
         self._feed: FeedUpdate | None = None
         self._market_views_due = False
+        self._year: tuple | None = None  # (histories, symbols, year_index(...))
         self._book = DealBook()
         self._book_update: BookUpdate | None = None
         self._panes_ready = False  # the timeline and the rest, mounted after the first frame
@@ -235,19 +237,37 @@ class WatchScreen(Screen[None]):
     def _show_market_views(self) -> None:
         """The sector line and the valuation table follow the quotes and the book (plain
         arithmetic on a handful of rows: no worker needed)."""
-        from neotui.data.valuation import market_caps, sector_line, valuations, with_year
+        from neotui.data.valuation import market_caps, sector_line, valuations
 
         self._market_views_due = False
         states = dict(self._feed.states) if self._feed else {}
         quotes = {s: st.quote for s, st in states.items()}
         symbols = self.app.settings.market.symbols  # type: ignore[attr-defined]
         histories = self.app.impact.histories.prices if self.app.impact else None  # type: ignore[attr-defined]
-        line = with_year(sector_line(self.book, symbols, quotes), histories)
+        line = self._with_year(sector_line(self.book, symbols, quotes), histories)
         self.query_one(SectorPane).show(line)
         table = self._valuation()
         if table is not None and table.display:
             fundamentals = {s: st.fundamentals for s, st in states.items() if st.fundamentals}
             table.set_rows(valuations(self.book, market_caps(quotes, fundamentals)))
+
+    def _with_year(self, line: SectorLine, histories: dict | None) -> SectorLine:
+        """``line`` with its one-year index, computed once per event study (the histories
+        change hourly at most; recomputing it at every quote update was most of an idle
+        refresh's CPU)."""
+        from dataclasses import replace
+
+        from neotui.data.valuation import year_index
+
+        if not histories:
+            return line
+        symbols = (*line.members, *line.missing)
+        cached = self._year
+        if cached is None or cached[0] is not histories or cached[1] != symbols:
+            cached = (histories, symbols, year_index(histories, symbols))
+            self._year = cached
+        year, start, members = cached[2]
+        return replace(line, year=year, year_start=start, year_members=members)
 
     def show_impact(self, rows: list[Impact]) -> None:
         """The event study arrived: the Day 0 column and the highlighted deal's detail line."""
