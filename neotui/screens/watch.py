@@ -171,6 +171,7 @@ class WatchScreen(Screen[None]):
         self._feed: FeedUpdate | None = None
         self._market_views_due = False
         self._year: tuple | None = None  # (histories, symbols, year_index(...))
+        self._valuation_table: DataTable | None = None
         self._book = DealBook()
         self._book_update: BookUpdate | None = None
         self._panes_ready = False  # the timeline and the rest, mounted after the first frame
@@ -198,8 +199,9 @@ class WatchScreen(Screen[None]):
 
     def _valuation(self) -> DataTable | None:
         """The valuation table, once mounted (after the first frame)."""
-        found = self.query("#valuation")
-        return found.first(DataTable) if found else None
+        if self._valuation_table is None and self._panes_ready:
+            self._valuation_table = self.query_one("#valuation", DataTable)
+        return self._valuation_table
 
     # --- data in --------------------------------------------------------------------------------
 

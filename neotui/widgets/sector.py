@@ -66,4 +66,4 @@ class SectorPane(Static):
         text = sector_text(line, max(8, self.size.width - 18) if self.size.width else 20)
         if text.markup != self._shown:
             self._shown = text.markup
-            self.update(text)
+            self.update(text, layout=False)  # fixed size (1fr): no relayout of the screen
