@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tomllib
 import types
 import typing
@@ -94,6 +95,48 @@ class DealsSettings:
     """Load the bundled neocloud dataset under the user's file; false shows only the user's."""
 
 
+#: Forms shown unless ``filings.forms`` says otherwise: current and periodic reports and
+#: registrations, not insider forms 3/4/5. A trailing ``*`` matches a prefix (424B1..424B8);
+#: amendments (``8-K/A``) follow their form.
+DEFAULT_FORMS: tuple[str, ...] = (
+    "8-K", "6-K", "10-Q", "10-K", "20-F", "40-F", "S-1", "S-3", "424B*",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class FilingsSettings:
+    """SEC EDGAR filings of the watched listed providers."""
+
+    contact: str = ""
+    """Your contact e-mail, sent in the User-Agent as the SEC requires. Empty: filings are off
+    and no request is ever made to the SEC."""
+    data_url: str = "https://data.sec.gov"
+    """Base URL of the SEC's submissions API (mirrors, proxies, the tests' fake server)."""
+    tickers_url: str = "https://www.sec.gov/files/company_tickers.json"
+    """The SEC's ticker to CIK table, fetched at most once a week."""
+    forms: tuple[str, ...] = DEFAULT_FORMS
+    """Forms shown; ["all"] shows every form, insider forms included."""
+    market_interval: float = 600.0
+    """Seconds between checks from 04:00 to 20:00 New York time on weekdays (8-Ks are often
+    filed just after the close)."""
+    closed_interval: float = 3600.0
+    """Seconds between checks at night and on weekends."""
+    max_rate: float = 10.0
+    """Requests per second at most: the SEC's published fair-access limit is 10."""
+
+
+@dataclass(frozen=True)
+class NewsSettings:
+    """Headlines from Yahoo's search endpoint, through the same client as quotes."""
+
+    enabled: bool = True
+    """Fetch headlines for the watched symbols."""
+    interval: float = 300.0
+    """Seconds between headline refreshes."""
+    count: int = 10
+    """Headlines asked for per symbol."""
+
+
 @dataclass(frozen=True)
 class UISettings:
     """How the app looks."""
@@ -114,6 +157,10 @@ class Settings:
     """Deals files."""
     ui: UISettings = field(default_factory=UISettings)
     """Appearance."""
+    filings: FilingsSettings = field(default_factory=FilingsSettings)
+    """SEC filings."""
+    news: NewsSettings = field(default_factory=NewsSettings)
+    """Headlines."""
     keys: Mapping[str, str] = field(default_factory=dict)
     """Key overrides: binding id (e.g. "neotui.refresh") to a comma-separated key list."""
     sources: tuple[str, ...] = ()
@@ -142,6 +189,12 @@ def user_cache_dir() -> Path:
     return platformdirs.user_cache_path(APP_NAME)
 
 
+def user_data_dir() -> Path:
+    """The per-user data directory (honours XDG_DATA_HOME on Linux): what neotui writes for
+    the user to keep, such as captured deals; never the user's own files."""
+    return platformdirs.user_data_path(APP_NAME)
+
+
 # Environment variables and the dotted key each one sets.
 ENV_VARS: dict[str, str] = {
     "NEOTUI_YAHOO_URL": "market.yahoo_url",
@@ -150,6 +203,9 @@ ENV_VARS: dict[str, str] = {
     "NEOTUI_DEALS": "deals.path",
     "NEOTUI_BUNDLED_DEALS": "deals.bundled",
     "NEOTUI_THEME": "ui.theme",
+    "NEOTUI_SEC_CONTACT": "filings.contact",
+    "NEOTUI_SEC_DATA_URL": "filings.data_url",
+    "NEOTUI_SEC_TICKERS_URL": "filings.tickers_url",
 }
 
 _SECTIONS: dict[str, type] = {
@@ -157,6 +213,8 @@ _SECTIONS: dict[str, type] = {
     "refresh": RefreshSettings,
     "deals": DealsSettings,
     "ui": UISettings,
+    "filings": FilingsSettings,
+    "news": NewsSettings,
 }
 
 
@@ -268,6 +326,15 @@ def _check_range(where: str, dotted: str, value: Any) -> None:
         raise SettingsError(where, "must be at least 1", dotted)
     if (dotted.startswith("refresh.") or dotted.endswith("_timeout")) and value <= 0:
         raise SettingsError(where, "must be greater than 0", dotted)
+    if dotted in ("news.interval", "news.count") or dotted.endswith(("_interval", "max_rate")):
+        if value <= 0:
+            raise SettingsError(where, "must be greater than 0", dotted)
+    if dotted in ("filings.data_url", "filings.tickers_url") and not value.startswith(
+        ("http://", "https://")
+    ):
+        raise SettingsError(where, "must start with http:// or https://", dotted)
+    if dotted == "filings.contact" and value and not _EMAIL.search(value):
+        raise SettingsError(where, f"must contain an e-mail address, got {value!r}", dotted)
     if dotted == "market.yahoo_url" and not value.startswith(("http://", "https://")):
         raise SettingsError(where, "must start with http:// or https://", dotted)
     if dotted == "market.symbols":
@@ -276,6 +343,9 @@ def _check_range(where: str, dotted: str, value: Any) -> None:
         for sym in value:
             if not sym or any(c.isspace() or c == "/" for c in sym):
                 raise SettingsError(where, f"not a ticker symbol: {sym!r}", dotted)
+
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 def read_layer(path: Path) -> dict[str, Any]:
@@ -369,6 +439,8 @@ def load_settings(
         refresh=RefreshSettings(**merged.get("refresh", {})),
         deals=DealsSettings(**merged.get("deals", {})),
         ui=UISettings(**merged.get("ui", {})),
+        filings=FilingsSettings(**merged.get("filings", {})),
+        news=NewsSettings(**merged.get("news", {})),
         keys=types.MappingProxyType(dict(merged.get("keys", {}))),
         sources=tuple(sources),
     )

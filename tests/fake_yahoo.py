@@ -28,6 +28,8 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "yahoo"
+NEWS_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "news"
+NO_NEWS = "y2_search_NO0010123060_empty_2025-02-25.json"
 DEFAULT_INTRADAY = "y2_chart_TSLA_30m_intraday_prepost_tradingPeriods.json"
 DEFAULT_DAILY = "y2_chart_NVDA_1d_1y_split_event.json"
 TOO_MANY = (FIXTURES / "quoted_in_issues" / "http429_too_many_requests.txt").read_bytes()
@@ -45,7 +47,8 @@ _PRICE_KEYS = (
 @functools.lru_cache(maxsize=64)
 def recorded(name: str) -> tuple[int, str, bytes]:
     """Status, content type and body of a recorded file, in either wrapper format."""
-    data = json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+    folder = NEWS_FIXTURES if name.startswith("y2_search_") else FIXTURES
+    data = json.loads((folder / name).read_text(encoding="utf-8"))
     if isinstance(data, list):  # yfinance's format
         response = data[0]["response"]
         return (
@@ -103,6 +106,8 @@ class FakeYahoo:
     """The server's switchboard. Change attributes at any time; requests see them at once."""
 
     routes: dict[str, Route] = field(default_factory=dict)
+    news: dict[str, str] = field(default_factory=dict)  # symbol -> recorded search body
+    news_fault: str | None = None
     fault: str | None = None
     latency: float = 0.0
     requests: list[tuple[float, str, str]] = field(default_factory=list)
@@ -152,6 +157,13 @@ class FakeYahoo:
             body = _scaled_cached(name, symbol, route.scale)
         return status, content_type, body
 
+    def search(self, query: str) -> tuple[int, str, bytes] | str:
+        """The /v1/finance/search answer for ``q=query``: its recorded body (no news when it
+        has none), or the search fault to act out."""
+        if self.news_fault:
+            return self.news_fault
+        return recorded(self.news.get(query, NO_NEWS))
+
     # --- lifecycle ------------------------------------------------------------------------------
 
     def start(self, port: int = 0) -> FakeYahoo:
@@ -172,18 +184,25 @@ class FakeYahoo:
 
             def do_GET(self) -> None:  # http.server's naming
                 parsed = urlparse(self.path)
-                if not parsed.path.startswith("/v8/finance/chart/"):
+                if parsed.path == "/v1/finance/search":
+                    query = parse_qs(parsed.query).get("q", [""])[0]
+                    with fake._lock:
+                        fake.requests.append((time.monotonic(), f"search:{query}", parsed.query))
+                        fake.counts[f"search:{query}"] += 1
+                    answer = fake.search(query)
+                elif parsed.path.startswith("/v8/finance/chart/"):
+                    symbol = unquote(parsed.path.rsplit("/", 1)[1])
+                    with fake._lock:
+                        fake.requests.append((time.monotonic(), symbol, parsed.query))
+                        fake.counts[symbol] += 1
+                    route = fake.routes.get(symbol, Route())
+                    delay = max(fake.latency, route.latency)
+                    if delay:
+                        time.sleep(delay)
+                    answer = fake.answer(symbol, parse_qs(parsed.query))
+                else:
                     self._send(404, "text/plain", b"Not Found")
                     return
-                symbol = unquote(parsed.path.rsplit("/", 1)[1])
-                with fake._lock:
-                    fake.requests.append((time.monotonic(), symbol, parsed.query))
-                    fake.counts[symbol] += 1
-                route = fake.routes.get(symbol, Route())
-                delay = max(fake.latency, route.latency)
-                if delay:
-                    time.sleep(delay)
-                answer = fake.answer(symbol, parse_qs(parsed.query))
                 if isinstance(answer, tuple):
                     self._send(*answer)
                 elif answer == "429":
@@ -262,6 +281,9 @@ def main() -> None:
     for i, symbol in enumerate(("CRWV", "NBIS", "IREN", "CIFR", "WULF", "APLD", "CORZ", "NVDA")):
         fake.route(symbol).scale = (0.09, 0.08, 0.035, 0.012, 0.011, 0.025, 0.015, 0.16)[i]
     fake.set_fault(args.fault)
+    # Recorded headlines for two watched symbols (the others have none): dedup, candidates.
+    fake.news.update({"NVDA": "y2_search_GOOG_news_2025-02-25.json",
+                      "CRWV": "y2_search_AAPL_news_2025-02-25.json"})  # fmt: skip
     fake.start(args.port)
     print(f"fake Yahoo on {fake.url}", flush=True)
     try:
