@@ -326,9 +326,11 @@ def _check_range(where: str, dotted: str, value: Any) -> None:
         raise SettingsError(where, "must be at least 1", dotted)
     if (dotted.startswith("refresh.") or dotted.endswith("_timeout")) and value <= 0:
         raise SettingsError(where, "must be greater than 0", dotted)
-    if dotted in ("news.interval", "news.count") or dotted.endswith(("_interval", "max_rate")):
-        if value <= 0:
-            raise SettingsError(where, "must be greater than 0", dotted)
+    positive = dotted in ("news.interval", "news.count") or dotted.endswith(
+        ("_interval", "max_rate")
+    )
+    if positive and value <= 0:
+        raise SettingsError(where, "must be greater than 0", dotted)
     if dotted in ("filings.data_url", "filings.tickers_url") and not value.startswith(
         ("http://", "https://")
     ):

@@ -65,7 +65,11 @@ def test_aapl_submissions_parse_newest_first_with_document_urls() -> None:
 
 
 def test_overflow_page_with_pre_2004_item_codes() -> None:
-    page = json.loads((FIXTURES / "sec_submissions_CIK0000320193-submissions-001_AAPL_overflow_page.json").read_bytes())
+    page = json.loads(
+        (
+            FIXTURES / "sec_submissions_CIK0000320193-submissions-001_AAPL_overflow_page.json"
+        ).read_bytes()
+    )
     filings = parse_submissions(page, "AAPL", cik=320193)
     assert len(filings) == 988
     old = next(f for f in filings if f.items == "12,7")
@@ -87,7 +91,9 @@ def test_item_list_is_complete() -> None:
 
 
 def test_candidates_are_deal_items() -> None:
-    filings = parse_submissions(body("et_cassette_submissions_CIK0001677077_ALZN_2026-03.yaml"), "X")
+    filings = parse_submissions(
+        body("et_cassette_submissions_CIK0001677077_ALZN_2026-03.yaml"), "X"
+    )
     candidates = [f for f in filings if f.candidate]
     assert candidates and all(f.form.startswith("8-K") for f in candidates)
     assert {"1.01", "3.02"} & set(candidates[0].item_codes)
@@ -95,7 +101,12 @@ def test_candidates_are_deal_items() -> None:
 
 
 def test_no_filings_is_an_empty_list_not_an_error() -> None:
-    assert parse_submissions(body("et_cassette_submissions_CIK0000350001_no_filings_2026-03.yaml"), "X") == []
+    assert (
+        parse_submissions(
+            body("et_cassette_submissions_CIK0000350001_no_filings_2026-03.yaml"), "X"
+        )
+        == []
+    )
 
 
 def test_form_filter() -> None:
@@ -108,7 +119,9 @@ def test_form_filter() -> None:
 
 
 def test_tickers_table_maps_watched_symbols() -> None:
-    table = parse_tickers(json.loads((FIXTURES / "sec_company_tickers_2026-02-01.json").read_bytes()))
+    table = parse_tickers(
+        json.loads((FIXTURES / "sec_company_tickers_2026-02-01.json").read_bytes())
+    )
     assert table["CRWV"] == 1769628 and table["NBIS"] == 1513845 and table["CORZ"] == 1839341
     assert table["NVDA"] == 1045810 and table["BRK-B"] == table["BRK-A"]
 
@@ -211,7 +224,9 @@ async def test_faults_keep_last_good_filings_with_a_reason(
 
 
 async def test_cik_with_no_filings_and_unknown_symbol(fake_sec: FakeSec, tmp_path: Path) -> None:
-    fake_sec.bodies[1769628] = recorded("et_cassette_submissions_CIK0000350001_no_filings_2026-03.yaml")[2]
+    fake_sec.bodies[1769628] = recorded(
+        "et_cassette_submissions_CIK0000350001_no_filings_2026-03.yaml"
+    )[2]
     feed = make_feed(fake_sec, tmp_path, symbols=("CRWV", "ZZZZNOPE"))
     update = await feed.refresh_once()
     assert update.companies["CRWV"].filings == () and update.companies["CRWV"].reason is None

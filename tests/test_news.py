@@ -46,8 +46,9 @@ def test_no_news_missing_news_and_not_an_object() -> None:
 
 
 def test_item_without_related_tickers_and_hostile_title() -> None:
-    raw = {"news": [{"uuid": "u1", "title": "[bold red]Deal[/] \x1b[31mred\x1b[0m\nnext",
-                     "publisher": "P", "link": "https://x.test/a", "providerPublishTime": 1}]}  # fmt: skip
+    item = {"uuid": "u1", "title": "[bold red]Deal[/] \x1b[31mred\x1b[0m\nnext"}
+    item.update({"publisher": "P", "link": "https://x.test/a", "providerPublishTime": 1})
+    raw = {"news": [item]}
     (h,) = parse_search(raw, "CRWV")
     assert h.title == "[bold red]Deal[/] red next"  # markup kept as text, escapes removed
     assert h.related == ()
@@ -101,7 +102,9 @@ async def test_feed_through_fake_yahoo_and_cache(tmp_path: Path) -> None:
 
 async def test_search_failure_kinds_through_mock_transport() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, content=b'{"news": [{"title": ', headers={"content-type": "application/json"})
+        return httpx.Response(
+            200, content=b'{"news": [{"title": ', headers={"content-type": "application/json"}
+        )
 
     client = YahooClient("http://yahoo.test", transport=httpx.MockTransport(handler))
     feed = NewsFeed(("CRWV",), client, clock=lambda: datetime(2026, 1, 1, tzinfo=UTC))

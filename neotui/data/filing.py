@@ -130,7 +130,9 @@ class Filing:
     def url(self) -> str:
         """The primary document on www.sec.gov (the filing's index when it names none)."""
         folder = f"{ARCHIVES}/{self.cik}/{self.accession.replace('-', '')}"
-        return f"{folder}/{self.document}" if self.document else f"{folder}/{self.accession}-index.htm"
+        return (
+            f"{folder}/{self.document}" if self.document else f"{folder}/{self.accession}-index.htm"
+        )
 
     @property
     def item_codes(self) -> tuple[str, ...]:
@@ -145,7 +147,7 @@ class Filing:
     @property
     def candidate(self) -> bool:
         """An 8-K (or its amendment) reporting an item that usually means a deal."""
-        if not self.form.upper().removesuffix("/A") == "8-K":
+        if self.form.upper().removesuffix("/A") != "8-K":
             return False
         codes = set(self.item_codes)
         return bool(codes & CANDIDATE_ITEMS or codes & _OLD_CANDIDATE_ITEMS)

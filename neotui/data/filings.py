@@ -33,6 +33,7 @@ TICKERS_KEY = "sec:tickers"
 TICKERS_TTL = 7 * 24 * 3600.0
 #: Filings kept per company: EDGAR's recent page holds up to 1,000; the screen needs a few dozen.
 KEEP = 200
+NOT_REGISTERED = "not in the SEC's ticker table (no SEC filings)"
 
 
 def _utcnow() -> datetime:
@@ -217,9 +218,7 @@ class FilingsFeed:
                 continue
             cik = next((table[v] for v in cik_variants(symbol) if v in table), None)
             if cik is None:
-                self._companies[symbol] = CompanyFilings(
-                    symbol, reason="not in the SEC's ticker table (no SEC filings)"
-                )
+                self._companies[symbol] = CompanyFilings(symbol, reason=NOT_REGISTERED)
                 continue
             if stop is not None:  # refused or throttled: asking again now only makes it worse
                 self._companies[symbol] = replace(old, cik=cik, reason=stop.reason)
@@ -288,4 +287,3 @@ class FilingsFeed:
             publish(self.snapshot())
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), delay)
-

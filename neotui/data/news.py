@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from neotui.data.deals import DealBook
 from neotui.data.store import JsonStore
 from neotui.data.text import clean_text
 from neotui.data.yahoo import FailureKind, FetchError, YahooClient
@@ -80,9 +81,11 @@ def parse_search(body: Any, symbol: str) -> list[Headline]:
         if isinstance(stamp, bool) or not isinstance(stamp, (int, float)):
             continue
         related = item.get("relatedTickers")
-        related = tuple(clean_text(t) for t in related if isinstance(t, str)) if isinstance(
-            related, list
-        ) else ()
+        related = (
+            tuple(clean_text(t) for t in related if isinstance(t, str))
+            if isinstance(related, list)
+            else ()
+        )
         uuid, publisher = item.get("uuid"), item.get("publisher")
         out.append(
             Headline(
@@ -254,3 +257,11 @@ class NewsFeed:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.interval)
 
+
+def book_names(book: DealBook) -> list[str]:
+    """The names a deal headline would mention: providers (name and ticker) and every
+    counterparty of the book."""
+    names = {p.name for p in book.providers.values()}
+    names |= {p.ticker for p in book.providers.values() if p.ticker}
+    names |= {d.counterparty for d in book.deals}
+    return sorted(names)

@@ -193,7 +193,9 @@ class SecClient:
         except httpx.TimeoutException:
             raise SecError(SecFailure.TIMEOUT, "SEC: no answer in time") from None
         except httpx.HTTPError as exc:
-            raise SecError(SecFailure.SERVER, f"SEC: network error ({type(exc).__name__})") from None
+            raise SecError(
+                SecFailure.SERVER, f"SEC: network error ({type(exc).__name__})"
+            ) from None
         return decode(response.status_code, response.headers, body)
 
 
