@@ -16,11 +16,14 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from neotui.data.feed import FeedUpdate, MarketFeed
+from neotui.data.filings import FilingsFeed, FilingsUpdate
+from neotui.data.news import NewsFeed
 from neotui.data.watch import BookUpdate, DealsWatcher
-from neotui.messages import DealsUpdated, QuotesUpdated
+from neotui.messages import DealsUpdated, FilingsUpdated, NewsUpdated, QuotesUpdated
 from neotui.screens.help import HelpScreen, collect_key_help
 from neotui.screens.watch import WatchScreen
 from neotui.settings import Settings
+from neotui.widgets.feeds import FeedsTable
 
 #: How often ages ("3m old") and the status line move on between data updates.
 TICK_SECONDS = 30.0
@@ -51,6 +54,8 @@ class NeoApp(App[None]):
         feed: MarketFeed | None = None,
         clock: Callable[[], datetime] = _now,
         live: bool = True,
+        filings: FilingsFeed | None = None,
+        news: NewsFeed | None = None,
     ) -> None:
         """
         Args:
@@ -59,6 +64,8 @@ class NeoApp(App[None]):
             feed: the market feed; None runs without quotes.
             clock: the time source for ages and the status line (frozen in snapshot tests).
             live: start the feed loop and the deals watcher (tests of pure layout turn it off).
+            filings: the SEC filings feed (None: no filings pane data).
+            news: the headlines feed (None: no headlines).
         """
         super().__init__()
         self.settings = settings
@@ -68,6 +75,9 @@ class NeoApp(App[None]):
         self.live = live
         self.last_feed: FeedUpdate | None = None
         self._warned: str | None = None
+        self.filings = filings
+        self.news = news
+        self.last_filings = FilingsUpdate()
 
     # --- start-up -------------------------------------------------------------------------------
 
@@ -92,6 +102,10 @@ class NeoApp(App[None]):
             cached = self.feed.load_cached()
             self.feed.subscribe(self._feed_listener)
             self._show_quotes(cached, None)
+        if self.filings is not None:
+            self._show_filings(self.filings.load_cached())
+        if self.news is not None:
+            self.watch_screen.show_news(self.news.load_cached())
         self.set_interval(TICK_SECONDS, self._tick)
 
     def on_ready(self) -> None:
@@ -100,6 +114,10 @@ class NeoApp(App[None]):
         if self.live:
             if self.feed is not None:
                 self.run_feed()
+            if self.filings is not None:
+                self.run_filings()
+            if self.news is not None:
+                self.run_news()
             self.watch_deals()
 
     def _feed_listener(self, update: FeedUpdate) -> None:
@@ -111,6 +129,18 @@ class NeoApp(App[None]):
         assert self.feed is not None
         await self.feed.run()
 
+    @work(exclusive=True, group="filings", exit_on_error=False)
+    async def run_filings(self) -> None:
+        """The filings feed's loop (one publication and no request when filings are off)."""
+        assert self.filings is not None
+        await self.filings.run(lambda update: self.post_message(FilingsUpdated(update)))
+
+    @work(exclusive=True, group="news", exit_on_error=False)
+    async def run_news(self) -> None:
+        """The headlines feed's loop."""
+        assert self.news is not None
+        await self.news.run(lambda update: self.post_message(NewsUpdated(update)))
+
     @work(exclusive=True, group="deals", exit_on_error=False)
     async def watch_deals(self) -> None:
         """Watch the deals files and post every reload."""
@@ -118,6 +148,13 @@ class NeoApp(App[None]):
             self.post_message(DealsUpdated(update))
 
     async def on_unmount(self) -> None:
+        if self.filings is not None:
+            if self.filings.client is not None:
+                await self.filings.client.aclose()
+            if self.filings.store is not None:
+                self.filings.store.close()
+        if self.news is not None and self.news.store is not None:
+            self.news.store.close()
         if self.feed is not None:
             await self.feed.client.aclose()
             if self.feed.cache is not None:
@@ -150,6 +187,53 @@ class NeoApp(App[None]):
             self.notify(update.warning, title="Quote cache", severity="warning", markup=False)
         self.last_feed = update
         self.watch_screen.show_quotes(update, update.changed if changed is None else changed)
+
+    def on_filings_updated(self, message: FilingsUpdated) -> None:
+        with self._panes_may_be_gone():
+            self._show_filings(message.update)
+
+    def _show_filings(self, update: FilingsUpdate) -> None:
+        self.last_filings = update
+        self.watch_screen.show_filings(update)
+
+    def on_news_updated(self, message: NewsUpdated) -> None:
+        with self._panes_may_be_gone():
+            self.watch_screen.show_news(message.update)
+
+    @on(FeedsTable.Capture)
+    def _capture(self, event: FeedsTable.Capture) -> None:
+        """Write the row as a draft deal in captured.toml and show it in the timeline at once."""
+        from neotui.data.capture import draft_from_filing, draft_from_headline, write_draft
+        from neotui.sources import captured_path
+
+        row, book = event.row, self.watch_screen.book
+        provider = book.provider_for_ticker(row.symbol)
+        if provider is None:
+            self.notify(f"{row.symbol} is not a provider of the deals book: nothing to attach "
+                        "the deal to.", severity="warning", markup=False)  # fmt: skip
+            return
+        if row.filing is not None:
+            draft = draft_from_filing(row.filing, provider.id)
+        else:
+            assert row.headline is not None
+            named = (row.candidate or "").removeprefix("names ")
+            party = named if row.candidate and row.candidate.startswith("names ") else None
+            if party in (provider.name, provider.ticker):
+                party = None
+            draft = draft_from_headline(row.headline, provider.id, party)
+        path = captured_path()
+        try:
+            written = write_draft(path, draft)
+        except OSError as exc:
+            self.notify(f"Cannot write {path}: {exc.strerror or exc}", severity="error",
+                        markup=False)  # fmt: skip
+            return
+        if not written:
+            self.notify(f"Already captured as {draft.id}.", timeout=4, markup=False)
+            return
+        self._show_book(self.watcher.load())
+        self.notify(f"Captured {draft.id} in {path} (a draft: complete it there).", timeout=6,
+                    markup=False)  # fmt: skip
 
     def on_deals_updated(self, message: DealsUpdated) -> None:
         update = message.update
@@ -221,7 +305,10 @@ class NeoApp(App[None]):
         # Imported here: the chart library is not needed for the first frame.
         from neotui.screens.detail import ProviderDetail
 
-        self.push_screen(ProviderDetail(provider, book, state))
+        filings = []
+        if provider.ticker:
+            filings = self.last_filings.filings([provider.ticker], self.settings.filings.forms)
+        self.push_screen(ProviderDetail(provider, book, state, filings=filings))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -246,6 +333,8 @@ def make_app(
     clock: Callable[[], datetime] = _now,
     live: bool = True,
     app_class: type[NeoApp] = NeoApp,
+    filings: FilingsFeed | bool | None = True,
+    news: NewsFeed | bool | None = True,
 ) -> NeoApp:
     """Build the app. The CLI, the tests and the benchmarks all come through here.
 
@@ -256,6 +345,10 @@ def make_app(
         clock: time source (tests freeze it).
         live: start the feed loop and deals watching.
         app_class: a NeoApp subclass to build (the benchmarks' probes hook its events).
+        filings: a FilingsFeed, True to build one from the settings (off without a contact),
+            None/False for none.
+        news: a NewsFeed, True to build one on the market feed's Yahoo client, None/False for
+            none.
     """
     from neotui.sources import book_sources, build_feed, open_cache
 
@@ -265,4 +358,21 @@ def make_app(
         watcher.load()
     if feed is True:
         feed = build_feed(settings, open_cache())
-    return app_class(settings, watcher=watcher, feed=feed or None, clock=clock, live=live)
+    store = None
+    if filings is True or (news is True and feed):
+        from neotui.sources import open_feed_store
+
+        store = open_feed_store()
+    if filings is True:
+        from neotui.sources import build_filings, watched_listed
+
+        assert watcher.current is not None
+        filings = build_filings(settings, watched_listed(settings, watcher.current.book), store)
+    if news is True:
+        news = None
+        if feed and settings.news.enabled:
+            from neotui.sources import build_news
+
+            news = build_news(settings, feed.client, settings.market.symbols, store)
+    return app_class(settings, watcher=watcher, feed=feed or None, clock=clock, live=live,
+                     filings=filings or None, news=news or None)  # fmt: skip

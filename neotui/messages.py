@@ -10,6 +10,8 @@ from __future__ import annotations
 from textual.message import Message
 
 from neotui.data.feed import FeedUpdate
+from neotui.data.filings import FilingsUpdate
+from neotui.data.news import NewsUpdate
 from neotui.data.watch import BookUpdate
 
 
@@ -40,3 +42,27 @@ class DealsUpdated(Message):
     def can_replace(self, message: Message) -> bool:
         """A newer reload supersedes an older one still waiting."""
         return isinstance(message, DealsUpdated)
+
+
+class FilingsUpdated(Message):
+    """The filings feed checked the SEC (or was found off: ``update.disabled`` says how)."""
+
+    def __init__(self, update: FilingsUpdate) -> None:
+        super().__init__()
+        self.update = update
+
+    def can_replace(self, message: Message) -> bool:
+        """A newer snapshot supersedes an older one still waiting."""
+        return isinstance(message, FilingsUpdated)
+
+
+class NewsUpdated(Message):
+    """The headlines feed fetched (or failed to, keeping the last good headlines)."""
+
+    def __init__(self, update: NewsUpdate) -> None:
+        super().__init__()
+        self.update = update
+
+    def can_replace(self, message: Message) -> bool:
+        """A newer snapshot supersedes an older one still waiting."""
+        return isinstance(message, NewsUpdated)

@@ -3,6 +3,7 @@ financial figures with dates and sources, and counterparties."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
 from rich.text import Text
@@ -17,6 +18,7 @@ from textual_plotext import PlotextPlot
 from neotui import formatting as fmt
 from neotui.data.deals import DealBook
 from neotui.data.feed import SymbolState
+from neotui.data.filing import Filing
 from neotui.data.models import Provider
 from neotui.data.quote import DailyHistory
 from neotui.widgets.cells import direction_style, plain, right
@@ -56,6 +58,10 @@ def provider_header(provider: Provider, state: SymbolState | None) -> Text:
     return text
 
 
+#: Filings listed on the detail screen (newest first).
+FILINGS_SHOWN = 12
+
+
 class ProviderDetail(Screen[None]):
     """Everything neotui knows about one provider."""
 
@@ -66,8 +72,16 @@ class ProviderDetail(Screen[None]):
         Binding("tab", "app.focus_next", "Next pane", show=False, id="neotui.detail.next"),
     ]
 
-    def __init__(self, provider: Provider, book: DealBook, state: SymbolState | None) -> None:
+    def __init__(
+        self,
+        provider: Provider,
+        book: DealBook,
+        state: SymbolState | None,
+        *,
+        filings: Sequence[Filing] = (),
+    ) -> None:
         super().__init__()
+        self.filings = list(filings)[:FILINGS_SHOWN]
         self.provider = provider
         self.book = book
         self.state = state
@@ -93,6 +107,10 @@ class ProviderDetail(Screen[None]):
                     parties = Static(id="detail-counterparties")
                     parties.border_title = "Counterparties"
                     yield parties
+            if self.provider.ticker:
+                filings = DataTable(id="detail-filings", cursor_type="row", zebra_stripes=True)
+                filings.border_title = "Recent SEC filings (enter opens)"
+                yield filings
         yield Footer()
 
     def on_mount(self) -> None:
@@ -164,6 +182,29 @@ class ProviderDetail(Screen[None]):
             ", ".join(parties) if parties else "none recorded", style="" if parties else "dim"
         )
         self.query_one("#detail-counterparties", Static).update(text)
+        if self.provider.ticker:
+            self._fill_filings()
+
+    def _fill_filings(self) -> None:
+        table = self.query_one("#detail-filings", DataTable)
+        table.add_columns("Filed", "", "Form and items", "Document")
+        if not self.filings:
+            hint = self.app.last_filings.disabled or "none cached yet"  # type: ignore[attr-defined]
+            table.add_row(plain(""), plain(""), plain(hint, "dim"), plain(""))
+        for f in self.filings:
+            style = "bold yellow" if f.candidate else ""
+            table.add_row(
+                plain(f"{f.filed}"),
+                plain("◆" if f.candidate else "", "yellow"),
+                plain(f.title, style),
+                plain(f.url, "dim"),
+            )
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on a filing opens it in the browser."""
+        if event.data_table.id == "detail-filings" and self.filings:
+            event.stop()
+            self.app.open_url(self.filings[event.cursor_row].url)
 
     def _draw_chart(self) -> None:
         chart = self.query_one(PlotextPlot)

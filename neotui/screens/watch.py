@@ -13,9 +13,12 @@ from textual.widgets import DataTable, Footer, Header, Input
 
 from neotui.data.deals import DealBook
 from neotui.data.feed import FeedUpdate
+from neotui.data.filings import FilingsUpdate
 from neotui.data.models import Deal
+from neotui.data.news import NewsUpdate, book_names
 from neotui.data.watch import BookUpdate
 from neotui.widgets.capacity import CapacityTable
+from neotui.widgets.feeds import FeedsPane, FeedsTable
 from neotui.widgets.providers import ProviderList
 from neotui.widgets.quotes import QuotesTable
 from neotui.widgets.status_line import StatusLine
@@ -51,6 +54,13 @@ class WatchScreen(Screen[None]):
             tooltip="Show capacity or the timeline",
             id="neotui.capacity",
         ),
+        Binding(
+            "f",
+            "toggle_feeds",
+            "Filings",
+            tooltip="Show SEC filings and headlines of the selected provider",
+            id="neotui.filings",
+        ),
         Binding("escape", "clear", "Clear filter", show=False, id="neotui.clear"),
     ]
 
@@ -78,6 +88,9 @@ class WatchScreen(Screen[None]):
                 capacity = CapacityTable(id="capacity")
                 capacity.border_title = "Capacity · debt · backlog"
                 yield capacity
+                feeds = FeedsPane(app.settings.filings.forms, id="feeds", classes="hidden")  # type: ignore[attr-defined]
+                feeds.border_title = "Filings · News"
+                yield feeds
         yield Footer()
 
     def on_mount(self) -> None:
@@ -93,6 +106,8 @@ class WatchScreen(Screen[None]):
         self.query_one(ProviderList).set_book(book)
         self.query_one(DealTable).set_book(book)
         self.query_one(CapacityTable).set_book(book)
+        captured = [d.source for d in book.deals if d.captured]
+        self.query_one(FeedsPane).update_data(names=book_names(book), captured=captured)
         self._link(self.query_one(ProviderList).selected)
 
     def show_quotes(self, update: FeedUpdate, changed: frozenset[str]) -> None:
@@ -101,10 +116,21 @@ class WatchScreen(Screen[None]):
         self.query_one(QuotesTable).apply(update, changed)
         self.query_one(ProviderList).apply(dict(update.states))
 
+    def show_filings(self, update: FilingsUpdate) -> None:
+        """New filings (or how to turn them on)."""
+        self.query_one(FeedsPane).update_data(filings=update, now=self.app.clock())  # type: ignore[attr-defined]
+
+    def show_news(self, update: NewsUpdate) -> None:
+        """New headlines (the last good ones stay when a fetch fails)."""
+        self.query_one(FeedsPane).update_data(news=update, now=self.app.clock())  # type: ignore[attr-defined]
+
     def tick(self) -> None:
         """Once in a while: ages in the stale rows and the status line move on."""
         self.query_one(QuotesTable).refresh_ages()
         self.query_one(StatusLine).show()
+        feeds = self.query_one(FeedsPane)
+        if feeds.display:
+            feeds.update_data(now=self.app.clock())  # type: ignore[attr-defined]
 
     @property
     def book(self) -> DealBook:
@@ -126,6 +152,14 @@ class WatchScreen(Screen[None]):
         name = p.name if p else "all providers"
         # Content, not a str: a str title is parsed as markup, and names come from user files.
         self.query_one(Timeline).border_title = Content(f"Deal timeline · {name}")
+        feeds = self.query_one(FeedsPane)
+        feeds.border_title = Content(f"Filings · News · {name}")
+        if p is None:
+            feeds.show_symbols(None)
+        elif p.ticker:
+            feeds.show_symbols([p.ticker])
+        else:
+            feeds.show_symbols([], private=p.name)
         self._update_filter_title()
 
     @on(DataTable.RowHighlighted, "#quotes")
@@ -231,6 +265,20 @@ class WatchScreen(Screen[None]):
             self.query_one(target).focus()
         else:
             self.query_one(CapacityTable).focus()
+
+    def action_toggle_feeds(self) -> None:
+        """Show the Filings · News pane (in place of the capacity table) and focus it, or hide
+        it again."""
+        feeds = self.query_one(FeedsPane)
+        showing = feeds.has_class("hidden")
+        feeds.set_class(not showing, "hidden")
+        self.set_class(showing, "show-feeds")
+        if showing:
+            self.remove_class("show-capacity")
+            feeds.update_data(now=self.app.clock())  # type: ignore[attr-defined]
+            self.query_one(FeedsTable).focus()
+        elif self.focused is None or isinstance(self.focused, FeedsTable):
+            self.query_one(DealTable).focus()
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < NARROW_WIDTH, "narrow")

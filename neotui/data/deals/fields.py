@@ -15,7 +15,9 @@ from neotui.data.models import (
     CAPACITY_METRICS,
     CAPACITY_UNITS,
     DATE_KINDS,
+    DATE_PRECISIONS,
     DEAL_KINDS,
+    DEAL_SCOPES,
     FINANCIAL_METRICS,
     FINANCIAL_UNITS,
     POWER_UNITS,
@@ -107,6 +109,19 @@ def _number(minimum: float | None = 0.0) -> Check:
     return check
 
 
+def _percent(value: Any) -> float:
+    number = _number()(value)
+    if number > 100:
+        raise Bad(f"a percentage must be at most 100, got {number:g}")
+    return number
+
+
+def _flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise Bad(f"expected true or false, got {_kind(value)}")
+    return value
+
+
 def _integer(low: int, high: int) -> Check:
     def check(value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
@@ -185,6 +200,10 @@ SPECS: dict[str, Spec] = {
         "hardware": (text_check, False),
         "location": (text_check, False),
         "report_of": (_ident, False),
+        "date_precision": (_choice(DATE_PRECISIONS, "date precision"), False),
+        "stake_pct": (_percent, False),
+        "scope": (_choice(DEAL_SCOPES, "scope"), False),
+        "captured": (_flag, False),
         **_COMMON_SOURCE,
     },
     "capacity": {
