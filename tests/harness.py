@@ -58,6 +58,8 @@ def build_app(
     live: bool = False,
     with_feed: bool = True,
     clock=lambda: FROZEN,
+    filings=None,
+    news=None,
 ) -> NeoApp:
     """The real app over ``book`` with a feed on recorded bodies and a frozen clock."""
     settings = load_settings(
@@ -76,4 +78,5 @@ def build_app(
             backoff_cap=0.2, tick=0.02, clock=clock, rng=random.Random(1),
         )  # fmt: skip
     watcher = DealsWatcher(book_sources(settings), poll_interval=0.05)
-    return make_app(settings, feed=feed, watcher=watcher, clock=clock, live=live)
+    return make_app(settings, feed=feed, watcher=watcher, clock=clock, live=live,
+                    filings=filings, news=news)  # fmt: skip
