@@ -24,8 +24,8 @@ if TYPE_CHECKING:
     import httpx
 
 CONTACT_HINT = (
-    "SEC filings are off: set filings.contact (or NEOTUI_SEC_CONTACT) to your e-mail, "
-    "which the SEC requires in every request"
+    "SEC filings are off: set filings.contact or NEOTUI_SEC_CONTACT to your e-mail "
+    "(the SEC requires one)"
 )
 
 

@@ -197,7 +197,7 @@ class ProviderDetail(Screen[None]):
                 plain(f"{f.filed}"),
                 plain("◆" if f.candidate else "", "yellow"),
                 plain(f.title, style),
-                plain(f.url, "dim"),
+                plain(f.document or f.accession, "dim"),
             )
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:

@@ -246,9 +246,16 @@ class FeedsPane(Vertical):
             return
         text = Text()
         text.append(row.title, style="bold")
-        if row.filing is not None and row.filing.item_codes:
-            pairs = zip(row.filing.item_codes, row.filing.item_names, strict=True)
-            text.append("\n" + "; ".join(f"{c} {n}" for c, n in pairs), style="dim")
+        f = row.filing
+        if f is not None:
+            accepted = f" · accepted {f.accepted:%Y-%m-%d %H:%M} New York" if f.accepted else ""
+            text.append(f"\n{f.symbol} · CIK {f.cik} · {f.accession} · filed {f.filed}{accepted}",
+                        style="dim")  # fmt: skip
+        elif row.headline is not None:
+            h = row.headline
+            found = ", ".join(h.symbols)
+            related = f" · related {', '.join(h.related)}" if h.related else ""
+            text.append(f"\n{h.publisher} · found for {found}{related}", style="dim")
         if row.candidate:
             text.append(f"\n◆ deal candidate: {row.candidate}", style="yellow")
         if row.url in self.captured:
