@@ -23,7 +23,7 @@ from neotui import formatting as fmt
 from neotui.data.deals import DealBook
 from neotui.data.feed import FeedUpdate, SymbolState, SymbolStatus
 from neotui.data.filing import Filing
-from neotui.data.models import CapacityPoint, Deal, FinancialFact
+from neotui.data.models import CapacityPoint, Deal, FinancialFact, date_label
 from neotui.data.news import Headline
 
 FORMATS = ("table", "json", "csv")
@@ -32,6 +32,7 @@ DEAL_FIELDS: tuple[str, ...] = (
     "id", "date", "date_kind", "provider", "provider_name", "counterparty", "kind",
     "value_usd", "value_eur", "starts", "ends", "term_years", "power", "power_unit", "power_mw",
     "gpus", "hardware", "location", "summary", "source", "seed", "reported", "note", "report_of",
+    "date_precision", "stake_pct", "scope", "captured",
 )  # fmt: skip
 CAPACITY_FIELDS: tuple[str, ...] = (
     "id", "provider", "provider_name", "metric", "value", "unit", "value_mw", "year", "as_of",
@@ -126,7 +127,7 @@ def write(
 
 
 DEAL_COLUMNS = (
-    Column("Date", lambda r: str(r["date"])),
+    Column("Date", lambda r: date_label(r["date"], r["date_precision"])),
     Column("Provider", lambda r: r["provider_name"]),
     Column("Counterparty", lambda r: r["counterparty"]),
     Column("Kind", lambda r: r["kind"]),

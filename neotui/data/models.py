@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-ProviderRole = Literal["neocloud", "supplier"]
+ProviderRole = Literal["neocloud", "supplier", "hyperscaler"]
 DealKind = Literal[
     "compute", "hosting", "equity", "acquisition", "debt", "funding", "partnership", "supply",
     "unclassified",
