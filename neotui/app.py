@@ -317,6 +317,11 @@ class NeoApp(App[None]):
         if isinstance(screen, WatchScreen):
             yield SystemCommand("Filter deals", "Filter the timeline by text", screen.action_filter)
             yield SystemCommand("Sort quotes", "Cycle the quotes sort order", screen.action_sort)
+            yield SystemCommand(
+                "Filings and news",
+                "Show or hide SEC filings and headlines of the selected provider",
+                screen.action_toggle_feeds,
+            )
             for provider in sorted(screen.book.providers.values(), key=lambda p: p.name):
                 yield SystemCommand(
                     f"Open {provider.name}",

@@ -208,3 +208,17 @@ async def test_detail_screen_lists_recent_filings(fakes, monkeypatch) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert opened == [screen.filings[0].url]
+
+
+async def test_help_lists_the_new_keys(fakes) -> None:
+    from neotui.screens.help import HelpScreen
+
+    sec, yahoo = fakes
+    app = feeds_app(sec, yahoo)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_pane(app, pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = " ".join(str(row) for row in app.screen._rows)
+        assert "neotui.filings" in text and "neotui.capture" in text
