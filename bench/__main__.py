@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bench.common import REPO
 
-SCRIPTS = ("deals_load", "refresh", "first_paint", "idle", "scale", "soak")
+SCRIPTS = ("deals_load", "feeds_load", "refresh", "first_paint", "idle", "scale", "soak")
 TIMEOUT = 15 * 60  # seconds for one script
 
 

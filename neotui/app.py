@@ -102,15 +102,16 @@ class NeoApp(App[None]):
             cached = self.feed.load_cached()
             self.feed.subscribe(self._feed_listener)
             self._show_quotes(cached, None)
-        if self.filings is not None:
-            self._show_filings(self.filings.load_cached())
-        if self.news is not None:
-            self.watch_screen.show_news(self.news.load_cached())
         self.set_interval(TICK_SECONDS, self._tick)
 
     def on_ready(self) -> None:
         # Network and file watching start once the first frame is on screen: the user sees the
-        # deals and cached quotes at once, and the first refresh does not delay them.
+        # deals and cached quotes at once, and the first refresh does not delay them. Cached
+        # filings and headlines (a hidden pane) are read here too, still before any request.
+        if self.filings is not None:
+            self._show_filings(self.filings.load_cached())
+        if self.news is not None:
+            self.watch_screen.show_news(self.news.load_cached())
         if self.live:
             if self.feed is not None:
                 self.run_feed()

@@ -33,13 +33,27 @@ class Stored:
 
 
 class JsonStore:
-    """Thread-safe: the feeds call it through ``asyncio.to_thread``."""
+    """Thread-safe: the feeds call it through ``asyncio.to_thread``. The file is opened on
+    first use, so building the app costs nothing before its first frame."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.warning: str | None = None
         self._lock = threading.Lock()
-        self._db = self._open()
+        self._opened = False
+        self._db_conn: sqlite3.Connection | None = None
+
+    @property
+    def _db(self) -> sqlite3.Connection | None:
+        if not self._opened:
+            self._opened = True
+            self._db_conn = self._open()
+        return self._db_conn
+
+    @_db.setter
+    def _db(self, value: sqlite3.Connection | None) -> None:
+        self._opened = True
+        self._db_conn = value
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, check_same_thread=False, timeout=2.0)
@@ -119,8 +133,8 @@ class JsonStore:
                 self._db.commit()
 
     def close(self) -> None:
-        """Close the database."""
+        """Close the database (if it was ever opened)."""
         with self._lock:
-            if self._db is not None:
-                self._db.close()
-                self._db = None
+            if self._db_conn is not None:
+                self._db_conn.close()
+            self._db = None
