@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import App, SystemCommand
@@ -16,14 +17,16 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from neotui.data.feed import FeedUpdate, MarketFeed
-from neotui.data.filings import FilingsFeed, FilingsUpdate
-from neotui.data.news import NewsFeed
 from neotui.data.watch import BookUpdate, DealsWatcher
 from neotui.messages import DealsUpdated, FilingsUpdated, NewsUpdated, QuotesUpdated
 from neotui.screens.help import HelpScreen, collect_key_help
 from neotui.screens.watch import WatchScreen
 from neotui.settings import Settings
-from neotui.widgets.feeds import FeedsTable
+
+if TYPE_CHECKING:  # built by make_app; their modules are not needed for the first frame
+    from neotui.data.filings import FilingsFeed, FilingsUpdate
+    from neotui.data.news import NewsFeed
+    from neotui.widgets.feeds import FeedsTable
 
 #: How often ages ("3m old") and the status line move on between data updates.
 TICK_SECONDS = 30.0
@@ -77,7 +80,7 @@ class NeoApp(App[None]):
         self._warned: str | None = None
         self.filings = filings
         self.news = news
-        self.last_filings = FilingsUpdate()
+        self.last_filings: FilingsUpdate | None = None
 
     # --- start-up -------------------------------------------------------------------------------
 
@@ -201,8 +204,7 @@ class NeoApp(App[None]):
         with self._panes_may_be_gone():
             self.watch_screen.show_news(message.update)
 
-    @on(FeedsTable.Capture)
-    def _capture(self, event: FeedsTable.Capture) -> None:
+    def on_feeds_table_capture(self, event: FeedsTable.Capture) -> None:
         """Write the row as a draft deal in captured.toml and show it in the timeline at once."""
         from neotui.data.capture import draft_from_filing, draft_from_headline, write_draft
         from neotui.sources import captured_path
@@ -307,7 +309,7 @@ class NeoApp(App[None]):
         from neotui.screens.detail import ProviderDetail
 
         filings = []
-        if provider.ticker:
+        if provider.ticker and self.last_filings is not None:
             filings = self.last_filings.filings([provider.ticker], self.settings.filings.forms)
         self.push_screen(ProviderDetail(provider, book, state, filings=filings))
 

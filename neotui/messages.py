@@ -7,12 +7,16 @@ screen shows the newest prices, not a backlog.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.message import Message
 
 from neotui.data.feed import FeedUpdate
-from neotui.data.filings import FilingsUpdate
-from neotui.data.news import NewsUpdate
 from neotui.data.watch import BookUpdate
+
+if TYPE_CHECKING:  # the filings and news modules are imported after the first frame
+    from neotui.data.filings import FilingsUpdate
+    from neotui.data.news import NewsUpdate
 
 
 class QuotesUpdated(Message):

@@ -46,9 +46,9 @@ async def test_f_shows_filings_and_news_newest_first(fakes) -> None:
     sec, yahoo = fakes
     app = feeds_app(sec, yahoo)
     async with app.run_test(size=SIZE) as pilot:
-        feeds = app.screen.query_one(FeedsPane)
-        assert feeds.has_class("hidden")
+        assert not app.screen.query(FeedsPane)  # built by the first f
         await open_pane(app, pilot)
+        feeds = app.screen.query_one(FeedsPane)
         assert not feeds.has_class("hidden")
         assert isinstance(app.focused, FeedsTable)
         shown = rows(app)

@@ -189,7 +189,8 @@ class ProviderDetail(Screen[None]):
         table = self.query_one("#detail-filings", DataTable)
         table.add_columns("Filed", "", "Form and items", "Document")
         if not self.filings:
-            hint = self.app.last_filings.disabled or "none cached yet"  # type: ignore[attr-defined]
+            last = self.app.last_filings  # type: ignore[attr-defined]
+            hint = (last.disabled if last is not None else None) or "none cached yet"
             table.add_row(plain(""), plain(""), plain(hint, "dim"), plain(""))
         for f in self.filings:
             style = "bold yellow" if f.candidate else ""

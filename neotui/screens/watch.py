@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,16 +15,18 @@ from textual.widgets import DataTable, Footer, Header, Input
 
 from neotui.data.deals import DealBook
 from neotui.data.feed import FeedUpdate
-from neotui.data.filings import FilingsUpdate
 from neotui.data.models import Deal
-from neotui.data.news import NewsUpdate, book_names
 from neotui.data.watch import BookUpdate
 from neotui.widgets.capacity import CapacityTable
-from neotui.widgets.feeds import FeedsPane, FeedsTable
 from neotui.widgets.providers import ProviderList
 from neotui.widgets.quotes import QuotesTable
 from neotui.widgets.status_line import StatusLine
 from neotui.widgets.timeline import DealDetail, DealTable, Timeline
+
+if TYPE_CHECKING:
+    from neotui.data.filings import FilingsUpdate
+    from neotui.data.news import NewsUpdate
+    from neotui.widgets.feeds import FeedsPane
 
 #: Below these sizes the layout collapses: the providers pane hides (the quotes pane selects
 #: providers instead), and the capacity table swaps with the timeline on `c`.
@@ -88,13 +92,15 @@ class WatchScreen(Screen[None]):
                 capacity = CapacityTable(id="capacity")
                 capacity.border_title = "Capacity · debt · backlog"
                 yield capacity
-                feeds = FeedsPane(app.settings.filings.forms, id="feeds", classes="hidden")  # type: ignore[attr-defined]
-                feeds.border_title = "Filings · News"
-                yield feeds
+                # The Filings · News pane is mounted by the first `f`: the first frame needs
+                # neither its widgets nor its imports.
         yield Footer()
 
     def on_mount(self) -> None:
         self._detail_deal: Deal | None = None
+        self._feeds: FeedsPane | None = None
+        self._feeds_data: dict[str, Any] = {}
+        self._feeds_selection: tuple[list[str] | None, str | None, str] = (None, None, "all")
         self.query_one(ProviderList).focus()
 
     # --- data in --------------------------------------------------------------------------------
@@ -106,8 +112,8 @@ class WatchScreen(Screen[None]):
         self.query_one(ProviderList).set_book(book)
         self.query_one(DealTable).set_book(book)
         self.query_one(CapacityTable).set_book(book)
-        captured = [d.source for d in book.deals if d.captured]
-        self.query_one(FeedsPane).update_data(names=book_names(book), captured=captured)
+        if self._feeds is not None:
+            self._feeds.update_data(**self._book_feed_data(book))
         self._link(self.query_one(ProviderList).selected)
 
     def show_quotes(self, update: FeedUpdate, changed: frozenset[str]) -> None:
@@ -117,20 +123,32 @@ class WatchScreen(Screen[None]):
         self.query_one(ProviderList).apply(dict(update.states))
 
     def show_filings(self, update: FilingsUpdate) -> None:
-        """New filings (or how to turn them on)."""
-        self.query_one(FeedsPane).update_data(filings=update, now=self.app.clock())  # type: ignore[attr-defined]
+        """New filings (or how to turn them on): kept for the pane, drawn if it is there."""
+        self._feeds_data["filings"] = update
+        if self._feeds is not None:
+            self._feeds.update_data(filings=update, now=self.app.clock())  # type: ignore[attr-defined]
 
     def show_news(self, update: NewsUpdate) -> None:
         """New headlines (the last good ones stay when a fetch fails)."""
-        self.query_one(FeedsPane).update_data(news=update, now=self.app.clock())  # type: ignore[attr-defined]
+        self._feeds_data["news"] = update
+        if self._feeds is not None:
+            self._feeds.update_data(news=update, now=self.app.clock())  # type: ignore[attr-defined]
+
+    @staticmethod
+    def _book_feed_data(book: DealBook) -> dict[str, Any]:
+        """What the pane takes from the book: names that make a headline a deal candidate,
+        and the URLs already captured as deals."""
+        from neotui.data.news import book_names
+
+        captured = [d.source for d in book.deals if d.captured]
+        return {"names": book_names(book), "captured": captured}
 
     def tick(self) -> None:
         """Once in a while: ages in the stale rows and the status line move on."""
         self.query_one(QuotesTable).refresh_ages()
         self.query_one(StatusLine).show()
-        feeds = self.query_one(FeedsPane)
-        if feeds.display:
-            feeds.update_data(now=self.app.clock())  # type: ignore[attr-defined]
+        if self._feeds is not None and self._feeds.display:
+            self._feeds.update_data(now=self.app.clock())  # type: ignore[attr-defined]
 
     @property
     def book(self) -> DealBook:
@@ -152,15 +170,20 @@ class WatchScreen(Screen[None]):
         name = p.name if p else "all providers"
         # Content, not a str: a str title is parsed as markup, and names come from user files.
         self.query_one(Timeline).border_title = Content(f"Deal timeline · {name}")
-        feeds = self.query_one(FeedsPane)
-        feeds.border_title = Content(f"Filings · News · {name}")
         if p is None:
-            feeds.show_symbols(None)
+            self._feeds_selection = (None, None, name)
         elif p.ticker:
-            feeds.show_symbols([p.ticker])
+            self._feeds_selection = ([p.ticker], None, name)
         else:
-            feeds.show_symbols([], private=p.name)
+            self._feeds_selection = ([], p.name, name)
+        if self._feeds is not None:
+            self._select_feeds(self._feeds)
         self._update_filter_title()
+
+    def _select_feeds(self, feeds: FeedsPane) -> None:
+        symbols, private, name = self._feeds_selection
+        feeds.border_title = Content(f"Filings · News · {name}")
+        feeds.show_symbols(symbols, private=private)
 
     @on(DataTable.RowHighlighted, "#quotes")
     def _quote_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -266,18 +289,26 @@ class WatchScreen(Screen[None]):
         else:
             self.query_one(CapacityTable).focus()
 
-    def action_toggle_feeds(self) -> None:
+    async def action_toggle_feeds(self) -> None:
         """Show the Filings · News pane (in place of the capacity table) and focus it, or hide
-        it again."""
-        feeds = self.query_one(FeedsPane)
+        it again. The first time, the pane is built and given what arrived so far."""
+        feeds = self._feeds
+        if feeds is None:
+            from neotui.widgets.feeds import FeedsPane
+
+            feeds = FeedsPane(self.app.settings.filings.forms, id="feeds", classes="hidden")  # type: ignore[attr-defined]
+            self._feeds = feeds
+            await self.query_one("#main").mount(feeds, after="#capacity")
+            feeds.update_data(**self._feeds_data, **self._book_feed_data(self.book))
+            self._select_feeds(feeds)
         showing = feeds.has_class("hidden")
         feeds.set_class(not showing, "hidden")
         self.set_class(showing, "show-feeds")
         if showing:
             self.remove_class("show-capacity")
             feeds.update_data(now=self.app.clock())  # type: ignore[attr-defined]
-            self.query_one(FeedsTable).focus()
-        elif self.focused is None or isinstance(self.focused, FeedsTable):
+            feeds.query_one("#feeds-table").focus()
+        elif self.focused is None or self.focused.id == "feeds-table":
             self.query_one(DealTable).focus()
 
     def on_resize(self, event: Resize) -> None:
