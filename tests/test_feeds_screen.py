@@ -222,3 +222,16 @@ async def test_help_lists_the_new_keys(fakes) -> None:
         assert isinstance(app.screen, HelpScreen)
         text = " ".join(str(row) for row in app.screen._rows)
         assert "neotui.filings" in text and "neotui.capture" in text
+
+
+async def test_unwatched_listed_provider_says_how(fakes) -> None:
+    sec, yahoo = fakes
+    app = feeds_app(sec, yahoo)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_pane(app, pilot)
+        providers = app.screen.query_one(ProviderList)
+        providers.focus()
+        names = [providers.get_row_at(i)[0].plain for i in range(providers.row_count)]
+        await pilot.press(*["j"] * names.index("Oracle"))
+        await pilot.pause()
+        assert rows(app) == [] and "ORCL is not watched" in status(app)

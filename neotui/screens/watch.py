@@ -170,20 +170,25 @@ class WatchScreen(Screen[None]):
         name = p.name if p else "all providers"
         # Content, not a str: a str title is parsed as markup, and names come from user files.
         self.query_one(Timeline).border_title = Content(f"Deal timeline · {name}")
+        watched = self.app.settings.market.symbols  # type: ignore[attr-defined]
         if p is None:
             self._feeds_selection = (None, None, name)
-        elif p.ticker:
-            self._feeds_selection = ([p.ticker], None, name)
+        elif p.ticker is None:
+            note = f"{p.name} is private: no SEC filings, no ticker headlines."
+            self._feeds_selection = ([], note, name)
+        elif p.ticker not in watched:
+            note = f"{p.ticker} is not watched: add it to market.symbols for its filings and news."
+            self._feeds_selection = ([], note, name)
         else:
-            self._feeds_selection = ([], p.name, name)
+            self._feeds_selection = ([p.ticker], None, name)
         if self._feeds is not None:
             self._select_feeds(self._feeds)
         self._update_filter_title()
 
     def _select_feeds(self, feeds: FeedsPane) -> None:
-        symbols, private, name = self._feeds_selection
+        symbols, note, name = self._feeds_selection
         feeds.border_title = Content(f"Filings · News · {name}")
-        feeds.show_symbols(symbols, private=private)
+        feeds.show_symbols(symbols, note=note)
 
     @on(DataTable.RowHighlighted, "#quotes")
     def _quote_highlighted(self, event: DataTable.RowHighlighted) -> None:

@@ -158,7 +158,7 @@ class FeedsPane(Vertical):
         self.names: list[str] = []
         self.symbols: list[str] | None = None
         self.captured: frozenset[str] = frozenset()
-        self.private: str | None = None
+        self.note: str | None = None
         self.now: datetime | None = None
 
     def compose(self) -> ComposeResult:
@@ -188,9 +188,9 @@ class FeedsPane(Vertical):
             self.now = now
         self.redraw()
 
-    def show_symbols(self, symbols: list[str] | None, private: str | None = None) -> None:
-        """Only these symbols (None: every watched one); ``private`` names a provider with none."""
-        self.symbols, self.private = symbols, private
+    def show_symbols(self, symbols: list[str] | None, note: str | None = None) -> None:
+        """Only these symbols (None: every watched one); ``note`` says why there are none."""
+        self.symbols, self.note = symbols, note
         self.redraw()
 
     def redraw(self) -> None:
@@ -198,7 +198,7 @@ class FeedsPane(Vertical):
         if not self.is_mounted:
             return
         rows: list[FeedRow] = []
-        if self.private is None:
+        if self.note is None:
             filings = self.filings.filings(self.symbols, self.forms)
             rows = [filing_row(f) for f in filings]
             rows += [headline_row(h) for h in mark(self.news.for_symbols(self.symbols), self.names)]
@@ -215,9 +215,8 @@ class FeedsPane(Vertical):
 
     def _status(self) -> Text:
         text = Text()
-        if self.private is not None:
-            text.append(f"{self.private} is private: no SEC filings, no ticker headlines.",
-                        style="dim")  # fmt: skip
+        if self.note is not None:
+            text.append(self.note, style="dim")
             return text
         if self.filings.disabled:
             text.append(self.filings.disabled, style="yellow")
