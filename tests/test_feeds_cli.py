@@ -120,3 +120,18 @@ def test_news_fields_dedup_candidates_and_offline() -> None:
     assert json.loads(offline.stdout) == rows
     # The reason is the Yahoo client's ("cannot connect" / "connection refused"), per symbol.
     assert "headlines" in offline.stderr and "(+7 more)" in offline.stderr
+
+
+def test_news_off_sends_nothing_and_says_so(tmp_path) -> None:
+    fake = FakeYahoo().start()
+    config = tmp_path / "neotui.toml"
+    config.write_text("[news]\nenabled = false\n")
+    try:
+        result = run("--config", str(config), "news", "--format", "json",
+                     env={"NEOTUI_YAHOO_URL": fake.url})  # fmt: skip
+    finally:
+        fake.stop()
+    assert result.returncode == 3
+    assert json.loads(result.stdout) == []
+    assert "headlines are off (news.enabled = false)" in result.stderr
+    assert not any(s.startswith("search:") for s in fake.counts)
