@@ -65,3 +65,12 @@ def test_detail_screen_with_filings(snap_compare, fakes) -> None:
         await pilot.pause()
 
     assert snap_compare(feeds_app(*fakes), terminal_size=(160, 60), run_before=run_before)
+
+
+def test_feeds_pane_80x24(snap_compare, fakes) -> None:
+    async def run_before(pilot) -> None:
+        await _fetch_all(pilot)
+        await pilot.press("f")
+        await pilot.pause()
+
+    assert snap_compare(feeds_app(*fakes), terminal_size=(80, 24), run_before=run_before)
