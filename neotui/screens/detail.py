@@ -141,7 +141,7 @@ class ProviderDetail(Screen[None]):
         deals.add_columns("Date", "With", "Kind", "Value", "Source")
         for d in self.book.timeline(pid):
             deals.add_row(
-                plain(f"{d.date}"),
+                plain(d.when),
                 plain(d.counterparty),
                 plain(d.kind),
                 right(value(d), "bold"),

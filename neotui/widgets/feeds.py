@@ -75,16 +75,26 @@ class FeedsTable(DataTable[Text]):
     class Capture(Message):
         """The user asked to capture ``row`` as a draft deal."""
 
-        def __init__(self, row: FeedRow) -> None:
+        def __init__(self, table: FeedsTable, row: FeedRow) -> None:
             super().__init__()
+            self.table = table
             self.row = row
+
+        @property
+        def control(self) -> FeedsTable:
+            return self.table
 
     class Highlighted(Message):
         """The highlighted row changed (None when empty)."""
 
-        def __init__(self, row: FeedRow | None) -> None:
+        def __init__(self, table: FeedsTable, row: FeedRow | None) -> None:
             super().__init__()
+            self.table = table
             self.row = row
+
+        @property
+        def control(self) -> FeedsTable:
+            return self.table
 
     def __init__(self, **kw) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kw)
@@ -118,7 +128,7 @@ class FeedsTable(DataTable[Text]):
         index = next((i for i, r in enumerate(self.rows_shown) if r.key == keep), 0)
         if self.rows_shown:
             self.move_cursor(row=index)
-        self.post_message(self.Highlighted(self.current))
+        self.post_message(self.Highlighted(self, self.current))
 
     def _cells(self, row: FeedRow) -> list[Text]:
         style = "bold yellow" if row.candidate else ""
@@ -133,7 +143,7 @@ class FeedsTable(DataTable[Text]):
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
-        self.post_message(self.Highlighted(self.current))
+        self.post_message(self.Highlighted(self, self.current))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         # Enter opens the document or story; the watch screen's own enter (details) must not.
@@ -144,7 +154,7 @@ class FeedsTable(DataTable[Text]):
     def action_capture(self) -> None:
         """Ask the app to capture the highlighted row."""
         if self.current is not None:
-            self.post_message(self.Capture(self.current))
+            self.post_message(self.Capture(self, self.current))
 
 
 class FeedsPane(Vertical):
