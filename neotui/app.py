@@ -168,8 +168,12 @@ class NeoApp(App[None]):
 
     @property
     def watch_screen(self) -> WatchScreen:
-        """The main screen (always at the bottom of the stack)."""
-        return next(s for s in self.screen_stack if isinstance(s, WatchScreen))
+        """The main screen (always at the bottom of the stack, until shutdown empties it:
+        then NoMatches, which data still in flight treats like a removed pane)."""
+        for screen in self.screen_stack:
+            if isinstance(screen, WatchScreen):
+                return screen
+        raise NoMatches("the watch screen is gone (shutting down)")
 
     def on_quotes_updated(self, message: QuotesUpdated) -> None:
         with self._panes_may_be_gone():
