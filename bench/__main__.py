@@ -17,7 +17,10 @@ from pathlib import Path
 
 from bench.common import REPO
 
-SCRIPTS = ("deals_load", "refresh", "first_paint", "impact", "alerts", "idle", "scale", "soak")
+SCRIPTS = (
+    "deals_load", "feeds_load", "refresh", "first_paint", "impact", "alerts", "idle", "scale",
+    "soak",
+)  # fmt: skip
 TIMEOUT = 15 * 60  # seconds for one script
 
 

@@ -7,12 +7,18 @@ screen shows the newest prices, not a backlog.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.message import Message
 
 from neotui.data.events import Impact
 from neotui.data.feed import FeedUpdate
 from neotui.data.history import Histories
 from neotui.data.watch import BookUpdate
+
+if TYPE_CHECKING:  # the filings and news modules are imported after the first frame
+    from neotui.data.filings import FilingsUpdate
+    from neotui.data.news import NewsUpdate
 
 
 class QuotesUpdated(Message):
@@ -56,3 +62,27 @@ class ImpactUpdated(Message):
     def can_replace(self, message: Message) -> bool:
         """A newer study supersedes an older one still waiting."""
         return isinstance(message, ImpactUpdated)
+
+
+class FilingsUpdated(Message):
+    """The filings feed checked the SEC (or was found off: ``update.disabled`` says how)."""
+
+    def __init__(self, update: FilingsUpdate) -> None:
+        super().__init__()
+        self.update = update
+
+    def can_replace(self, message: Message) -> bool:
+        """A newer snapshot supersedes an older one still waiting."""
+        return isinstance(message, FilingsUpdated)
+
+
+class NewsUpdated(Message):
+    """The headlines feed fetched (or failed to, keeping the last good headlines)."""
+
+    def __init__(self, update: NewsUpdate) -> None:
+        super().__init__()
+        self.update = update
+
+    def can_replace(self, message: Message) -> bool:
+        """A newer snapshot supersedes an older one still waiting."""
+        return isinstance(message, NewsUpdated)

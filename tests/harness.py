@@ -17,7 +17,7 @@ from neotui.data.watch import DealsWatcher
 from neotui.data.yahoo import YahooClient
 from neotui.settings import load_settings
 from neotui.sources import book_sources
-from tests.fake_yahoo import FakeYahoo
+from tests.fake_yahoo import DEMO, FakeYahoo
 from tests.helpers import SMALL_BOOK
 
 #: Friday 2026-11-20, 10:30 in New York: the regular session.
@@ -31,6 +31,9 @@ def fake_switchboard(faults: dict[str, str] | None = None, clock=lambda: FROZEN)
     symbols' prices and market caps; MDLY is unknown to Yahoo (the recorded 404)."""
     faults = faults if faults is not None else {"MDLY": "404"}
     fake = FakeYahoo(clock=clock)
+    for symbol, (scale, shares) in DEMO.items():  # the watchlist's prices and market caps
+        fake.route(symbol).scale = scale
+        fake.route(symbol).shares = shares
     for symbol, scale in SCALES.items():
         fake.route(symbol).scale = scale
     fake.route("ALPH").shares = 4.9e8
@@ -60,6 +63,8 @@ def build_app(
     with_feed: bool = True,
     clock=lambda: FROZEN,
     extra: dict[str, Any] | None = None,
+    filings=None,
+    news=None,
 ) -> NeoApp:
     """The real app over ``book`` with a feed on recorded bodies and a frozen clock.
 
@@ -82,4 +87,5 @@ def build_app(
             backoff_cap=0.2, tick=0.02, clock=clock, rng=random.Random(1),
         )  # fmt: skip
     watcher = DealsWatcher(book_sources(settings), poll_interval=0.05)
-    return make_app(settings, feed=feed, watcher=watcher, clock=clock, live=live)
+    return make_app(settings, feed=feed, watcher=watcher, clock=clock, live=live,
+                    filings=filings, news=news)  # fmt: skip

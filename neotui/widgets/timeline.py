@@ -254,9 +254,13 @@ class DealTable(DataTable[Text]):
         # Another outlet's report of a deal shown elsewhere: dimmed, so the eye counts it once.
         echo = " dim" if deal.report_of else ""
         return [
-            plain(f"{deal.date:%Y-%m-%d}", "dim" if deal.date_kind == "reported" else ""),
+            plain(deal.when, "dim" if deal.date_kind == "reported" else ""),
             plain(clip(provider_name, 16), "bold" + echo),
-            plain(clip(deal.counterparty, 24), echo),
+            # A captured draft (x in the Filings · News pane) is marked until it is completed.
+            plain(
+                clip(("✎ " if deal.captured else "") + deal.counterparty, 24),
+                "italic green" if deal.captured else echo,
+            ),
             plain(deal.kind, KIND_STYLE.get(deal.kind, "") + echo),
             right(value(deal) + ("ʳ" if deal.report_of else " "), "bold" + echo),
             day0_cell(self.impacts.get(deal.id)),
@@ -285,7 +289,12 @@ class DealDetail(Static):
             return
         text = Text()
         text.append(f"{provider_name or deal.provider} ← {deal.counterparty}", style="bold")
-        text.append(f"  {deal.kind} · {value(deal)} · {deal.date_kind} {deal.date}\n")
+        text.append(f"  {deal.kind} · {value(deal)} · {deal.date_kind} {deal.when}")
+        if deal.stake_pct is not None:
+            text.append(f" · {deal.stake_pct:g} % stake")
+        if deal.scope == "sector":
+            text.append(" · sector deal")
+        text.append("\n")
         if isinstance(impact, str):
             text.append(f"Day 0: not computed — {impact}\n", style="dim")
         elif impact is not None:
@@ -304,6 +313,8 @@ class DealDetail(Static):
             text.append(
                 f"\nʳ another report of {deal.report_of}; totals count that entry.", style="yellow"
             )
+        if deal.captured:
+            text.append("\n✎ captured draft (captured.toml): complete it there", style="green")
         if deal.note:
             text.append("\nNote: ", style="dim")
             text.append(deal.note, style="dim")
