@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import App, SystemCommand
@@ -19,10 +20,21 @@ from neotui.data.alert_engine import AlertEngine
 from neotui.data.alerts import Alert, AlertRule, FilingEvent, HeadlineEvent
 from neotui.data.feed import FeedUpdate, MarketFeed
 from neotui.data.watch import BookUpdate, DealsWatcher
-from neotui.messages import DealsUpdated, ImpactUpdated, QuotesUpdated
+from neotui.messages import (
+    DealsUpdated,
+    FilingsUpdated,
+    ImpactUpdated,
+    NewsUpdated,
+    QuotesUpdated,
+)
 from neotui.notify import Notifier
 from neotui.screens.watch import WatchScreen
 from neotui.settings import Settings, app_rules_file
+
+if TYPE_CHECKING:  # built by make_app; their modules are not needed for the first frame
+    from neotui.data.filings import FilingsFeed, FilingsUpdate
+    from neotui.data.news import NewsFeed, NewsUpdate
+    from neotui.widgets.feeds import FeedsTable
 
 #: How often ages ("3m old") and the status line move on between data updates.
 TICK_SECONDS = 30.0
@@ -64,6 +76,8 @@ class NeoApp(App[None]):
         clock: Callable[[], datetime] = _now,
         live: bool = True,
         alerts: AlertEngine | None = None,
+        filings: FilingsFeed | None = None,
+        news: NewsFeed | None = None,
     ) -> None:
         """
         Args:
@@ -74,6 +88,8 @@ class NeoApp(App[None]):
             live: start the feed loop and the deals watcher (tests of pure layout turn it off).
             alerts: the alert engine; by default one over the settings' rules that stores
                 nothing (make_app passes one with the stored state).
+            filings: the SEC filings feed (None: no filings pane data).
+            news: the headlines feed (None: no headlines).
         """
         super().__init__()
         self.settings = settings
@@ -89,6 +105,9 @@ class NeoApp(App[None]):
         )
         self.notifier = Notifier(settings.alerts, write=self._write_terminal, bell=self.bell)
         self.impact: ImpactUpdated | None = None  # the latest event study, once computed
+        self.filings = filings
+        self.news = news
+        self.last_filings: FilingsUpdate | None = None
 
     # --- start-up -------------------------------------------------------------------------------
 
@@ -128,6 +147,12 @@ class NeoApp(App[None]):
             self._start_live()  # a test app started on another screen, or shutting down
 
     def _start_live(self) -> None:
+        # Cached filings and headlines (a hidden pane, mounted after the first frame) are read
+        # here, still before any request.
+        if self.filings is not None:
+            self._show_filings(self.filings.load_cached())
+        if self.news is not None:
+            self._show_news(self.news.load_cached())
         if self.live:
             if self.feed is not None:
                 self.run_feed()
@@ -135,6 +160,10 @@ class NeoApp(App[None]):
                 # Daily bars change once a day; an hourly look costs a cache read unless a
                 # close has passed since the last fetch.
                 self.set_interval(IMPACT_CHECK_SECONDS, self.run_impact)
+            if self.filings is not None:
+                self.run_filings()
+            if self.news is not None:
+                self.run_news()
             self.watch_deals()
 
     def _feed_listener(self, update: FeedUpdate) -> None:
@@ -145,6 +174,18 @@ class NeoApp(App[None]):
         """The market feed's loop: refreshes on its own schedule until the app exits."""
         assert self.feed is not None
         await self.feed.run()
+
+    @work(exclusive=True, group="filings", exit_on_error=False)
+    async def run_filings(self) -> None:
+        """The filings feed's loop (one publication and no request when filings are off)."""
+        assert self.filings is not None
+        await self.filings.run(lambda update: self.post_message(FilingsUpdated(update)))
+
+    @work(exclusive=True, group="news", exit_on_error=False)
+    async def run_news(self) -> None:
+        """The headlines feed's loop."""
+        assert self.news is not None
+        await self.news.run(lambda update: self.post_message(NewsUpdated(update)))
 
     @work(exclusive=True, group="deals", exit_on_error=False)
     async def watch_deals(self) -> None:
@@ -197,6 +238,13 @@ class NeoApp(App[None]):
                 show(message)
 
     async def on_unmount(self) -> None:
+        if self.filings is not None:
+            if self.filings.client is not None:
+                await self.filings.client.aclose()
+            if self.filings.store is not None:
+                self.filings.store.close()
+        if self.news is not None and self.news.store is not None:
+            self.news.store.close()
         if self.feed is not None:
             await self.feed.client.aclose()
             if self.feed.cache is not None:
@@ -246,6 +294,66 @@ class NeoApp(App[None]):
 
             self.watch_screen.show_positions(build_portfolio(self.settings.lots, update.states))
         self.deliver(self.alert_engine.on_quotes(update.states))
+
+    def on_filings_updated(self, message: FilingsUpdated) -> None:
+        with self._panes_may_be_gone():
+            self._show_filings(message.update)
+
+    def _show_filings(self, update: FilingsUpdate) -> None:
+        self.last_filings = update
+        self.watch_screen.show_filings(update)
+        # filing_items rules: the engine knows which accessions it has seen (the first batch,
+        # the cached one at start, only primes it).
+        self.deliver_filings([
+            FilingEvent(f.accession, f.symbol, f.form, f.item_codes,
+                        f"{f.form} {f.description}".strip(), f.url)
+            for f in update.filings()
+        ])  # fmt: skip
+
+    def on_news_updated(self, message: NewsUpdated) -> None:
+        with self._panes_may_be_gone():
+            self._show_news(message.update)
+
+    def _show_news(self, update: NewsUpdate) -> None:
+        self.watch_screen.show_news(update)
+        self.deliver_headlines([
+            HeadlineEvent(h.key, h.symbols[0] if h.symbols else None, h.title, h.link)
+            for h in update.headlines
+        ])  # fmt: skip
+
+    def on_feeds_table_capture(self, event: FeedsTable.Capture) -> None:
+        """Write the row as a draft deal in captured.toml and show it in the timeline at once."""
+        from neotui.data.capture import draft_from_filing, draft_from_headline, write_draft
+        from neotui.sources import captured_path
+
+        row, book = event.row, self.watch_screen.book
+        provider = book.provider_for_ticker(row.symbol)
+        if provider is None:
+            self.notify(f"{row.symbol} is not a provider of the deals book: nothing to attach "
+                        "the deal to.", severity="warning", markup=False)  # fmt: skip
+            return
+        if row.filing is not None:
+            draft = draft_from_filing(row.filing, provider.id)
+        else:
+            assert row.headline is not None
+            named = (row.candidate or "").removeprefix("names ")
+            party = named if row.candidate and row.candidate.startswith("names ") else None
+            if party in (provider.name, provider.ticker):
+                party = None
+            draft = draft_from_headline(row.headline, provider.id, party)
+        path = captured_path()
+        try:
+            written = write_draft(path, draft)
+        except OSError as exc:
+            self.notify(f"Cannot write {path}: {exc.strerror or exc}", severity="error",
+                        markup=False)  # fmt: skip
+            return
+        if not written:
+            self.notify(f"Already captured as {draft.id}.", timeout=4, markup=False)
+            return
+        self._show_book(self.watcher.load())
+        self.notify(f"Captured {draft.id} in {path} (a draft: complete it there).", timeout=6,
+                    markup=False)  # fmt: skip
 
     def on_deals_updated(self, message: DealsUpdated) -> None:
         update = message.update
@@ -407,7 +515,10 @@ class NeoApp(App[None]):
         # Imported here: the chart library is not needed for the first frame.
         from neotui.screens.detail import ProviderDetail
 
-        self.push_screen(ProviderDetail(provider, book, state, self.impact))
+        filings = []
+        if provider.ticker and self.last_filings is not None:
+            filings = self.last_filings.filings([provider.ticker], self.settings.filings.forms)
+        self.push_screen(ProviderDetail(provider, book, state, self.impact, filings=filings))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -426,6 +537,11 @@ class NeoApp(App[None]):
                     partial(self.ask_alert, symbol),
                 )
             yield SystemCommand("Sort quotes", "Cycle the quotes sort order", screen.action_sort)
+            yield SystemCommand(
+                "Filings and news",
+                "Show or hide SEC filings and headlines of the selected provider",
+                screen.action_toggle_feeds,
+            )
             for provider in sorted(screen.book.providers.values(), key=lambda p: p.name):
                 yield SystemCommand(
                     f"Open {provider.name}",
@@ -443,6 +559,8 @@ def make_app(
     live: bool = True,
     app_class: type[NeoApp] = NeoApp,
     alerts: AlertEngine | bool = True,
+    filings: FilingsFeed | bool | None = True,
+    news: NewsFeed | bool | None = True,
 ) -> NeoApp:
     """Build the app. The CLI, the tests and the benchmarks all come through here.
 
@@ -455,6 +573,10 @@ def make_app(
         app_class: a NeoApp subclass to build (the benchmarks' probes hook its events).
         alerts: an AlertEngine to use; True builds one whose state is stored in the user data
             directory; False one that stores nothing.
+        filings: a FilingsFeed, True to build one from the settings (off without a contact),
+            None/False for none.
+        news: a NewsFeed, True to build one on the market feed's Yahoo client, None/False for
+            none.
     """
     from neotui.sources import book_sources, build_feed, open_alerts, open_cache
 
@@ -466,7 +588,23 @@ def make_app(
         feed = build_feed(settings, open_cache())
     if alerts is True:
         alerts = open_alerts(settings, clock)
-    engine = alerts or None
+    store = None
+    if filings is True or (news is True and feed):
+        from neotui.sources import open_feed_store
+
+        store = open_feed_store()
+    if filings is True:
+        from neotui.sources import build_filings, watched_listed
+
+        assert watcher.current is not None
+        filings = build_filings(settings, watched_listed(settings, watcher.current.book), store)
+    if news is True:
+        news = None
+        if feed and settings.news.enabled:
+            from neotui.sources import build_news
+
+            news = build_news(settings, feed.client, settings.market.symbols, store)
     return app_class(
-        settings, watcher=watcher, feed=feed or None, clock=clock, live=live, alerts=engine
-    )
+        settings, watcher=watcher, feed=feed or None, clock=clock, live=live,
+        alerts=alerts or None, filings=filings or None, news=news or None,
+    )  # fmt: skip

@@ -8,6 +8,7 @@ imports (Textual, httpx, pandas) happen inside the commands that need them, so `
 from __future__ import annotations
 
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -19,6 +20,8 @@ from neotui.settings import Settings, SettingsError, load_settings, user_cache_d
 if TYPE_CHECKING:
     from neotui.data.deals import DealBook
     from neotui.data.feed import FeedUpdate
+    from neotui.data.filings import FilingsUpdate
+    from neotui.data.news import NewsUpdate
 
 EXIT_SETTINGS = 2
 
@@ -59,7 +62,8 @@ pass_context = click.make_pass_decorator(_Context)
     epilog=(
         "Environment: NEOTUI_CONFIG, NEOTUI_YAHOO_URL, NEOTUI_DEALS, NEOTUI_SYMBOLS, "
         "NEOTUI_CONCURRENCY, NEOTUI_BUNDLED_DEALS, NEOTUI_THEME, NEOTUI_ALERTS_BELL, "
-        "NEOTUI_ALERTS_DESKTOP, NEOTUI_BENCHMARK, NEOTUI_YAHOO_TRANSPORT, NEOTUI_PROXY. "
+        "NEOTUI_ALERTS_DESKTOP, NEOTUI_BENCHMARK, NEOTUI_YAHOO_TRANSPORT, NEOTUI_PROXY, "
+        "NEOTUI_SEC_CONTACT, NEOTUI_SEC_DATA_URL, NEOTUI_SEC_TICKERS_URL. "
         f"User settings: {user_config_dir() / 'neotui.toml'}"
     ),
 )
@@ -341,6 +345,26 @@ def _listed(book: DealBook) -> Any:
         sys.exit(EXIT_SETTINGS)
 
 
+def _symbols_for(settings: Settings, book: DealBook, provider: str | None) -> list[str]:
+    """The symbols a command covers: one provider's ticker, or every watched listed one."""
+    from neotui.sources import watched_listed
+
+    if provider is None:
+        return watched_listed(settings, book)
+    ticker = book.providers[provider].ticker
+    if ticker is None:
+        raise click.BadParameter(f"{provider!r} is a private company: no ticker to look up")
+    return [ticker]
+
+
+def _age(moment: datetime | None) -> str:
+    from neotui import formatting as fmt
+
+    if moment is None:
+        return "never fetched"
+    return f"{fmt.age((datetime.now(UTC) - moment).total_seconds())} old"
+
+
 @cli.command()
 @_provider_option
 @click.option("--benchmark", help="Market to compare with (default SPY; analytics.benchmark).")
@@ -405,6 +429,118 @@ def valuation(obj: _Context, offline: bool, output: str) -> None:
     for symbol, reason in problems.items():
         click.echo(f"neotui: {symbol}: {reason}", err=True)
     sys.exit(status or (3 if problems and not offline else 0))
+
+
+@cli.command()
+@_provider_option
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only filings filed on or "
+              "after this date (YYYY-MM-DD).")  # fmt: skip
+@click.option("--forms", help="Comma-separated forms, e.g. 8-K,6-K (424B* for a prefix), or "
+              "'all'. Default: filings.forms (8-K, 6-K, 10-Q, 10-K, 20-F, 40-F, S-1, S-3, "
+              "424B*).")  # fmt: skip
+@_format_option
+@pass_context
+def filings(
+    obj: _Context, provider: str | None, since: datetime | None, forms: str | None, output: str
+) -> None:
+    """Fetch the SEC filings of the watched listed providers once, print them, newest first.
+
+    Needs filings.contact (or NEOTUI_SEC_CONTACT): the SEC refuses requests without a contact
+    e-mail. Exit status 3 when filings are off or some are stale (cached ones printed).
+    """
+    import asyncio
+
+    from neotui import report
+    from neotui.data.filings import NOT_REGISTERED
+
+    settings = obj.settings
+    book, status = _load_for_output(settings)
+    _check_provider(book, provider)
+    symbols = _symbols_for(settings, book, provider)
+    wanted = tuple(f.strip() for f in forms.split(",") if f.strip()) if forms else None
+    update = asyncio.run(_fetch_filings_once(settings, symbols))
+    stale = bool(update.disabled)
+    if update.disabled:
+        click.echo(f"neotui: {update.disabled}", err=True)
+    for c in update.companies.values():
+        if c.reason == NOT_REGISTERED:
+            click.echo(f"neotui: {c.symbol}: {c.reason}", err=True)
+        elif c.reason or update.disabled:
+            stale = True
+            if c.filings:
+                why = c.reason or "cached"
+                click.echo(
+                    f"neotui: {c.symbol}: stale, filings {_age(c.fetched_at)}: {why}", err=True
+                )
+            elif c.reason:
+                click.echo(f"neotui: {c.symbol}: {c.reason}", err=True)
+    day = since.date() if since else None
+    shown = update.filings(symbols, wanted or settings.filings.forms, day)
+    records = [report.filing_record(book, f) for f in shown]
+    title = "SEC filings" + (" (stale)" if stale else "")
+    report.write(records, report.FILING_FIELDS, output, report.FILING_COLUMNS, title)
+    sys.exit(status or (3 if stale else 0))
+
+
+async def _fetch_filings_once(settings: Settings, symbols: list[str]) -> FilingsUpdate:
+    from neotui.sources import build_filings, open_feed_store
+
+    store = open_feed_store()
+    feed = build_filings(settings, symbols, store)
+    try:
+        feed.load_cached()
+        return await feed.refresh_once()
+    finally:
+        if feed.client is not None:
+            await feed.client.aclose()
+        store.close()
+
+
+@cli.command()
+@_provider_option
+@_format_option
+@pass_context
+def news(obj: _Context, provider: str | None, output: str) -> None:
+    """Fetch headlines for the watched symbols once, print them, newest first.
+
+    A headline naming a provider or counterparty of the deals book, or a dollar amount, is
+    marked as a deal candidate. Exit status 3 when some are stale (cached ones printed).
+    """
+    import asyncio
+
+    from neotui import report
+    from neotui.data.news import book_names, mark
+
+    settings = obj.settings
+    book, status = _load_for_output(settings)
+    _check_provider(book, provider)
+    symbols = _symbols_for(settings, book, provider) if provider else list(settings.market.symbols)
+    update = asyncio.run(_fetch_news_once(settings, symbols))
+    if update.reason:
+        click.echo(f"neotui: headlines {_age(update.fetched_at)}: {update.reason}", err=True)
+    headlines = mark(update.for_symbols(symbols), book_names(book))
+    records = [report.news_record(h) for h in headlines]
+    title = "Headlines" + (" (stale)" if update.reason else "")
+    report.write(records, report.NEWS_FIELDS, output, report.NEWS_COLUMNS, title)
+    sys.exit(status or (3 if update.reason else 0))
+
+
+async def _fetch_news_once(settings: Settings, symbols: list[str]) -> NewsUpdate:
+    from dataclasses import replace
+
+    from neotui.sources import build_client, build_news, open_feed_store
+
+    store = open_feed_store()
+    client = build_client(settings, None)  # the quotes' browser session, no crumb needed
+    feed = build_news(settings, client, symbols, store)
+    try:
+        cached = feed.load_cached()
+        if not settings.news.enabled:
+            return replace(cached, disabled="headlines are off (news.enabled = false)")
+        return await feed.refresh_once()
+    finally:
+        await client.aclose()
+        store.close()
 
 
 @cli.command()

@@ -14,9 +14,11 @@ from textual.message import Message
 from neotui.data.feed import FeedUpdate
 from neotui.data.watch import BookUpdate
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported with the panes after the first frame
     from neotui.data.events import Impact
+    from neotui.data.filings import FilingsUpdate
     from neotui.data.history import Histories
+    from neotui.data.news import NewsUpdate
 
 
 class QuotesUpdated(Message):
@@ -60,3 +62,27 @@ class ImpactUpdated(Message):
     def can_replace(self, message: Message) -> bool:
         """A newer study supersedes an older one still waiting."""
         return isinstance(message, ImpactUpdated)
+
+
+class FilingsUpdated(Message):
+    """The filings feed checked the SEC (or was found off: ``update.disabled`` says how)."""
+
+    def __init__(self, update: FilingsUpdate) -> None:
+        super().__init__()
+        self.update = update
+
+    def can_replace(self, message: Message) -> bool:
+        """A newer snapshot supersedes an older one still waiting."""
+        return isinstance(message, FilingsUpdated)
+
+
+class NewsUpdated(Message):
+    """The headlines feed fetched (or failed to, keeping the last good headlines)."""
+
+    def __init__(self, update: NewsUpdate) -> None:
+        super().__init__()
+        self.update = update
+
+    def can_replace(self, message: Message) -> bool:
+        """A newer snapshot supersedes an older one still waiting."""
+        return isinstance(message, NewsUpdated)

@@ -23,7 +23,9 @@ from neotui import formatting as fmt
 from neotui.data.alerts import Evaluation
 from neotui.data.deals import DealBook
 from neotui.data.feed import FeedUpdate, SymbolState, SymbolStatus
-from neotui.data.models import CapacityPoint, Deal, FinancialFact
+from neotui.data.filing import Filing
+from neotui.data.models import CapacityPoint, Deal, FinancialFact, date_label
+from neotui.data.news import Headline
 from neotui.data.positions import Portfolio, Position
 
 FORMATS = ("table", "json", "csv")
@@ -32,6 +34,7 @@ DEAL_FIELDS: tuple[str, ...] = (
     "id", "date", "date_kind", "provider", "provider_name", "counterparty", "kind",
     "value_usd", "value_eur", "starts", "ends", "term_years", "power", "power_unit", "power_mw",
     "gpus", "hardware", "location", "summary", "source", "seed", "reported", "note", "report_of",
+    "date_precision", "stake_pct", "scope", "captured",
 )  # fmt: skip
 CAPACITY_FIELDS: tuple[str, ...] = (
     "id", "provider", "provider_name", "metric", "value", "unit", "value_mw", "year", "as_of",
@@ -77,6 +80,15 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _csv_cell(value: Any) -> Any:
+    """CSV has no lists: a list becomes its items joined with "; "."""
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return "; ".join(str(v) for v in value)
+    return _plain(value)
+
+
 @dataclass(frozen=True)
 class Column:
     """A table column: header, how to render a record's cell, and its justification."""
@@ -103,7 +115,7 @@ def write(
         writer = csv.DictWriter(stream, fieldnames=list(fields), lineterminator="\n")
         writer.writeheader()
         for r in records:
-            writer.writerow({k: "" if r.get(k) is None else _plain(r.get(k)) for k in fields})
+            writer.writerow({k: _csv_cell(r.get(k)) for k in fields})
     else:
         table = Table(title=title, title_justify="left", header_style="bold", expand=False)
         for col in columns:
@@ -117,7 +129,7 @@ def write(
 
 
 DEAL_COLUMNS = (
-    Column("Date", lambda r: str(r["date"])),
+    Column("Date", lambda r: date_label(r["date"], r["date_precision"])),
     Column("Provider", lambda r: r["provider_name"]),
     Column("Counterparty", lambda r: r["counterparty"]),
     Column("Kind", lambda r: r["kind"]),
@@ -375,3 +387,62 @@ def print_checks(results: Sequence[Any], closing: str, out: IO[str] | None = Non
         console.width = max(console.width, 160)
     console.print(table)
     console.print(Text(closing, style="dim"))
+
+
+FILING_FIELDS: tuple[str, ...] = (
+    "provider", "symbol", "cik", "form", "filed", "accepted", "accession", "items", "item_names",
+    "url", "description",
+)  # fmt: skip
+NEWS_FIELDS: tuple[str, ...] = (
+    "symbol", "published", "title", "publisher", "url", "related", "candidate",
+)  # fmt: skip
+
+
+def filing_record(book: DealBook, f: Filing) -> dict[str, Any]:
+    """A filing for ``neotui filings`` (``FILING_FIELDS``); ``accepted`` keeps its offset."""
+    provider = book.provider_for_ticker(f.symbol)
+    return {
+        "provider": provider.id if provider else None,
+        "symbol": f.symbol,
+        "cik": f.cik,
+        "form": f.form,
+        "filed": f.filed,
+        "accepted": f.accepted,
+        "accession": f.accession,
+        "items": f.items,
+        "item_names": f.item_names,
+        "url": f.url,
+        "description": f.description,
+    }
+
+
+def news_record(h: Headline) -> dict[str, Any]:
+    """A headline for ``neotui news`` (``NEWS_FIELDS``): ``symbol`` is the first watched symbol
+    whose search found it, ``candidate`` the reason it looks like a deal (or null)."""
+    return {
+        "symbol": h.symbols[0] if h.symbols else None,
+        "published": h.published,
+        "title": h.title,
+        "publisher": h.publisher,
+        "url": h.link,
+        "related": list(h.related),
+        "candidate": h.candidate,
+    }
+
+
+FILING_COLUMNS = (
+    Column("Filed", lambda r: str(r["filed"])),
+    Column("Symbol", lambda r: r["symbol"]),
+    Column("Form", lambda r: r["form"]),
+    Column("Items", lambda r: "; ".join(
+        f"{code} {name}" for code, name in zip(r["items"].split(","), r["item_names"], strict=False)
+    ) if r["items"] else r["description"]),
+    Column("URL", lambda r: r["url"]),
+)  # fmt: skip
+NEWS_COLUMNS = (
+    Column("Published", lambda r: r["published"].strftime("%Y-%m-%d %H:%M UTC")),
+    Column("Symbol", lambda r: r["symbol"] or ""),
+    Column("Deal?", lambda r: "◆" if r["candidate"] else ""),
+    Column("Title", lambda r: r["title"]),
+    Column("Publisher", lambda r: r["publisher"]),
+)

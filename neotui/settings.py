@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tomllib
 import types
 import typing
@@ -111,6 +112,48 @@ class DealsSettings:
     """Load the bundled neocloud dataset under the user's file; false shows only the user's."""
 
 
+#: Forms shown unless ``filings.forms`` says otherwise: current and periodic reports and
+#: registrations, not insider forms 3/4/5. A trailing ``*`` matches a prefix (424B1..424B8);
+#: amendments (``8-K/A``) follow their form.
+DEFAULT_FORMS: tuple[str, ...] = (
+    "8-K", "6-K", "10-Q", "10-K", "20-F", "40-F", "S-1", "S-3", "424B*",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class FilingsSettings:
+    """SEC EDGAR filings of the watched listed providers."""
+
+    contact: str = ""
+    """Your contact e-mail, sent in the User-Agent as the SEC requires. Empty: filings are off
+    and no request is ever made to the SEC."""
+    data_url: str = "https://data.sec.gov"
+    """Base URL of the SEC's submissions API (mirrors, proxies, the tests' fake server)."""
+    tickers_url: str = "https://www.sec.gov/files/company_tickers.json"
+    """The SEC's ticker to CIK table, fetched at most once a week."""
+    forms: tuple[str, ...] = DEFAULT_FORMS
+    """Forms shown; ["all"] shows every form, insider forms included."""
+    market_interval: float = 600.0
+    """Seconds between checks from 04:00 to 20:00 New York time on weekdays (8-Ks are often
+    filed just after the close)."""
+    closed_interval: float = 3600.0
+    """Seconds between checks at night and on weekends."""
+    max_rate: float = 10.0
+    """Requests per second at most: the SEC's published fair-access limit is 10."""
+
+
+@dataclass(frozen=True)
+class NewsSettings:
+    """Headlines from Yahoo's search endpoint, through the same client as quotes."""
+
+    enabled: bool = True
+    """Fetch headlines for the watched symbols."""
+    interval: float = 300.0
+    """Seconds between headline refreshes."""
+    count: int = 10
+    """Headlines asked for per symbol."""
+
+
 @dataclass(frozen=True)
 class UISettings:
     """How the app looks."""
@@ -170,6 +213,10 @@ class Settings:
     """The user's positions: ``[[lot]]`` tables (the last settings file that has any wins)."""
     analytics: AnalyticsSettings = field(default_factory=AnalyticsSettings)
     """Event study."""
+    filings: FilingsSettings = field(default_factory=FilingsSettings)
+    """SEC filings."""
+    news: NewsSettings = field(default_factory=NewsSettings)
+    """Headlines."""
     keys: Mapping[str, str] = field(default_factory=dict)
     """Key overrides: binding id (e.g. "neotui.refresh") to a comma-separated key list."""
     sources: tuple[str, ...] = ()
@@ -206,8 +253,9 @@ def user_cache_dir() -> Path:
 
 
 def user_data_dir() -> Path:
-    """The per-user data directory (honours XDG_DATA_HOME on Linux): what neotui itself keeps
-    and must not lose when a cache is cleared, such as the alerts added from the screen."""
+    """The per-user data directory (honours XDG_DATA_HOME on Linux): what neotui writes for
+    the user to keep and must not lose when a cache is cleared, such as captured deals and the
+    alerts added from the screen; never the user's own files."""
     return platformdirs.user_data_path(APP_NAME)
 
 
@@ -225,6 +273,9 @@ ENV_VARS: dict[str, str] = {
     "NEOTUI_ALERTS_BELL": "alerts.bell",
     "NEOTUI_ALERTS_DESKTOP": "alerts.desktop",
     "NEOTUI_BENCHMARK": "analytics.benchmark",
+    "NEOTUI_SEC_CONTACT": "filings.contact",
+    "NEOTUI_SEC_DATA_URL": "filings.data_url",
+    "NEOTUI_SEC_TICKERS_URL": "filings.tickers_url",
 }
 
 _SECTIONS: dict[str, type] = {
@@ -234,6 +285,8 @@ _SECTIONS: dict[str, type] = {
     "ui": UISettings,
     "alerts": AlertsSettings,
     "analytics": AnalyticsSettings,
+    "filings": FilingsSettings,
+    "news": NewsSettings,
 }
 
 
@@ -361,6 +414,17 @@ def _check_range(where: str, dotted: str, value: Any) -> None:
         raise SettingsError(where, "must be at least 1", dotted)
     if (dotted.startswith("refresh.") or dotted.endswith("_timeout")) and value <= 0:
         raise SettingsError(where, "must be greater than 0", dotted)
+    positive = dotted in ("news.interval", "news.count") or dotted.endswith(
+        ("_interval", "max_rate")
+    )
+    if positive and value <= 0:
+        raise SettingsError(where, "must be greater than 0", dotted)
+    if dotted in ("filings.data_url", "filings.tickers_url") and not value.startswith(
+        ("http://", "https://")
+    ):
+        raise SettingsError(where, "must start with http:// or https://", dotted)
+    if dotted == "filings.contact" and value and not _EMAIL.search(value):
+        raise SettingsError(where, f"must contain an e-mail address, got {value!r}", dotted)
     if dotted == "market.yahoo_url" and not value.startswith(("http://", "https://")):
         raise SettingsError(where, "must start with http:// or https://", dotted)
     if dotted == "market.cookie_url" and value and not value.startswith(("http://", "https://")):
@@ -379,6 +443,9 @@ def _check_range(where: str, dotted: str, value: Any) -> None:
         for sym in value:
             if not sym or any(c.isspace() or c == "/" for c in sym):
                 raise SettingsError(where, f"not a ticker symbol: {sym!r}", dotted)
+
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 def read_layer(path: Path) -> dict[str, Any]:
@@ -500,6 +567,8 @@ def load_settings(
         alert_rules=merge_rules(merged.get("alert", ()), app_rules),
         lots=merged.get("lot", ()),
         analytics=AnalyticsSettings(**merged.get("analytics", {})),
+        filings=FilingsSettings(**merged.get("filings", {})),
+        news=NewsSettings(**merged.get("news", {})),
         keys=types.MappingProxyType(dict(merged.get("keys", {}))),
         sources=tuple(sources),
     )

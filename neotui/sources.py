@@ -6,7 +6,7 @@ cache and pace requests the same way.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,19 +14,73 @@ from neotui.data.alert_engine import STATE_FILE, AlertEngine, AlertStore
 from neotui.data.cache import QuoteCache
 from neotui.data.deals import DealBook, DealsSource, deal_sources
 from neotui.data.feed import MarketFeed
+from neotui.data.filings import FilingsFeed
 from neotui.data.listed import ListedMap, load_listed
+from neotui.data.news import NewsFeed
 from neotui.data.quote import Session
+from neotui.data.sec import SecClient, TokenBucket
+from neotui.data.store import JsonStore
 from neotui.data.yahoo import YahooClient
 from neotui.resources import bundled_config_path
 from neotui.settings import Settings, user_cache_dir, user_config_dir, user_data_dir
 
 
 def book_sources(settings: Settings) -> list[DealsSource]:
-    """The deals files to load, lowest layer first."""
+    """The deals files to load, lowest layer first (captured deals on top)."""
     return deal_sources(
         settings.deals_path,
         bundled=settings.deals.bundled,
         user_required=bool(settings.deals.path),
+        captured=captured_path(),
+    )
+
+
+def captured_path() -> Path:
+    """Where ``x`` writes captured draft deals: neotui's own data directory."""
+    return user_data_dir() / "captured.toml"
+
+
+def open_feed_store() -> JsonStore:
+    """The filings and headlines cache in the user cache directory."""
+    return JsonStore(user_cache_dir() / "feeds.db")
+
+
+def watched_listed(settings: Settings, book: DealBook) -> list[str]:
+    """The watched symbols that are listed providers of the book, in watchlist order."""
+    tickers = {p.ticker for p in book.providers.values() if p.ticker}
+    return [s for s in settings.market.symbols if s in tickers]
+
+
+def build_filings(
+    settings: Settings, symbols: Sequence[str], store: JsonStore | None
+) -> FilingsFeed:
+    """The filings feed; without ``filings.contact`` it has no client and sends nothing."""
+    f = settings.filings
+    client = None
+    if f.contact.strip():
+        client = SecClient(
+            f.contact,
+            data_url=f.data_url,
+            tickers_url=f.tickers_url,
+            limiter=TokenBucket(f.max_rate),
+            connect_timeout=settings.market.connect_timeout,
+            read_timeout=max(settings.market.read_timeout, 20.0),
+        )
+    return FilingsFeed(
+        symbols,
+        client,
+        store,
+        market_interval=f.market_interval,
+        closed_interval=f.closed_interval,
+    )
+
+
+def build_news(
+    settings: Settings, client: YahooClient, symbols: Sequence[str], store: JsonStore | None
+) -> NewsFeed:
+    """The headlines feed on the quotes' Yahoo client (one session for both)."""
+    return NewsFeed(
+        symbols, client, store, interval=settings.news.interval, count=settings.news.count
     )
 
 

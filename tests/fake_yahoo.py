@@ -47,6 +47,8 @@ from neotui.data.quote import NEW_YORK
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "yahoo"
 QUOTED = FIXTURES / "quoted_in_issues"
+NEWS_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "news"
+NO_NEWS = "y2_search_NO0010123060_empty_2025-02-25.json"
 DEFAULT_INTRADAY = "y2_chart_TSLA_30m_intraday_prepost_tradingPeriods.json"
 DEFAULT_DAILY = "y2_chart_NVDA_1d_1y_split_event.json"
 V7_TEMPLATE = "y2_quote_AAPL_CLOSED_postmarket_2025.json"
@@ -81,7 +83,8 @@ Reply = tuple[int, str, bytes]
 @functools.lru_cache(maxsize=64)
 def recorded(name: str) -> Reply:
     """Status, content type and body of a recorded file, in either wrapper format."""
-    data = json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+    folder = NEWS_FIXTURES if name.startswith("y2_search_") else FIXTURES
+    data = json.loads((folder / name).read_text(encoding="utf-8"))
     if isinstance(data, list):  # yfinance's format
         response = data[0]["response"]
         return (
@@ -193,6 +196,8 @@ class FakeYahoo:
     """The server's switchboard. Change attributes at any time; requests see them at once."""
 
     routes: dict[str, Route] = field(default_factory=dict)
+    news: dict[str, str] = field(default_factory=dict)  # symbol -> recorded search body
+    news_fault: str | None = None
     fault: str | None = None
     latency: float = 0.0
     auth_fault: str | None = None
@@ -248,6 +253,13 @@ class FakeYahoo:
         self, path: str, query: dict[str, list[str]], cookie: str
     ) -> tuple[Reply | str, dict[str, str], float]:
         """The reply to a GET (or the name of a fault to act out), extra headers, and latency."""
+        if path == "/v1/finance/search":
+            term = query.get("q", [""])[0]
+            with self._lock:
+                self.requests.append((time.monotonic(), f"search:{term}", _qs(query)))
+                self.counts[f"search:{term}"] += 1
+                self.paths[path] += 1
+            return self.search(term), {}, self.latency
         symbols = _symbols(path, query)
         with self._lock:
             self.requests.append((time.monotonic(), ",".join(symbols) or path, _qs(query)))
@@ -300,6 +312,13 @@ class FakeYahoo:
         if path.startswith("/v8/finance/chart/"):
             return self._chart(symbols[0], query), headers, delay
         return (404, "text/plain", b"Not Found"), headers, delay
+
+    def search(self, query: str) -> Reply | str:
+        """The /v1/finance/search answer for ``q=query``: its recorded body (no news when it
+        has none), or the search fault to act out."""
+        if self.news_fault:
+            return self.news_fault
+        return recorded(self.news.get(query, NO_NEWS))
 
     def _fault_reply(self, fault: str) -> Reply | str:
         if fault in ("404", "400"):  # a whole batch cannot be "not found": Yahoo says 200
@@ -592,6 +611,9 @@ def main() -> None:
         fake.route(symbol).shares = shares
     fake.set_fault(args.fault)
     fake.set_auth_fault(args.auth_fault)
+    # Recorded headlines for two watched symbols (the others have none): dedup, candidates.
+    fake.news.update({"NVDA": "y2_search_GOOG_news_2025-02-25.json",
+                      "CRWV": "y2_search_AAPL_news_2025-02-25.json"})  # fmt: skip
     fake.start(args.port)
     print(f"fake Yahoo on {fake.url}", flush=True)
     try:

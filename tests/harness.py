@@ -19,7 +19,7 @@ from neotui.data.watch import DealsWatcher
 from neotui.data.yahoo import YahooClient
 from neotui.settings import load_settings
 from neotui.sources import book_sources
-from tests.fake_yahoo import FakeYahoo
+from tests.fake_yahoo import DEMO, FakeYahoo
 from tests.helpers import SMALL_BOOK
 
 
@@ -49,6 +49,9 @@ def fake_switchboard(faults: dict[str, str] | None = None, clock=lambda: FROZEN)
     symbols' prices and market caps; MDLY is unknown to Yahoo (the recorded 404)."""
     faults = faults if faults is not None else {"MDLY": "404"}
     fake = FakeYahoo(clock=clock)
+    for symbol, (scale, shares) in DEMO.items():  # the watchlist's prices and market caps
+        fake.route(symbol).scale = scale
+        fake.route(symbol).shares = shares
     for symbol, scale in SCALES.items():
         fake.route(symbol).scale = scale
     fake.route("ALPH").shares = 4.9e8
@@ -79,6 +82,8 @@ def build_app(
     clock=lambda: FROZEN,
     extra: dict[str, Any] | None = None,
     app_class: type[NeoApp] | None = None,
+    filings=None,
+    news=None,
 ) -> NeoApp:
     """The real app over ``book`` with a feed on recorded bodies and a frozen clock.
 
@@ -104,4 +109,4 @@ def build_app(
         )  # fmt: skip
     watcher = DealsWatcher(book_sources(settings), poll_interval=0.05)
     return make_app(settings, feed=feed, watcher=watcher, clock=clock, live=live,
-                    app_class=app_class or PanesApp)  # fmt: skip
+                    filings=filings, news=news, app_class=app_class or PanesApp)  # fmt: skip

@@ -210,3 +210,37 @@ async def test_filings_and_headlines_hooks_for_the_feeds() -> None:
         await pilot.pause()
         titles = [n.title for n in app._notifications]
         assert "ALPH: 8-K items 1.01" in titles and "Headline: alpha meta" in titles
+
+
+async def test_filing_and_headline_updates_reach_the_rules() -> None:
+    """The filings and news feeds' updates, as the app receives them, fire filing_items and
+    headline rules once for what is new; the first update (the cache at start) only primes."""
+    from datetime import UTC, date, datetime
+
+    from neotui.data.filing import Filing
+    from neotui.data.filings import CompanyFilings, FilingsUpdate
+    from neotui.data.news import Headline, NewsUpdate
+
+    old = Filing(1, "ALPH", "10-Q", date(2026, 11, 2), "0000000001-26-000001")
+    new = Filing(1, "ALPH", "8-K", date(2026, 11, 20), "0000000001-26-000002", items="1.01,9.01",
+                 description="Material agreement")  # fmt: skip
+    when = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
+    story = Headline("u1", "Alpha Cloud and Meta sign", "Wire", "https://news.test/1", when,
+                     symbols=("ALPH",))  # fmt: skip
+
+    def filings(*items: Filing) -> FilingsUpdate:
+        return FilingsUpdate(companies={"ALPH": CompanyFilings("ALPH", 1, filings=items)})
+
+    app = build_app(with_feed=False, extra={"alert": [{"filing_items": ["1.01"]},
+                                                      {"headline": "Alpha Meta"}]})  # fmt: skip
+    async with app.run_test(size=SIZE) as pilot:
+        app._show_filings(filings(old))  # at start: primes
+        app._show_news(NewsUpdate())
+        app._show_filings(filings(old, new))
+        app._show_news(NewsUpdate(headlines=(story,)))
+        app._show_filings(filings(old, new))  # seen: nothing more
+        await pilot.pause()
+        titles = [a.title for a in app.alert_engine.history]
+        assert titles.count("ALPH: 8-K items 1.01") == 1
+        assert titles.count("Headline: alpha meta") == 1
+        assert len(titles) == 2

@@ -36,11 +36,8 @@ def test_main_screen_160x48(snap_compare) -> None:
 def test_main_screen_bundled_dataset(snap_compare) -> None:
     """The README's screenshot: the bundled dataset, the watchlist, CoreWeave selected."""
     from neotui.resources import bundled_config_path
-    from tests.harness import SCALES
 
     watchlist = ("CRWV", "NBIS", "IREN", "CIFR", "WULF", "APLD", "CORZ", "NVDA")
-    SCALES.update(dict(zip(watchlist, (0.09, 0.08, 0.035, 0.012, 0.011, 0.025, 0.015, 0.16),
-                           strict=True)))  # fmt: skip
 
     async def select_coreweave(pilot) -> None:
         await _with_quotes(pilot)

@@ -138,3 +138,16 @@ def test_year_index_equal_weight_from_a_common_start() -> None:
     assert start == d[0] and members == ("AAA", "BBB", "DDD")
     assert index == pytest.approx((100.0, (1.1 + 1 + 1) / 3 * 100, (1.2 + 0.5 + 1) / 3 * 100))
     assert year_index({}, ["AAA"]) == ((), None, ())
+
+
+def test_hyperscalers_are_not_valued_per_mw() -> None:
+    """Oracle and AWS are in the bundled book for the sector deals (OpenAI's 300 bn and 38 bn);
+    valuing them per contracted MW of neocloud deals would mean nothing."""
+    from neotui.data.deals import load_book
+    from neotui.settings import load_settings
+    from neotui.sources import book_sources
+
+    book = load_book(book_sources(load_settings(environ={})))
+    symbols = {v.symbol for v in valuations(book, {})}
+    assert {"ORCL", "AMZN"} & symbols == set()
+    assert {"CRWV", "NBIS", "NVDA"} <= symbols

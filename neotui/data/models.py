@@ -10,11 +10,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-ProviderRole = Literal["neocloud", "supplier"]
+ProviderRole = Literal["neocloud", "supplier", "hyperscaler"]
 DealKind = Literal[
-    "compute", "hosting", "equity", "acquisition", "debt", "funding", "partnership", "supply"
-]
-DateKind = Literal["announced", "signed", "reported"]
+    "compute", "hosting", "equity", "acquisition", "debt", "funding", "partnership", "supply",
+    "unclassified",
+]  # fmt: skip
+# "filed": the date of an SEC filing (captured drafts); "reported": a press date.
+DateKind = Literal["announced", "signed", "reported", "filed"]
+DatePrecision = Literal["day", "month", "quarter", "year"]
+DealScope = Literal["provider", "sector"]
 CapacityMetric = Literal[
     "power", "power_target", "gpus", "gpus_target", "data_centers", "data_centers_target"
 ]
@@ -34,6 +38,8 @@ FinancialMetric = Literal[
 
 DEAL_KINDS: tuple[str, ...] = DealKind.__args__  # type: ignore[attr-defined]
 DATE_KINDS: tuple[str, ...] = DateKind.__args__  # type: ignore[attr-defined]
+DATE_PRECISIONS: tuple[str, ...] = DatePrecision.__args__  # type: ignore[attr-defined]
+DEAL_SCOPES: tuple[str, ...] = DealScope.__args__  # type: ignore[attr-defined]
 ROLES: tuple[str, ...] = ProviderRole.__args__  # type: ignore[attr-defined]
 CAPACITY_METRICS: tuple[str, ...] = CapacityMetric.__args__  # type: ignore[attr-defined]
 FINANCIAL_METRICS: tuple[str, ...] = FinancialMetric.__args__  # type: ignore[attr-defined]
@@ -50,6 +56,20 @@ CAPACITY_UNITS: dict[str, tuple[str, ...]] = {
 }
 POWER_UNITS: tuple[str, ...] = ("MW", "GW")
 FINANCIAL_UNITS: tuple[str, ...] = ("USD", "EUR", "%")
+
+
+def date_label(day: date, precision: str = "day") -> str:
+    """A date as precisely as it is known: ``2025-09-30``, ``2025-09``, ``2025-Q3``, ``2025``.
+
+    An article that says "en septembre" gives a month; showing the 1st would invent a day.
+    """
+    if precision == "month":
+        return f"{day:%Y-%m}"
+    if precision == "quarter":
+        return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+    if precision == "year":
+        return f"{day.year}"
+    return day.isoformat()
 
 
 def to_mw(value: float, unit: str) -> float:
@@ -106,6 +126,15 @@ class Deal:
     reported: str | None = None
     note: str | None = None
     report_of: str | None = None
+    date_precision: DatePrecision = "day"
+    stake_pct: float | None = None
+    scope: DealScope = "provider"
+    captured: bool = False
+
+    @property
+    def when(self) -> str:
+        """The date as precisely as it is known (``2025-09`` for "in September")."""
+        return date_label(self.date, self.date_precision)
 
     @property
     def power_mw(self) -> float | None:

@@ -110,10 +110,11 @@ def market_caps(
 
 
 def valuations(book: DealBook, caps: Mapping[str, MarketCap]) -> list[Valuation]:
-    """A row per listed provider, by name."""
+    """A row per listed provider, by name; hyperscalers (Oracle, AWS: in the book for the
+    sector deals) are not what is valued per MW here."""
     rows = []
     for pid, p in sorted(book.providers.items(), key=lambda kv: kv[1].name.casefold()):
-        if p.ticker is None:
+        if p.ticker is None or p.role == "hyperscaler":
             continue
         mw, as_of, counted = contracted_power(book, pid)
         rows.append(

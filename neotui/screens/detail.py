@@ -4,6 +4,7 @@ financial figures with dates and sources, and counterparties."""
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
@@ -19,6 +20,7 @@ from textual_plotext import PlotextPlot
 from neotui import formatting as fmt
 from neotui.data.deals import DealBook
 from neotui.data.feed import SymbolState
+from neotui.data.filing import Filing
 from neotui.data.models import Deal, Provider
 from neotui.data.quote import DailyHistory
 from neotui.messages import ImpactUpdated
@@ -60,6 +62,10 @@ def provider_header(provider: Provider, state: SymbolState | None) -> Text:
     return text
 
 
+#: Filings listed on the detail screen (newest first).
+FILINGS_SHOWN = 12
+
+
 class ProviderDetail(Screen[None]):
     """Everything neotui knows about one provider."""
 
@@ -83,8 +89,11 @@ class ProviderDetail(Screen[None]):
         book: DealBook,
         state: SymbolState | None,
         impact: ImpactUpdated | None = None,
+        *,
+        filings: Sequence[Filing] = (),
     ) -> None:
         super().__init__()
+        self.filings = list(filings)[:FILINGS_SHOWN]
         self.provider = provider
         self.book = book
         self.state = state
@@ -119,6 +128,11 @@ class ProviderDetail(Screen[None]):
                     parties = Static(id="detail-counterparties")
                     parties.border_title = "Counterparties"
                     yield parties
+            if self.provider.ticker:
+                filings = FittedTable(id="detail-filings", narrow={"title": 20, "doc": 12},
+                                      drop=("doc",))  # fmt: skip
+                filings.border_title = "Recent SEC filings (enter opens)"
+                yield filings
         yield Footer()
 
     def on_mount(self) -> None:
@@ -170,7 +184,7 @@ class ProviderDetail(Screen[None]):
         pid = self.provider.id
         deal_rows = [
             [
-                plain(f"{d.date}"),
+                plain(d.when),
                 plain(d.counterparty),
                 plain(d.kind),
                 right(value(d), "bold"),
@@ -218,6 +232,32 @@ class ProviderDetail(Screen[None]):
             ", ".join(parties) if parties else "none recorded", style="" if parties else "dim"
         )
         self.query_one("#detail-counterparties", Static).update(text)
+        if self.provider.ticker:
+            self._fill_filings()
+
+    def _fill_filings(self) -> None:
+        table = self.query_one("#detail-filings", FittedTable)
+        rows: list[list[Text]] = []
+        if not self.filings:
+            last = self.app.last_filings  # type: ignore[attr-defined]
+            hint = (last.disabled if last is not None else None) or "none cached yet"
+            rows.append([plain(""), plain(""), plain(hint, "dim"), plain("")])
+        for f in self.filings:
+            style = "bold yellow" if f.candidate else ""
+            rows.append([
+                plain(f"{f.filed}"),
+                plain("◆" if f.candidate else "", "yellow"),
+                plain(f.title, style),
+                plain(f.document or f.accession, "dim"),
+            ])  # fmt: skip
+        table.set_data([("filed", "Filed"), ("mark", ""), ("title", "Form and items"),
+                        ("doc", "Document")], rows)  # fmt: skip
+
+    def on_data_table_row_selected(self, event: FittedTable.RowSelected) -> None:
+        """Enter on a filing opens it in the browser."""
+        if event.data_table.id == "detail-filings" and self.filings:
+            event.stop()
+            self.app.open_url(self.filings[event.cursor_row].url)
 
     def _fill_impact(self) -> None:
         table = self.query_one("#detail-impact", FittedTable)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -29,6 +29,11 @@ if TYPE_CHECKING:
     from neotui.data.events import Impact
     from neotui.data.valuation import SectorLine
     from neotui.widgets.timeline import DealTable
+
+if TYPE_CHECKING:
+    from neotui.data.filings import FilingsUpdate
+    from neotui.data.news import NewsUpdate
+    from neotui.widgets.feeds import FeedsPane
 
 #: Below these sizes the layout collapses: the providers pane hides (the quotes pane selects
 #: providers instead), and the capacity table swaps with the timeline on `c`.
@@ -72,6 +77,13 @@ class WatchScreen(Screen[None]):
             "Valuation",
             tooltip="Swap the capacity pane for the valuation table",
             id="neotui.valuation",
+        ),
+        Binding(
+            "f",
+            "toggle_feeds",
+            "Filings",
+            tooltip="Show SEC filings and headlines of the selected provider",
+            id="neotui.filings",
         ),
         Binding("escape", "clear", "Clear filter", show=False, id="neotui.clear"),
         Binding(
@@ -176,6 +188,9 @@ class WatchScreen(Screen[None]):
         self._book_update: BookUpdate | None = None
         self._panes_ready = False  # the timeline and the rest, mounted after the first frame
         self._deferred_scheduled = False
+        self._feeds: FeedsPane | None = None
+        self._feeds_data: dict[str, Any] = {}
+        self._feeds_selection: tuple[list[str] | None, str | None, str] = (None, None, "all")
         self.query_one(ProviderList).focus()
 
     def first_frame_shown(self, then: Callable[[], None] | None = None) -> None:
@@ -215,6 +230,8 @@ class WatchScreen(Screen[None]):
         if self._panes_ready:
             self.query_one("#deals").set_book(book)
             self.query_one("#capacity").set_book(book)
+        if self._feeds is not None:
+            self._feeds.update_data(**self._book_feed_data(book))
         self._link(self._linked_provider())
         self._market_views_soon()
 
@@ -288,10 +305,33 @@ class WatchScreen(Screen[None]):
         if portfolio.positions and not self._positions_hidden:
             table.remove_class("hidden")
 
+    def show_filings(self, update: FilingsUpdate) -> None:
+        """New filings (or how to turn them on): kept for the pane, drawn if it is there."""
+        self._feeds_data["filings"] = update
+        if self._feeds is not None:
+            self._feeds.update_data(filings=update, now=self.app.clock())  # type: ignore[attr-defined]
+
+    def show_news(self, update: NewsUpdate) -> None:
+        """New headlines (the last good ones stay when a fetch fails)."""
+        self._feeds_data["news"] = update
+        if self._feeds is not None:
+            self._feeds.update_data(news=update, now=self.app.clock())  # type: ignore[attr-defined]
+
+    @staticmethod
+    def _book_feed_data(book: DealBook) -> dict[str, Any]:
+        """What the pane takes from the book: names that make a headline a deal candidate,
+        and the URLs already captured as deals."""
+        from neotui.data.news import book_names
+
+        captured = [d.source for d in book.deals if d.captured]
+        return {"names": book_names(book), "captured": captured}
+
     def tick(self) -> None:
         """Once in a while: ages in the stale rows and the status line move on."""
         self.query_one(QuotesTable).refresh_ages()
         self.query_one(StatusLine).show()
+        if self._feeds is not None and self._feeds.display:
+            self._feeds.update_data(now=self.app.clock())  # type: ignore[attr-defined]
 
     @property
     def book(self) -> DealBook:
@@ -327,7 +367,25 @@ class WatchScreen(Screen[None]):
         name = p.name if p else "all providers"
         # Content, not a str: a str title is parsed as markup, and names come from user files.
         self.query_one("#timeline").border_title = Content(f"Deal timeline · {name}")
+        watched = self.app.settings.market.symbols  # type: ignore[attr-defined]
+        if p is None:
+            self._feeds_selection = (None, None, name)
+        elif p.ticker is None:
+            note = f"{p.name} is private: no SEC filings, no ticker headlines."
+            self._feeds_selection = ([], note, name)
+        elif p.ticker not in watched:
+            note = f"{p.ticker} is not watched: add it to market.symbols for its filings and news."
+            self._feeds_selection = ([], note, name)
+        else:
+            self._feeds_selection = ([p.ticker], None, name)
+        if self._feeds is not None:
+            self._select_feeds(self._feeds)
         self._update_filter_title()
+
+    def _select_feeds(self, feeds: FeedsPane) -> None:
+        symbols, note, name = self._feeds_selection
+        feeds.border_title = Content(f"Filings · News · {name}")
+        feeds.show_symbols(symbols, note=note)
 
     @on(DataTable.RowHighlighted, "#quotes")
     def _quote_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -499,12 +557,44 @@ class WatchScreen(Screen[None]):
         self.query_one("#capacity").set_class(showing, "hidden")
         self.set_class(showing, "show-valuation")
         if showing:
+            if self._feeds is not None and not self._feeds.has_class("hidden"):
+                self._feeds.add_class("hidden")  # one pane in the capacity's place at a time
+                self.remove_class("show-feeds")
             self._show_market_views()
             if self.has_class("short"):
                 self.add_class("show-capacity")  # on short terminals it takes the timeline's place
             table.focus()
         else:
             self.query_one("#capacity").focus()
+
+    async def action_toggle_feeds(self) -> None:
+        """Show the Filings · News pane (in place of the capacity table) and focus it, or hide
+        it again. The first time, the pane is built and given what arrived so far."""
+        if not self._panes_ready:
+            return  # a key in the instant before the panes mount
+        feeds = self._feeds
+        if feeds is None:
+            from neotui.widgets.feeds import FeedsPane
+
+            feeds = FeedsPane(self.app.settings.filings.forms, id="feeds", classes="hidden")  # type: ignore[attr-defined]
+            self._feeds = feeds
+            await self.query_one("#main").mount(feeds, after="#capacity")
+            feeds.update_data(**self._feeds_data, **self._book_feed_data(self.book))
+            self._select_feeds(feeds)
+        showing = feeds.has_class("hidden")
+        feeds.set_class(not showing, "hidden")
+        self.set_class(showing, "show-feeds")
+        if showing:
+            if not self.query_one("#valuation").has_class("hidden"):
+                # one pane in the capacity's place at a time: valuation goes back behind it
+                self.query_one("#valuation").add_class("hidden")
+                self.query_one("#capacity").remove_class("hidden")
+                self.remove_class("show-valuation")
+            self.remove_class("show-capacity")
+            feeds.update_data(now=self.app.clock())  # type: ignore[attr-defined]
+            feeds.query_one("#feeds-table").focus()
+        elif self.focused is None or self.focused.id == "feeds-table":
+            self.query_one("#deals").focus()
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < NARROW_WIDTH, "narrow")

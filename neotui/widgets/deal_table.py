@@ -294,9 +294,13 @@ class DealTable(ScrollView, can_focus=True):
         # Another outlet's report of a deal shown elsewhere: dimmed, so the eye counts it once.
         echo = " dim" if deal.report_of else ""
         return [
-            plain(f"{deal.date:%Y-%m-%d}", "dim" if deal.date_kind == "reported" else ""),
+            plain(deal.when, "dim" if deal.date_kind == "reported" else ""),
             plain(provider_name, "bold" + echo),
-            plain(deal.counterparty, echo),
+            # A captured draft (x in the Filings · News pane) is marked until it is completed.
+            plain(
+                ("✎ " if deal.captured else "") + deal.counterparty,
+                "italic green" if deal.captured else echo,
+            ),
             plain(deal.kind, KIND_STYLE.get(deal.kind, "") + echo),
             right(value(deal) + ("ʳ" if deal.report_of else " "), "bold" + echo),
             day0_cell(self.impacts.get(deal.id)),

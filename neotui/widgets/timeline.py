@@ -80,7 +80,12 @@ class DealDetail(Static):
             return
         text = Text()
         text.append(f"{provider_name or deal.provider} ← {deal.counterparty}", style="bold")
-        text.append(f"  {deal.kind} · {value(deal)} · {deal.date_kind} {deal.date}\n")
+        text.append(f"  {deal.kind} · {value(deal)} · {deal.date_kind} {deal.when}")
+        if deal.stake_pct is not None:
+            text.append(f" · {deal.stake_pct:g} % stake")
+        if deal.scope == "sector":
+            text.append(" · sector deal")
+        text.append("\n")
         if isinstance(impact, str):
             text.append(f"Day 0: not computed — {impact}\n", style="dim")
         elif impact is not None:
@@ -99,6 +104,8 @@ class DealDetail(Static):
             text.append(
                 f"\nʳ another report of {deal.report_of}; totals count that entry.", style="yellow"
             )
+        if deal.captured:
+            text.append("\n✎ captured draft (captured.toml): complete it there", style="green")
         if deal.note:
             text.append("\nNote: ", style="dim")
             text.append(deal.note, style="dim")

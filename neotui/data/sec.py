@@ -1,0 +1,251 @@
+"""The SEC EDGAR client: httpx, a contact User-Agent, a token bucket, conditional requests.
+
+The SEC serves plain JSON with no browser fingerprinting, so plain httpx is enough (Yahoo needs
+the browser transport, the SEC does not). It does insist on a User-Agent naming a contact e-mail
+and on at most 10 requests a second: without the contact nothing is sent at all, and every
+request waits for a token. Every failure becomes a :class:`SecError` whose ``reason`` says what
+happened in words (403 no contact, 404 with S3's XML body, 429/503 throttling pages, truncated
+JSON, a web page instead of data, timeouts, no network).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from neotui import __version__
+
+if TYPE_CHECKING:
+    import httpx
+
+CONTACT_HINT = (
+    "SEC filings are off: set filings.contact or NEOTUI_SEC_CONTACT to your e-mail "
+    "(the SEC requires one)"
+)
+
+
+class SecFailure(StrEnum):
+    """What went wrong, grouped by what the feed does next."""
+
+    REFUSED = "refused"  # 403: the SEC wants a contact / blocked us
+    NOT_FOUND = "not_found"  # 404: no such CIK
+    THROTTLED = "throttled"  # 429 or 503: wait longer
+    BAD_RESPONSE = "bad_response"  # truncated JSON, HTML page, wrong shape
+    TIMEOUT = "timeout"
+    UNREACHABLE = "unreachable"  # DNS, refused, no route: offline
+    SERVER = "server"  # other statuses
+
+
+class SecError(Exception):
+    """A failed SEC request: ``kind`` for the feed, ``reason`` for people."""
+
+    def __init__(self, kind: SecFailure, reason: str, status: int | None = None) -> None:
+        self.kind = kind
+        self.reason = reason
+        self.status = status
+        super().__init__(reason)
+
+
+class TokenBucket:
+    """At most ``rate`` requests a second on average, bursts of at most ``capacity``.
+
+    A window of one second can hold ``capacity + rate - 1`` requests, so the default capacity
+    is 1: requests go out evenly spaced (every 100 ms at 10/s) and no second ever holds more
+    than ``rate`` of them, which is what the SEC counts. ``clock`` and ``sleep`` are
+    injectable so tests can run it on a fake clock.
+    """
+
+    def __init__(
+        self,
+        rate: float = 10.0,
+        capacity: float | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+    ) -> None:
+        self.rate = rate
+        self.capacity = capacity if capacity is not None else 1.0
+        self._clock = clock
+        self._sleep = sleep
+        self._tokens = self.capacity
+        self._stamp = clock()
+        self._lock = asyncio.Lock()
+
+    def _fill(self) -> None:
+        now = self._clock()
+        self._tokens = min(self.capacity, self._tokens + (now - self._stamp) * self.rate)
+        self._stamp = now
+
+    async def acquire(self) -> None:
+        """Wait until a token is free, then take it (callers are served in order)."""
+        async with self._lock:
+            self._fill()
+            # The epsilon: a float deficit of 1e-16 s would never move a clock at 1e9 s.
+            while self._tokens < 1.0 - 1e-9:
+                await self._sleep((1.0 - self._tokens) / self.rate)
+                self._fill()
+            self._tokens = max(0.0, self._tokens - 1.0)
+
+
+@dataclass(frozen=True)
+class SecResponse:
+    """A successful answer: the decoded body (None for 304 Not Modified) and its validators."""
+
+    body: Any
+    etag: str | None
+    last_modified: str | None
+    not_modified: bool = False
+
+
+def user_agent(contact: str) -> str:
+    """The User-Agent the SEC asks for: who we are and how to reach the person running it."""
+    return f"neotui/{__version__} {contact.strip()}"
+
+
+class SecClient:
+    """GETs from the SEC with one keep-alive pool. Use :meth:`aclose` when done."""
+
+    def __init__(
+        self,
+        contact: str,
+        *,
+        data_url: str = "https://data.sec.gov",
+        tickers_url: str = "https://www.sec.gov/files/company_tickers.json",
+        limiter: TokenBucket | None = None,
+        connect_timeout: float = 5.0,
+        read_timeout: float = 20.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        if not contact.strip():
+            raise ValueError(CONTACT_HINT)
+        self.contact = contact.strip()
+        self.data_url = data_url.rstrip("/")
+        self.tickers_url = tickers_url
+        self.limiter = limiter or TokenBucket()
+        self._timeouts = (connect_timeout, read_timeout)
+        self._transport = transport
+        self._http: httpx.AsyncClient | None = None
+        self.requests = 0  # sent, for tests and the request budget
+
+    @property
+    def _client(self) -> httpx.AsyncClient:
+        if self._http is None:
+            import httpx
+
+            connect, read = self._timeouts
+            self._http = httpx.AsyncClient(
+                timeout=httpx.Timeout(read, connect=connect, pool=None),
+                headers={
+                    "User-Agent": user_agent(self.contact),
+                    "Accept": "application/json",
+                    "Accept-Encoding": "gzip, deflate",
+                },
+                transport=self._transport,
+                follow_redirects=True,
+            )
+        return self._http
+
+    async def aclose(self) -> None:
+        """Close the connection pool (if one was opened)."""
+        if self._http is not None:
+            await self._http.aclose()
+            self._http = None
+
+    def submissions_url(self, cik: int) -> str:
+        """``{data_url}/submissions/CIK##########.json`` (ten digits, zero-padded)."""
+        return f"{self.data_url}/submissions/CIK{cik:010d}.json"
+
+    async def tickers(self) -> SecResponse:
+        """The ticker -> CIK table (raw body; parse with ``filing.parse_tickers``)."""
+        return await self.get(self.tickers_url)
+
+    async def submissions(
+        self, cik: int, *, etag: str | None = None, last_modified: str | None = None
+    ) -> SecResponse:
+        """One company's submissions, conditional on the validators of the cached copy."""
+        return await self.get(self.submissions_url(cik), etag=etag, last_modified=last_modified)
+
+    async def get(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+    ) -> SecResponse:
+        """GET ``url`` (after a token) and decode it, or raise a classified :class:`SecError`."""
+        import httpx
+
+        headers: dict[str, str] = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        await self.limiter.acquire()
+        self.requests += 1
+        try:
+            response = await self._client.get(url, headers=headers)
+            body = response.content
+        except httpx.ConnectTimeout:
+            raise SecError(SecFailure.UNREACHABLE, "SEC: connection timed out") from None
+        except httpx.ConnectError as exc:
+            raise SecError(SecFailure.UNREACHABLE, f"SEC: {_connect_reason(exc)}") from None
+        except httpx.TimeoutException:
+            raise SecError(SecFailure.TIMEOUT, "SEC: no answer in time") from None
+        except httpx.HTTPError as exc:
+            raise SecError(
+                SecFailure.SERVER, f"SEC: network error ({type(exc).__name__})"
+            ) from None
+        return decode(response.status_code, response.headers, body)
+
+
+def _connect_reason(exc: BaseException) -> str:
+    chain: list[BaseException] = []
+    cause: BaseException | None = exc
+    while cause is not None and len(chain) < 5:
+        chain.append(cause)
+        cause = cause.__cause__ or cause.__context__
+    if any(isinstance(c, ConnectionRefusedError) for c in chain):
+        return "connection refused"
+    text = " ".join(str(c) for c in chain).lower()
+    if "name or service" in text or "nodename" in text or "resolution" in text:
+        return "cannot resolve host (DNS)"
+    if "refused" in text:
+        return "connection refused"
+    return "cannot connect"
+
+
+def decode(status: int, headers: Mapping[str, str], body: bytes) -> SecResponse:
+    """Turn an SEC answer into a :class:`SecResponse` or a classified :class:`SecError`."""
+    etag, modified = headers.get("etag"), headers.get("last-modified")
+    content_type = headers.get("content-type", "").lower()
+    if status == 304:
+        return SecResponse(None, etag, modified, not_modified=True)
+    if status == 403:
+        raise SecError(
+            SecFailure.REFUSED,
+            "SEC refused the request (403): it wants a User-Agent with a real contact e-mail "
+            "(filings.contact) and at most 10 requests a second",
+            status,
+        )
+    if status == 404:
+        what = "no such company (404" + (", S3 NoSuchKey)" if b"NoSuchKey" in body else ")")
+        raise SecError(SecFailure.NOT_FOUND, f"SEC: {what}", status)
+    if status in (429, 503):
+        raise SecError(
+            SecFailure.THROTTLED, f"SEC is throttling requests ({status}); trying later", status
+        )
+    if status >= 500:
+        raise SecError(SecFailure.SERVER, f"SEC server error ({status})", status)
+    if status != 200:
+        raise SecError(SecFailure.SERVER, f"SEC: unexpected HTTP status {status}", status)
+    stripped = body.lstrip()
+    if not stripped:
+        raise SecError(SecFailure.BAD_RESPONSE, "SEC: empty response", status)
+    if "html" in content_type or "xml" in content_type or stripped[:1] == b"<":
+        raise SecError(SecFailure.BAD_RESPONSE, "SEC: got a web page instead of data", status)
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise SecError(SecFailure.BAD_RESPONSE, "SEC: truncated or invalid JSON", status) from None
+    return SecResponse(data, etag, modified)

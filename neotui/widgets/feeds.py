@@ -1,0 +1,273 @@
+"""The Filings · News pane: SEC filings and headlines of the selected provider (or of every
+watched one), newest first, deal candidates highlighted; ``enter`` opens a row in the browser,
+``x`` captures it as a draft deal."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, time
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Static
+
+from neotui import formatting as fmt
+from neotui.data.filing import NEW_YORK, Filing
+from neotui.data.filings import NOT_REGISTERED, FilingsUpdate
+from neotui.data.news import Headline, NewsUpdate, mark
+from neotui.widgets.cells import plain
+from neotui.widgets.timeline import clip
+
+#: Rows drawn at most: the pane is read from the top.
+MAX_ROWS = 200
+
+
+@dataclass(frozen=True)
+class FeedRow:
+    """One row: a filing or a headline, with what the table and the capture need."""
+
+    key: str
+    when: datetime
+    symbol: str
+    source: str
+    title: str
+    url: str
+    candidate: str | None
+    filing: Filing | None = None
+    headline: Headline | None = None
+
+
+def filing_row(f: Filing) -> FeedRow:
+    """A filing as a row; its candidate reason names the deal items it reports."""
+    when = f.accepted or datetime.combine(f.filed, time(0), NEW_YORK)
+    reason = None
+    if f.candidate:
+        reason = "8-K " + ", ".join(c for c in f.item_codes if c != "9.01")
+    return FeedRow(f"sec:{f.accession}:{f.symbol}", when, f.symbol, "SEC", f.title, f.url,
+                   reason, filing=f)  # fmt: skip
+
+
+def headline_row(h: Headline) -> FeedRow:
+    """A headline as a row, under the first watched symbol whose search found it."""
+    return FeedRow(f"news:{h.key}", h.published, h.symbols[0] if h.symbols else "", h.publisher,
+                   h.title, h.link, h.candidate, headline=h)  # fmt: skip
+
+
+class FeedsTable(DataTable[Text]):
+    """The rows. ``enter`` opens the highlighted row's URL; ``x`` asks to capture it."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False, id="neotui.feeds.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="neotui.feeds.up"),
+        Binding(
+            "x",
+            "capture",
+            "Capture deal",
+            tooltip="Turn the highlighted filing or headline into a draft deal (captured.toml)",
+            id="neotui.capture",
+        ),
+    ]
+
+    class Capture(Message):
+        """The user asked to capture ``row`` as a draft deal."""
+
+        def __init__(self, table: FeedsTable, row: FeedRow) -> None:
+            super().__init__()
+            self.table = table
+            self.row = row
+
+        @property
+        def control(self) -> FeedsTable:
+            return self.table
+
+    class Highlighted(Message):
+        """The highlighted row changed (None when empty)."""
+
+        def __init__(self, table: FeedsTable, row: FeedRow | None) -> None:
+            super().__init__()
+            self.table = table
+            self.row = row
+
+        @property
+        def control(self) -> FeedsTable:
+            return self.table
+
+    def __init__(self, **kw) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kw)
+        self.rows_shown: list[FeedRow] = []
+        self.captured: frozenset[str] = frozenset()
+
+    def on_mount(self) -> None:
+        for key, label, width in (
+            ("when", "When", 16),
+            ("symbol", "Sym", 5),
+            ("mark", "", 2),
+            ("source", "Source", 14),
+            ("title", "Filing or headline", 80),
+        ):
+            self.add_column(label, key=key, width=width)  # fmt: skip
+
+    @property
+    def current(self) -> FeedRow | None:
+        """The highlighted row."""
+        if not self.rows_shown or not 0 <= self.cursor_row < len(self.rows_shown):
+            return None
+        return self.rows_shown[self.cursor_row]
+
+    def show(self, rows: Sequence[FeedRow], captured: Iterable[str]) -> None:
+        """Show ``rows`` (newest first), keeping the highlighted one when it is still there."""
+        self.captured = frozenset(captured)
+        keep = self.current.key if self.current else None
+        self.rows_shown = list(rows[:MAX_ROWS])
+        self.clear()
+        self.add_rows(self._cells(r) for r in self.rows_shown)
+        index = next((i for i, r in enumerate(self.rows_shown) if r.key == keep), 0)
+        if self.rows_shown:
+            self.move_cursor(row=index)
+        self.post_message(self.Highlighted(self, self.current))
+
+    def _cells(self, row: FeedRow) -> list[Text]:
+        style = "bold yellow" if row.candidate else ""
+        mark_ = "✓" if row.url in self.captured else ("◆" if row.candidate else "")
+        return [
+            plain(row.when.astimezone().strftime("%Y-%m-%d %H:%M"), "dim"),
+            plain(row.symbol, "bold"),
+            plain(mark_, "green" if row.url in self.captured else "yellow"),
+            plain(clip(row.source, 14), "cyan" if row.filing else ""),
+            plain(clip(row.title, 80), style),
+        ]
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self.post_message(self.Highlighted(self, self.current))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        # Enter opens the document or story; the watch screen's own enter (details) must not.
+        event.stop()
+        if self.current is not None:
+            self.app.open_url(self.current.url)
+
+    def action_capture(self) -> None:
+        """Ask the app to capture the highlighted row."""
+        if self.current is not None:
+            self.post_message(self.Capture(self, self.current))
+
+
+class FeedsPane(Vertical):
+    """The pane: a status line (or how to turn filings on), the rows, the highlighted row."""
+
+    def __init__(self, forms: Sequence[str], **kw) -> None:
+        super().__init__(**kw)
+        self.forms = tuple(forms)
+        self.filings = FilingsUpdate()
+        self.news = NewsUpdate()
+        self.names: list[str] = []
+        self.symbols: list[str] | None = None
+        self.captured: frozenset[str] = frozenset()
+        self.note: str | None = None
+        self.now: datetime | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="feeds-status")
+        yield FeedsTable(id="feeds-table")
+        yield Static(id="feeds-detail")
+
+    def update_data(
+        self,
+        *,
+        filings: FilingsUpdate | None = None,
+        news: NewsUpdate | None = None,
+        names: list[str] | None = None,
+        captured: Iterable[str] | None = None,
+        now: datetime | None = None,
+    ) -> None:
+        """New filings, headlines, book names or captured URLs: redraw."""
+        if filings is not None:
+            self.filings = filings
+        if news is not None:
+            self.news = news
+        if names is not None:
+            self.names = names
+        if captured is not None:
+            self.captured = frozenset(captured)
+        if now is not None:
+            self.now = now
+        self.redraw()
+
+    def show_symbols(self, symbols: list[str] | None, note: str | None = None) -> None:
+        """Only these symbols (None: every watched one); ``note`` says why there are none."""
+        self.symbols, self.note = symbols, note
+        self.redraw()
+
+    def redraw(self) -> None:
+        """Rebuild the rows and the status line from what is known."""
+        if not self.is_mounted:
+            return
+        rows: list[FeedRow] = []
+        if self.note is None:
+            filings = self.filings.filings(self.symbols, self.forms)
+            rows = [filing_row(f) for f in filings]
+            rows += [headline_row(h) for h in mark(self.news.for_symbols(self.symbols), self.names)]
+            rows.sort(key=lambda r: (r.when, r.key), reverse=True)
+        self.query_one(FeedsTable).show(rows, self.captured)
+        self.query_one("#feeds-status", Static).update(self._status())
+
+    def _age(self, moment: datetime | None) -> str:
+        if moment is None:
+            return "never"
+        if self.now is None:
+            return moment.astimezone().strftime("%H:%M")
+        return fmt.age((self.now - moment).total_seconds()) + " old"
+
+    def _status(self) -> Text:
+        text = Text()
+        if self.note is not None:
+            text.append(self.note, style="dim")
+            return text
+        if self.filings.disabled:
+            text.append(self.filings.disabled, style="yellow")
+        else:
+            companies = [c for c in self.filings.companies.values()
+                         if self.symbols is None or c.symbol in self.symbols]  # fmt: skip
+            stale = [c for c in companies if c.reason and c.reason != NOT_REGISTERED]
+            newest = max((c.fetched_at for c in companies if c.fetched_at), default=None)
+            text.append(f"Filings {self._age(newest)}")
+            if stale:
+                first = stale[0]
+                text.append(f" · {first.symbol} stale ({self._age(first.fetched_at)}): "
+                            f"{first.reason}", style="yellow")  # fmt: skip
+        text.append("  ·  ")
+        text.append(f"News {self._age(self.news.fetched_at)}")
+        if self.news.reason:
+            text.append(f" · {self.news.reason}", style="yellow")
+        return text
+
+    def on_feeds_table_highlighted(self, event: FeedsTable.Highlighted) -> None:
+        event.stop()
+        detail = self.query_one("#feeds-detail", Static)
+        row = event.row
+        if row is None:
+            detail.update(Text("Nothing yet for this selection.", style="dim"))
+            return
+        text = Text()
+        text.append(row.title, style="bold")
+        f = row.filing
+        if f is not None:
+            accepted = f" · accepted {f.accepted:%Y-%m-%d %H:%M} New York" if f.accepted else ""
+            text.append(f"\n{f.symbol} · CIK {f.cik} · {f.accession} · filed {f.filed}{accepted}",
+                        style="dim")  # fmt: skip
+        elif row.headline is not None:
+            h = row.headline
+            found = ", ".join(h.symbols)
+            related = f" · related {', '.join(h.related)}" if h.related else ""
+            text.append(f"\n{h.publisher} · found for {found}{related}", style="dim")
+        if row.candidate:
+            text.append(f"\n◆ deal candidate: {row.candidate}", style="yellow")
+        if row.url in self.captured:
+            text.append("  ✓ captured", style="green")
+        text.append("\n" + row.url, style="dim italic")
+        detail.update(text)

@@ -1,0 +1,58 @@
+"""Settings for filings and headlines: defaults, environment variables, checks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from neotui.settings import DEFAULT_FORMS, SettingsError, load_settings, user_data_dir
+
+
+def test_defaults_leave_filings_off_and_news_on() -> None:
+    s = load_settings(environ={})
+    assert s.filings.contact == ""
+    assert s.filings.data_url == "https://data.sec.gov"
+    assert s.filings.tickers_url == "https://www.sec.gov/files/company_tickers.json"
+    assert s.filings.forms == DEFAULT_FORMS and "424B*" in s.filings.forms
+    assert (s.filings.market_interval, s.filings.closed_interval) == (600.0, 3600.0)
+    assert s.filings.max_rate == 10.0
+    assert s.news.enabled and s.news.interval == 300.0
+
+
+def test_sec_environment_variables() -> None:
+    s = load_settings(environ={
+        "NEOTUI_SEC_CONTACT": "Jane Doe jane@example.com",
+        "NEOTUI_SEC_DATA_URL": "http://127.0.0.1:9",
+        "NEOTUI_SEC_TICKERS_URL": "http://127.0.0.1:9/t.json",
+    })  # fmt: skip
+    assert s.filings.contact == "Jane Doe jane@example.com"
+    assert s.filings.data_url == "http://127.0.0.1:9"
+    assert s.filings.tickers_url == "http://127.0.0.1:9/t.json"
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "words"),
+    [
+        ('[filings]\ncontact = "Jane Doe"\n', "filings.contact", "e-mail address"),
+        ('[filings]\ndata_url = "data.sec.gov"\n', "filings.data_url", "http://"),
+        ("[filings]\nmax_rate = 0\n", "filings.max_rate", "greater than 0"),
+        ("[filings]\nforms = '8-K'\n", "filings.forms", "list of strings"),
+        ("[news]\ninterval = -5\n", "news.interval", "greater than 0"),
+    ],
+)
+def test_bad_values_name_the_key(tmp_path: Path, text: str, key: str, words: str) -> None:
+    path = tmp_path / "neotui.toml"
+    path.write_text(text)
+    with pytest.raises(SettingsError) as err:
+        load_settings(config=path, environ={})
+    assert err.value.key == key and words in str(err.value)
+
+
+def test_bad_contact_in_env_is_named() -> None:
+    with pytest.raises(SettingsError, match="NEOTUI_SEC_CONTACT"):
+        load_settings(environ={"NEOTUI_SEC_CONTACT": "nobody"})
+
+
+def test_user_data_dir_follows_xdg(isolated_dirs) -> None:
+    assert user_data_dir() == isolated_dirs["XDG_DATA_HOME"] / "neotui"

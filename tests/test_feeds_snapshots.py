@@ -1,0 +1,73 @@
+"""Snapshots of the Filings · News pane and the detail screen's filings: recorded EDGAR and
+Yahoo search bodies from the fake servers, a frozen clock, UTC."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.fake_sec import FakeSec
+from tests.fake_yahoo import FakeYahoo
+from tests.feeds_harness import feeds_app, fetch_feeds
+
+
+@pytest.fixture(autouse=True)
+def utc_local_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.fixture
+def fakes():
+    sec, yahoo = FakeSec().start(), FakeYahoo().start()
+    yield sec, yahoo
+    sec.stop()
+    yahoo.stop()
+
+
+async def _fetch_all(pilot) -> None:
+    await pilot.app.feed.refresh_once()
+    await fetch_feeds(pilot.app)
+    await pilot.pause()
+
+
+def test_feeds_pane_all_providers(snap_compare, fakes) -> None:
+    async def run_before(pilot) -> None:
+        await _fetch_all(pilot)
+        await pilot.press("f")
+        await pilot.pause()
+
+    assert snap_compare(feeds_app(*fakes), terminal_size=(160, 48), run_before=run_before)
+
+
+def test_feeds_pane_without_contact(snap_compare, fakes) -> None:
+    async def run_before(pilot) -> None:
+        await _fetch_all(pilot)
+        await pilot.press("f")
+        await pilot.pause()
+
+    app = feeds_app(*fakes, contact="")
+    assert snap_compare(app, terminal_size=(120, 32), run_before=run_before)
+
+
+def test_detail_screen_with_filings(snap_compare, fakes) -> None:
+    async def run_before(pilot) -> None:
+        await _fetch_all(pilot)
+        pilot.app.open_provider("coreweave")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(feeds_app(*fakes), terminal_size=(160, 60), run_before=run_before)
+
+
+def test_feeds_pane_80x24(snap_compare, fakes) -> None:
+    async def run_before(pilot) -> None:
+        await _fetch_all(pilot)
+        await pilot.press("f")
+        await pilot.pause()
+
+    assert snap_compare(feeds_app(*fakes), terminal_size=(80, 24), run_before=run_before)
