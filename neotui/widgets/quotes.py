@@ -108,10 +108,16 @@ class QuotesTable(DataTable[Text]):
         if self._sort:
             self._apply_sort()
 
-    def _measure(self, cells: list[Text]) -> None:
+    def _measure(self, cells: list[Text]) -> bool:
+        """Widen the columns' needs to ``cells``; whether any grew."""
+        grew = False
+        widths = self._widths
         for (key, _, _), cell in zip(COLUMNS, cells, strict=True):
-            if cell.cell_len > self._widths[key]:
-                self._widths[key] = cell.cell_len
+            length = cell.cell_len
+            if length > widths[key]:
+                widths[key] = length
+                grew = True
+        return grew
 
     def _fit(self) -> tuple[tuple[str, ...], dict[str, int]]:
         """The columns shown at the fitted width (every one before the first layout)."""
@@ -199,16 +205,10 @@ class QuotesTable(DataTable[Text]):
         row = self.get_row(symbol)
         shown = dict(zip(self._keys, row, strict=True))
         cells = self._cells(state)
-        before = dict(self._widths)
-        self._measure(cells)
         if (
-            self._widths != before
+            self._measure(cells)
             and not self._refit_due
-            and self._fit()
-            != (
-                self._keys,
-                self._limits,
-            )
+            and self._fit() != (self._keys, self._limits)
         ):
             self._refit_due = True  # a longer cell no longer fits: columns again, once
             self.call_later(self._refit)
