@@ -146,14 +146,34 @@ class QuotesTable(DataTable[Text]):
         """Columns again for the width: rebuilt when the set changes, else clipped in place."""
         self._refit_due = False
         keys, limits = self._fit()
-        if keys != self._keys:
+        if keys != self._keys and set(keys) <= set(self._keys):
+            # Only columns to drop (the usual case at the first layout): removing them costs
+            # far less than rebuilding 500 rows before the first frame.
+            for key in set(self._keys) - set(keys):
+                self.remove_column(ColumnKey(key))
+            self._keys = keys
+        elif keys != self._keys:
             row = self.cursor_row
             self._build()
             self.move_cursor(row=row)
-        elif limits != self._limits:
+            return
+        if limits != self._limits:
             self._limits = limits
-            for symbol in self._states:
-                self._redraw(symbol)
+            for key in limits.keys() | self._limits_shown():
+                self._reclip(key)
+
+    def _limits_shown(self) -> set[str]:
+        """Clippable columns on screen (their cells may need redrawing when limits change)."""
+        return {"status"} & set(self._keys)
+
+    def _reclip(self, key: str) -> None:
+        """Redraw one clippable column (only the status is) at its current limit."""
+        if key != "status" or key not in self._keys:
+            return
+        limit = self._limits.get(key)
+        for symbol in self.symbols:
+            cell = self._status_cell(self._states.get(symbol, SymbolState(symbol)))
+            self.update_cell(symbol, key, clip(cell, limit) if limit is not None else cell)
 
     def set_compact(self, compact: bool) -> None:
         """On narrow terminals show only symbol, last, change %, sparkline and status."""
