@@ -18,8 +18,8 @@ from pathlib import Path
 from bench.common import REPO
 
 SCRIPTS = (
-    "deals_load", "feeds_load", "refresh", "first_paint", "impact", "alerts", "idle", "scale",
-    "soak",
+    "deals_load", "feeds_load", "refresh", "first_paint", "terminal_paint", "impact", "alerts",
+    "idle", "scale", "soak",
 )  # fmt: skip
 TIMEOUT = 15 * 60  # seconds for one script
 

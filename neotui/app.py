@@ -19,7 +19,6 @@ from textual.worker import Worker, WorkerState
 from neotui.data.alert_engine import AlertEngine
 from neotui.data.alerts import Alert, AlertRule, FilingEvent, HeadlineEvent
 from neotui.data.feed import FeedUpdate, MarketFeed
-from neotui.data.positions import build_portfolio
 from neotui.data.watch import BookUpdate, DealsWatcher
 from neotui.messages import (
     DealsUpdated,
@@ -29,7 +28,6 @@ from neotui.messages import (
     QuotesUpdated,
 )
 from neotui.notify import Notifier
-from neotui.screens.help import HelpScreen, collect_key_help
 from neotui.screens.watch import WatchScreen
 from neotui.settings import Settings, app_rules_file
 
@@ -141,9 +139,16 @@ class NeoApp(App[None]):
         self.set_interval(TICK_SECONDS, self._tick)
 
     def on_ready(self) -> None:
-        # Network and file watching start once the first frame is on screen: the user sees the
-        # deals and cached quotes at once, and the first refresh does not delay them. Cached
-        # filings and headlines (a hidden pane) are read here too, still before any request.
+        # The first frame (cached quotes) is on screen: the rest of the watch screen mounts,
+        # then network and file watching start, so the first refresh delays neither.
+        try:
+            self.watch_screen.first_frame_shown(then=self._start_live)
+        except NoMatches:
+            self._start_live()  # a test app started on another screen, or shutting down
+
+    def _start_live(self) -> None:
+        # Cached filings and headlines (a hidden pane, mounted after the first frame) are read
+        # here, still before any request.
         if self.filings is not None:
             self._show_filings(self.filings.load_cached())
         if self.news is not None:
@@ -285,6 +290,8 @@ class NeoApp(App[None]):
         self.last_feed = update
         self.watch_screen.show_quotes(update, update.changed if changed is None else changed)
         if self.settings.lots:
+            from neotui.data.positions import build_portfolio
+
             self.watch_screen.show_positions(build_portfolio(self.settings.lots, update.states))
         self.deliver(self.alert_engine.on_quotes(update.states))
 
@@ -488,6 +495,8 @@ class NeoApp(App[None]):
 
     def action_help(self) -> None:
         """Open the help screen, unless it is already open."""
+        from neotui.screens.help import HelpScreen, collect_key_help
+
         if not isinstance(self.screen, HelpScreen):
             screen = self.screen
             own = [b for bs in screen._bindings.key_to_bindings.values() for b in bs]

@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from neotui.data.events import Impact
 from neotui.data.feed import FeedUpdate
-from neotui.data.history import Histories
 from neotui.data.watch import BookUpdate
 
-if TYPE_CHECKING:  # the filings and news modules are imported after the first frame
+if TYPE_CHECKING:  # imported with the panes after the first frame
+    from neotui.data.events import Impact
     from neotui.data.filings import FilingsUpdate
+    from neotui.data.history import Histories
     from neotui.data.news import NewsUpdate
 
 

@@ -4,6 +4,8 @@ MarketFeed whose client talks to recorded Yahoo bodies through httpx.MockTranspo
 from __future__ import annotations
 
 import random
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,22 @@ from neotui.settings import load_settings
 from neotui.sources import book_sources
 from tests.fake_yahoo import DEMO, FakeYahoo
 from tests.helpers import SMALL_BOOK
+
+
+class PanesApp(NeoApp):
+    """NeoApp whose ``run_test`` waits, after the first frame, for the panes the watch screen
+    mounts right after it (timeline, capacity, filter box, valuation, footer): tests then
+    start from the screen a user sees a moment after launch."""
+
+    @asynccontextmanager
+    async def run_test(self, *args: Any, **kwargs: Any) -> AsyncIterator[Any]:
+        async with super().run_test(*args, **kwargs) as pilot:
+            for _ in range(500):
+                if self.watch_screen.panes_ready:
+                    break
+                await pilot.pause(0.01)
+            yield pilot
+
 
 #: Friday 2026-11-20, 10:30 in New York: the regular session.
 FROZEN = datetime(2026, 11, 20, 15, 30, tzinfo=UTC)
@@ -63,12 +81,15 @@ def build_app(
     with_feed: bool = True,
     clock=lambda: FROZEN,
     extra: dict[str, Any] | None = None,
+    app_class: type[NeoApp] | None = None,
     filings=None,
     news=None,
 ) -> NeoApp:
     """The real app over ``book`` with a feed on recorded bodies and a frozen clock.
 
     ``extra`` adds settings as a settings file would, e.g. ``{"lot": [{...}], "alert": [...]}``.
+    By default its ``run_test`` hands over the pilot once the whole watch screen is mounted
+    (:class:`PanesApp`); ``app_class=NeoApp`` hands it over at the first frame.
     """
     settings = load_settings(
         environ={},
@@ -88,4 +109,4 @@ def build_app(
         )  # fmt: skip
     watcher = DealsWatcher(book_sources(settings), poll_interval=0.05)
     return make_app(settings, feed=feed, watcher=watcher, clock=clock, live=live,
-                    filings=filings, news=news)  # fmt: skip
+                    filings=filings, news=news, app_class=app_class or PanesApp)  # fmt: skip

@@ -17,6 +17,7 @@ from neotui.widgets.quotes import QuotesTable
 from neotui.widgets.status_line import StatusLine
 from neotui.widgets.timeline import DealTable
 from tests.fake_yahoo import FakeYahoo
+from tests.harness import PanesApp
 from tests.helpers import SMALL_BOOK
 
 WATCHED = ("CRWV", "NBIS", "NVDA")
@@ -33,7 +34,7 @@ def real_app(url: str, book: Path = SMALL_BOOK) -> NeoApp:
             "deals": {"path": str(book), "bundled": False},
         },
     )
-    app = make_app(settings)
+    app = make_app(settings, app_class=PanesApp)
     app.feed.backoff_base, app.feed.backoff_cap, app.feed.tick = 0.1, 0.4, 0.05
     app.feed.offline_cap = 0.3
     app.watcher.poll_interval = 0.05

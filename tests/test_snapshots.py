@@ -158,3 +158,34 @@ def test_add_alert_modal(snap_compare) -> None:
         await pilot.pause()
 
     assert snap_compare(build_app(), terminal_size=(120, 40), run_before=open_modal)
+
+
+# --- every pane fits its terminal: the watch and detail screens at the sizes people use --------
+# (160x48 is test_main_screen_160x48 / test_detail_screen above; 80x24 the main one above.)
+
+
+def test_main_screen_120x40(snap_compare) -> None:
+    assert snap_compare(build_app(), terminal_size=(120, 40), run_before=_with_quotes)
+
+
+def test_main_screen_200x60(snap_compare) -> None:
+    assert snap_compare(build_app(), terminal_size=(200, 60), run_before=_with_quotes)
+
+
+async def _open_detail(pilot) -> None:
+    await _with_quotes(pilot)
+    await pilot.press("j", "enter")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def test_detail_screen_80x24(snap_compare) -> None:
+    assert snap_compare(build_app(), terminal_size=(80, 24), run_before=_open_detail)
+
+
+def test_detail_screen_120x40(snap_compare) -> None:
+    assert snap_compare(build_app(), terminal_size=(120, 40), run_before=_open_detail)
+
+
+def test_detail_screen_200x60(snap_compare) -> None:
+    assert snap_compare(build_app(), terminal_size=(200, 60), run_before=_open_detail)

@@ -7,6 +7,7 @@ from pathlib import Path
 from rich.text import Text
 from textual.widgets import DataTable, Input
 
+from neotui.app import NeoApp
 from neotui.data.feed import SymbolStatus
 from neotui.screens.detail import ProviderDetail
 from neotui.screens.help import HelpScreen
@@ -27,7 +28,7 @@ def cell_texts(table: DataTable, column: int) -> list[str]:
 
 
 async def test_first_frame_has_deals_before_any_quote() -> None:
-    app = build_app()
+    app = build_app(app_class=NeoApp)  # the pilot from the first frame on
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         assert isinstance(screen, WatchScreen)
@@ -35,10 +36,12 @@ async def test_first_frame_has_deals_before_any_quote() -> None:
         assert cell_texts(providers, 0) == ["All providers", "Alpha Cloud", "Beta Compute",
                                             "Chips Inc"]  # fmt: skip
         assert cell_texts(providers, 1)[2] == "private"
-        assert screen.query_one(DealTable).row_count == 6
-        assert app.feed.requests == 0
         quotes = screen.query_one(QuotesTable)
         assert cell_texts(quotes, 0) == ["ALPH", "CHIP", "NVDA", "MDLY"]
+        assert app.feed.requests == 0
+        # The timeline mounts right after the first frame (then the network starts).
+        await _until(pilot, lambda: bool(screen.query(DealTable)))
+        assert screen.query_one(DealTable).row_count == 6
         await pilot.pause()
 
 

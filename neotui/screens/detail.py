@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Footer, Header, Static
 from textual_plotext import PlotextPlot
 
 from neotui import formatting as fmt
@@ -25,6 +25,7 @@ from neotui.data.models import Deal, Provider
 from neotui.data.quote import DailyHistory
 from neotui.messages import ImpactUpdated
 from neotui.widgets.cells import direction_style, plain, right
+from neotui.widgets.fit import FittedTable
 from neotui.widgets.timeline import clip, value
 
 
@@ -110,22 +111,26 @@ class ProviderDetail(Screen[None]):
             chart = PlotextPlot(id="chart")
             chart.border_title = "Price"
             yield chart
-            table = DataTable(id="detail-impact", cursor_type="row", zebra_stripes=True)
+            table = FittedTable(id="detail-impact", narrow={"note": 12, "with": 10},
+                                drop=("model", "t", "car5", "day0", "ret"))  # fmt: skip
             table.border_title = "Deal-day impact (abnormal returns against the benchmark)"
             yield table
             with Horizontal(id="detail-tables"):
-                deals = DataTable(id="detail-deals", cursor_type="row", zebra_stripes=True)
+                deals = FittedTable(id="detail-deals", narrow={"with": 10, "source": 8},
+                                    drop=("source", "kind"))  # fmt: skip
                 deals.border_title = "Deals"
                 yield deals
                 with Vertical(id="detail-side"):
-                    figures = DataTable(id="detail-figures", cursor_type="row", zebra_stripes=True)
+                    figures = FittedTable(id="detail-figures", narrow={"source": 8, "for": 8},
+                                          drop=("source", "for"))  # fmt: skip
                     figures.border_title = "Capacity and financials (each with its date)"
                     yield figures
                     parties = Static(id="detail-counterparties")
                     parties.border_title = "Counterparties"
                     yield parties
             if self.provider.ticker:
-                filings = DataTable(id="detail-filings", cursor_type="row", zebra_stripes=True)
+                filings = FittedTable(id="detail-filings", narrow={"title": 20, "doc": 12},
+                                      drop=("doc",))  # fmt: skip
                 filings.border_title = "Recent SEC filings (enter opens)"
                 yield filings
         yield Footer()
@@ -177,18 +182,20 @@ class ProviderDetail(Screen[None]):
 
     def _fill_tables(self) -> None:
         pid = self.provider.id
-        deals = self.query_one("#detail-deals", DataTable)
-        deals.add_columns("Date", "With", "Kind", "Value", "Source")
-        for d in self.book.timeline(pid):
-            deals.add_row(
+        deal_rows = [
+            [
                 plain(d.when),
                 plain(d.counterparty),
                 plain(d.kind),
                 right(value(d), "bold"),
                 plain(d.source, "dim"),
-            )
-        figures = self.query_one("#detail-figures", DataTable)
-        figures.add_columns("Figure", "Value", "For", "As of", "Source")
+            ]
+            for d in self.book.timeline(pid)
+        ]
+        self.query_one("#detail-deals", FittedTable).set_data(
+            [("date", "Date"), ("with", "With"), ("kind", "Kind"), ("value", "Value"),
+             ("source", "Source")], deal_rows)  # fmt: skip
+        figure_rows: list[list[Text]] = []
         for c in self.book.capacity_of(pid):
             if c.value_mw is not None:
                 shown = fmt.power(c.value_mw)
@@ -196,13 +203,13 @@ class ProviderDetail(Screen[None]):
                 shown = f"{fmt.count(c.value)} GPUs"
             else:
                 shown = f"{c.value:g} sites"
-            figures.add_row(
+            figure_rows.append([
                 plain(c.metric.replace("_", " ")),
                 right(shown, "bold"),
                 plain(c.year or ""),
                 plain(f"{c.as_of}"),
                 plain(c.source, "dim"),
-            )
+            ])  # fmt: skip
         for f in self.book.financials_of(pid):
             shown = (
                 fmt.percent(f.value, signed=False) if f.unit == "%" else fmt.money(f.value, f.unit)
@@ -210,13 +217,16 @@ class ProviderDetail(Screen[None]):
             period = f.period or ""
             if f.counterparty:
                 period = f"{period} {f.counterparty}".strip()
-            figures.add_row(
+            figure_rows.append([
                 plain(f.metric.replace("_", " ")),
                 right(shown, "bold"),
                 plain(period),
                 plain(f"{f.as_of}"),
                 plain(f.source, "dim"),
-            )
+            ])  # fmt: skip
+        self.query_one("#detail-figures", FittedTable).set_data(
+            [("figure", "Figure"), ("value", "Value"), ("for", "For"), ("as_of", "As of"),
+             ("source", "Source")], figure_rows)  # fmt: skip
         parties = self.book.counterparties(pid)
         text = Text(
             ", ".join(parties) if parties else "none recorded", style="" if parties else "dim"
@@ -226,42 +236,46 @@ class ProviderDetail(Screen[None]):
             self._fill_filings()
 
     def _fill_filings(self) -> None:
-        table = self.query_one("#detail-filings", DataTable)
-        table.add_columns("Filed", "", "Form and items", "Document")
+        table = self.query_one("#detail-filings", FittedTable)
+        rows: list[list[Text]] = []
         if not self.filings:
             last = self.app.last_filings  # type: ignore[attr-defined]
             hint = (last.disabled if last is not None else None) or "none cached yet"
-            table.add_row(plain(""), plain(""), plain(hint, "dim"), plain(""))
+            rows.append([plain(""), plain(""), plain(hint, "dim"), plain("")])
         for f in self.filings:
             style = "bold yellow" if f.candidate else ""
-            table.add_row(
+            rows.append([
                 plain(f"{f.filed}"),
                 plain("◆" if f.candidate else "", "yellow"),
                 plain(f.title, style),
                 plain(f.document or f.accession, "dim"),
-            )
+            ])  # fmt: skip
+        table.set_data([("filed", "Filed"), ("mark", ""), ("title", "Form and items"),
+                        ("doc", "Document")], rows)  # fmt: skip
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_data_table_row_selected(self, event: FittedTable.RowSelected) -> None:
         """Enter on a filing opens it in the browser."""
         if event.data_table.id == "detail-filings" and self.filings:
             event.stop()
             self.app.open_url(self.filings[event.cursor_row].url)
 
     def _fill_impact(self) -> None:
-        table = self.query_one("#detail-impact", DataTable)
-        table.clear(columns=True)
-        table.add_columns("Date", "With", "Symbol", "Day 0", "Model", "Return", "AR",
-                          "CAR[-1,+1]", "CAR[0,+5]", "t", "Note")  # fmt: skip
+        table = self.query_one("#detail-impact", FittedTable)
+        columns = [("date", "Date"), ("with", "With"), ("symbol", "Symbol"), ("day0", "Day 0"),
+                   ("model", "Model"), ("ret", "Return"), ("ar", "AR"), ("car1", "CAR[-1,+1]"),
+                   ("car5", "CAR[0,+5]"), ("t", "t"), ("note", "Note")]  # fmt: skip
         if self.impact is None:
-            table.add_row(*[plain("")] * 10, plain("computing after the first frame…", "dim"))
+            waiting = [plain("")] * 10 + [plain("computing after the first frame…", "dim")]
+            table.set_data(columns, [waiting])
             return
+        rows: list[list[Text]] = []
         deals = {d.id: d for d in self.book.timeline(self.provider.id)}
         for row in self.impact.rows:
             if row.provider != self.provider.id:
                 continue
             s = row.study
             model = {"market": "market", "market_adjusted": "mkt-adj"}.get(s.model or "", "")
-            table.add_row(
+            rows.append([
                 plain(f"{row.date}"),
                 plain(clip(deals[row.deal_id].counterparty, 20) if row.deal_id in deals else ""),
                 plain(s.symbol + ("" if row.role == "provider" else " ᶜ"), "bold"),
@@ -273,7 +287,8 @@ class ProviderDetail(Screen[None]):
                 _pct_cell(s.car_0_p5, coloured=True),
                 right("" if s.t_car_m1_p1 is None else f"{s.t_car_m1_p1:+.2f}"),
                 plain(s.note or "", "dim"),
-            )
+            ])  # fmt: skip
+        table.set_data(columns, rows)
 
     def _draw_chart(self) -> None:
         chart = self.query_one(PlotextPlot)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from textual import on
@@ -11,23 +12,23 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.events import Resize
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Header, Input
 
 from neotui.data.deals import DealBook
-from neotui.data.events import Impact, by_deal
 from neotui.data.feed import FeedUpdate
 from neotui.data.models import Deal
 from neotui.data.positions import Portfolio
-from neotui.data.valuation import market_caps, sector_line, valuations, with_year
 from neotui.data.watch import BookUpdate
-from neotui.widgets.capacity import CapacityTable
-from neotui.widgets.positions import TOTAL, PositionsTable
 from neotui.widgets.providers import ProviderList
 from neotui.widgets.quotes import QuotesTable
 from neotui.widgets.sector import SectorPane
 from neotui.widgets.status_line import StatusLine
-from neotui.widgets.timeline import DealDetail, DealTable, Timeline
-from neotui.widgets.valuation import ValuationTable
+
+if TYPE_CHECKING:
+    from neotui.data.events import Impact
+    from neotui.data.valuation import SectorLine
+    from neotui.widgets.timeline import DealTable
 
 if TYPE_CHECKING:
     from neotui.data.filings import FilingsUpdate
@@ -40,6 +41,12 @@ NARROW_WIDTH = 110
 SHORT_HEIGHT = 34
 #: Below this width the quotes pane keeps only its essential columns.
 COMPACT_WIDTH = 100
+
+
+def _is(widget: object, *ids: str) -> bool:
+    """A pane with one of these ids (the modules of the panes mounted after the first frame load
+    then, so their classes are not imported here)."""
+    return getattr(widget, "id", None) in ids
 
 
 class WatchScreen(Screen[None]):
@@ -98,6 +105,11 @@ class WatchScreen(Screen[None]):
     ]
 
     def compose(self) -> ComposeResult:
+        # The first frame holds what a user looks for at launch: providers and quotes (cached
+        # prices). The timeline, capacity, the footer and the panes that start hidden (filter
+        # box, valuation, positions without lots) are mounted right after it
+        # (:meth:`_mount_deferred`): about 20 widgets, their styling and their rows off the
+        # launch path (bench/terminal_paint.py measures launch to the price on screen).
         app = self.app
         yield Header(icon="◆")
         yield StatusLine(app.clock, id="status")  # type: ignore[attr-defined]
@@ -114,50 +126,114 @@ class WatchScreen(Screen[None]):
                 quotes = QuotesTable(symbols, app.clock, id="quotes")  # type: ignore[attr-defined]
                 quotes.border_title = "Quotes"
                 yield quotes
-                positions = PositionsTable(id="positions", classes="hidden")
-                positions.border_title = "Positions"
-                yield positions
-                yield Input(
-                    placeholder="filter deals: words to match, escape to close",
-                    id="filter",
-                    classes="hidden",
-                )
-                timeline = Timeline(id="timeline")
-                timeline.border_title = "Deal timeline"
-                yield timeline
-                capacity = CapacityTable(id="capacity")
-                capacity.border_title = "Capacity · debt · backlog"
-                yield capacity
-                valuation = ValuationTable(id="valuation", classes="hidden")
-                valuation.border_title = "Valuation · what the market pays per MW and backlog"
-                yield valuation
-                # The Filings · News pane is mounted by the first `f`: the first frame needs
-                # neither its widgets nor its imports.
-        yield Footer()
+                if app.settings.lots:  # type: ignore[attr-defined]
+                    yield self._positions_pane()  # visible from the first frame
+
+    @staticmethod
+    def _positions_pane() -> Widget:
+        from neotui.widgets.positions import PositionsTable
+
+        positions = PositionsTable(id="positions", classes="hidden")
+        positions.border_title = "Positions"
+        return positions
+
+    async def _mount_deferred(self) -> None:
+        """After the first frame: the timeline, capacity, footer and the panes that start
+        hidden; then the book (and any event study already in) is drawn into them."""
+        from neotui.widgets.capacity import CapacityTable
+        from neotui.widgets.timeline import Timeline
+        from neotui.widgets.valuation import ValuationTable
+
+        main = self.query_one("#main")
+        later: list[Widget] = []
+        if not self.query("#positions"):
+            later.append(self._positions_pane())
+        later.append(
+            Input(
+                placeholder="filter deals: words to match, escape to close",
+                id="filter",
+                classes="hidden",
+            )
+        )
+        timeline = Timeline(id="timeline")
+        timeline.border_title = "Deal timeline"
+        capacity = CapacityTable(id="capacity")
+        capacity.border_title = "Capacity · debt · backlog"
+        valuation = ValuationTable(id="valuation", classes="hidden")
+        valuation.border_title = "Valuation · what the market pays per MW and backlog"
+        later += [timeline, capacity, valuation]
+        await main.mount_all(later)
+        await self.mount(Footer())
+        self.refresh_bindings()  # a footer mounted late hears of the keys at the next change
+        self._panes_ready = True
+        if self.has_class("narrow") and isinstance(self.focused, ProviderList):
+            self.query_one(QuotesTable).focus()
+        if self._book_update is not None:
+            self.show_book(self._book_update)
+        if self._impacts:
+            self.query_one("#deals").set_impacts(self._impacts)
+            self._show_deal(self.query_one("#deals").current)
+        if self._after_deferred is not None:
+            self._after_deferred()
 
     def on_mount(self) -> None:
         self._detail_deal: Deal | None = None
         self._positions_hidden = False  # the user pressed p to hide them
         self._impacts: dict[str, Impact] = {}
         self._feed: FeedUpdate | None = None
+        self._market_views_due = False
+        self._year: tuple | None = None  # (histories, symbols, year_index(...))
+        self._valuation_table: DataTable | None = None
+        self._book = DealBook()
+        self._book_update: BookUpdate | None = None
+        self._panes_ready = False  # the timeline and the rest, mounted after the first frame
+        self._deferred_scheduled = False
         self._feeds: FeedsPane | None = None
         self._feeds_data: dict[str, Any] = {}
         self._feeds_selection: tuple[list[str] | None, str | None, str] = (None, None, "all")
         self.query_one(ProviderList).focus()
+
+    def first_frame_shown(self, then: Callable[[], None] | None = None) -> None:
+        """Called by the app at Textual's Ready event: the panes left out of the first frame
+        are mounted after the next refresh, which is the first one written to the terminal
+        (the refresh before Ready happens inside Textual's start-up batch, which displays
+        nothing: mounting them earlier would put them in the first frame after all). ``then``
+        runs once they are mounted."""
+        if not self._deferred_scheduled:
+            self._deferred_scheduled = True
+            self._after_deferred = then
+            self.call_after_refresh(self._mount_deferred)
+            self.refresh()
+        elif then is not None:
+            then()
+
+    @property
+    def panes_ready(self) -> bool:
+        """Whether the panes mounted after the first frame are in place."""
+        return self._panes_ready
+
+    def _valuation(self) -> DataTable | None:
+        """The valuation table, once mounted (after the first frame)."""
+        if self._valuation_table is None and self._panes_ready:
+            self._valuation_table = self.query_one("#valuation", DataTable)
+        return self._valuation_table
 
     # --- data in --------------------------------------------------------------------------------
 
     def show_book(self, update: BookUpdate) -> None:
         """A (re)loaded deals book: refresh every pane that shows it."""
         book = update.book
+        self._book = book
+        self._book_update = update
         self.query_one(StatusLine).show(deals=update)
         self.query_one(ProviderList).set_book(book)
-        self.query_one(DealTable).set_book(book)
-        self.query_one(CapacityTable).set_book(book)
+        if self._panes_ready:
+            self.query_one("#deals").set_book(book)
+            self.query_one("#capacity").set_book(book)
         if self._feeds is not None:
             self._feeds.update_data(**self._book_feed_data(book))
-        self._link(self.query_one(ProviderList).selected)
-        self._show_market_views()
+        self._link(self._linked_provider())
+        self._market_views_soon()
 
     def show_quotes(self, update: FeedUpdate, changed: frozenset[str]) -> None:
         """A feed update: cells change in place."""
@@ -165,33 +241,67 @@ class WatchScreen(Screen[None]):
         self.query_one(StatusLine).show(feed=update)
         self.query_one(QuotesTable).apply(update, changed)
         self.query_one(ProviderList).apply(dict(update.states))
-        self._show_market_views()
+        self._market_views_soon()
+
+    def _market_views_soon(self) -> None:
+        """The sector line and valuation table follow after the frame that shows the quotes (one
+        pass for a book and a quote update arriving together; off the first frame's path)."""
+        if not self._market_views_due:
+            self._market_views_due = True
+            if self._panes_ready:
+                self.call_later(self._show_market_views)
+            else:  # at launch: after the first frame
+                self.call_after_refresh(self._show_market_views)
 
     def _show_market_views(self) -> None:
         """The sector line and the valuation table follow the quotes and the book (plain
         arithmetic on a handful of rows: no worker needed)."""
+        from neotui.data.valuation import market_caps, sector_line, valuations
+
+        self._market_views_due = False
         states = dict(self._feed.states) if self._feed else {}
         quotes = {s: st.quote for s, st in states.items()}
         symbols = self.app.settings.market.symbols  # type: ignore[attr-defined]
         histories = self.app.impact.histories.prices if self.app.impact else None  # type: ignore[attr-defined]
-        line = with_year(sector_line(self.book, symbols, quotes), histories)
+        line = self._with_year(sector_line(self.book, symbols, quotes), histories)
         self.query_one(SectorPane).show(line)
-        table = self.query_one(ValuationTable)
-        if table.display:
+        table = self._valuation()
+        if table is not None and table.display:
             fundamentals = {s: st.fundamentals for s, st in states.items() if st.fundamentals}
             table.set_rows(valuations(self.book, market_caps(quotes, fundamentals)))
 
+    def _with_year(self, line: SectorLine, histories: dict | None) -> SectorLine:
+        """``line`` with its one-year index, computed once per event study (the histories
+        change hourly at most; recomputing it at every quote update was most of an idle
+        refresh's CPU)."""
+        from dataclasses import replace
+
+        from neotui.data.valuation import year_index
+
+        if not histories:
+            return line
+        symbols = (*line.members, *line.missing)
+        cached = self._year
+        if cached is None or cached[0] is not histories or cached[1] != symbols:
+            cached = (histories, symbols, year_index(histories, symbols))
+            self._year = cached
+        year, start, members = cached[2]
+        return replace(line, year=year, year_start=start, year_members=members)
+
     def show_impact(self, rows: list[Impact]) -> None:
         """The event study arrived: the Day 0 column and the highlighted deal's detail line."""
+        from neotui.data.events import by_deal
+
         self._impacts = by_deal(rows)
-        self.query_one(DealTable).set_impacts(self._impacts)
-        self._show_market_views()  # the sector's one-year index comes from the same histories
-        self._show_deal(self.query_one(DealTable).current)
+        self._market_views_soon()  # the sector's one-year index comes from the same histories
+        if self._panes_ready:
+            self.query_one("#deals").set_impacts(self._impacts)
+            self._show_deal(self.query_one("#deals").current)
 
     def show_positions(self, portfolio: Portfolio) -> None:
         """New valuations of the user's lots; the pane appears with the first ones."""
-        table = self.query_one(PositionsTable)
-        table.show(portfolio)
+        table = self.query_one("#positions", DataTable)
+        table.show(portfolio)  # type: ignore[attr-defined]
         if portfolio.positions and not self._positions_hidden:
             table.remove_class("hidden")
 
@@ -226,7 +336,7 @@ class WatchScreen(Screen[None]):
     @property
     def book(self) -> DealBook:
         """The book on screen."""
-        return self.query_one(DealTable).book
+        return self._book
 
     # --- linking --------------------------------------------------------------------------------
 
@@ -235,14 +345,28 @@ class WatchScreen(Screen[None]):
         if not self.has_class("narrow"):  # folded away: the quotes pane picks instead
             self._link(event.provider)
 
+    def _linked_provider(self) -> str | None:
+        """The provider the panes follow: the providers pane's, or with it folded away (narrow
+        terminals) the quotes cursor's."""
+        if self.has_class("narrow"):
+            quotes = self.query_one(QuotesTable)
+            if quotes.row_count:
+                key = quotes.coordinate_to_cell_key(quotes.cursor_coordinate).row_key.value
+                provider = self.book.provider_for_ticker(str(key)) if key else None
+                return provider.id if provider else None
+            return None
+        return self.query_one(ProviderList).selected
+
     def _link(self, provider: str | None) -> None:
-        self.query_one(DealTable).show_provider(provider)
-        self.query_one(CapacityTable).show_provider(provider)
         p = self.book.providers.get(provider) if provider else None
         self.query_one(QuotesTable).set_highlight(p.ticker if p else None)
+        if not self._panes_ready:
+            return  # the deferred panes pick the provider up when they mount
+        self.query_one("#deals").show_provider(provider)
+        self.query_one("#capacity").show_provider(provider)
         name = p.name if p else "all providers"
         # Content, not a str: a str title is parsed as markup, and names come from user files.
-        self.query_one(Timeline).border_title = Content(f"Deal timeline · {name}")
+        self.query_one("#timeline").border_title = Content(f"Deal timeline · {name}")
         watched = self.app.settings.market.symbols  # type: ignore[attr-defined]
         if p is None:
             self._feeds_selection = (None, None, name)
@@ -270,8 +394,7 @@ class WatchScreen(Screen[None]):
             provider = self.book.provider_for_ticker(str(event.row_key.value))
             self._link(provider.id if provider else None)
 
-    @on(DealTable.DealHighlighted)
-    def _deal_highlighted(self, event: DealTable.DealHighlighted) -> None:
+    def on_deal_table_deal_highlighted(self, event: DealTable.DealHighlighted) -> None:
         deal = event.deal
         if deal is not None and deal is self._detail_deal:
             return  # a rebuild re-announces the same deal: updating again relays out the screen
@@ -287,17 +410,17 @@ class WatchScreen(Screen[None]):
             impact = self._impacts.get(deal.id)
             if impact is None and self._impacts:  # studied, but this deal is not in it
                 impact = f"{name or deal.provider} has no listed stock"
-        self.query_one(DealDetail).show(deal, name, impact)
+        self.query_one("#deal-detail").show(deal, name, impact)
 
     # --- keys -----------------------------------------------------------------------------------
 
     def _focused_provider(self) -> str | None:
         focused = self.focused
-        if isinstance(focused, DealTable) and focused.current is not None:
+        if _is(focused, "deals") and focused.current is not None:
             return focused.current.provider
-        if isinstance(focused, ValuationTable) and focused.row_count:
+        if isinstance(focused, DataTable) and focused.id == "valuation" and focused.row_count:
             return str(focused.coordinate_to_cell_key(focused.cursor_coordinate).row_key.value)
-        if isinstance(focused, (QuotesTable, PositionsTable)) and focused.row_count:
+        if _is(focused, "quotes", "positions") and focused.row_count:
             row_key = focused.coordinate_to_cell_key(focused.cursor_coordinate).row_key
             provider = self.book.provider_for_ticker(str(row_key.value))
             return provider.id if provider else None
@@ -306,7 +429,9 @@ class WatchScreen(Screen[None]):
     def _focused_symbol(self) -> str | None:
         """The ticker under the cursor: a quote or position row, else the provider's ticker."""
         focused = self.focused
-        if isinstance(focused, (QuotesTable, PositionsTable)) and focused.row_count:
+        if _is(focused, "quotes", "positions") and focused.row_count:
+            from neotui.widgets.positions import TOTAL
+
             key = focused.coordinate_to_cell_key(focused.cursor_coordinate).row_key.value
             if key and key != TOTAL:
                 return str(key)
@@ -326,7 +451,7 @@ class WatchScreen(Screen[None]):
 
     def action_toggle_positions(self) -> None:
         """Show or hide the positions pane (focused when shown)."""
-        table = self.query_one(PositionsTable)
+        table = self.query_one("#positions", DataTable)
         if not self.app.settings.lots:  # type: ignore[attr-defined]
             self.notify(
                 "No positions: add [[lot]] tables (symbol, quantity, cost) to neotui.toml.",
@@ -342,6 +467,8 @@ class WatchScreen(Screen[None]):
 
     def action_open_detail(self) -> None:
         """Open the detail screen of the provider under the cursor."""
+        if not self._panes_ready:
+            return  # a key in the instant before the panes mount
         provider = self._focused_provider()
         if provider is None:
             self.notify("Select a provider first (the “All” row has no detail).", timeout=3)
@@ -363,7 +490,7 @@ class WatchScreen(Screen[None]):
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        self.query_one(DealTable).set_filter(text=event.value)
+        self.query_one("#deals").set_filter(text=event.value)
         self._update_filter_title()
 
     @on(Input.Submitted, "#filter")
@@ -374,11 +501,11 @@ class WatchScreen(Screen[None]):
         box = self.query_one("#filter", Input)
         if not box.value:
             box.add_class("hidden")
-        self.query_one(DealTable).focus()
+        self.query_one("#deals").focus()
 
     def _update_filter_title(self) -> None:
-        table = self.query_one(DealTable)
-        timeline = self.query_one(Timeline)
+        table = self.query_one("#deals")
+        timeline = self.query_one("#timeline")
         count = table.total
         suffix = f" · “{table.text}”" if table.text else ""
         if len(table.shown) < count:
@@ -387,6 +514,8 @@ class WatchScreen(Screen[None]):
 
     def action_clear(self) -> None:
         """Escape: close the filter box, or clear an active filter."""
+        if not self._panes_ready:
+            return  # a key in the instant before the panes mount
         box = self.query_one("#filter", Input)
         if box.has_focus:
             self._close_filter()
@@ -394,13 +523,15 @@ class WatchScreen(Screen[None]):
         if box.value:
             box.value = ""
             box.add_class("hidden")
-            self.query_one(DealTable).set_filter(text="")
+            self.query_one("#deals").set_filter(text="")
             self._update_filter_title()
         elif self.has_class("narrow"):
             self._link(None)  # no providers pane to pick "All" from: escape shows everything
 
     def action_sort(self) -> None:
         """Cycle the quotes pane's sort order."""
+        if not self._panes_ready:
+            return  # a key in the instant before the panes mount
         quotes = self.query_one(QuotesTable)
         label = quotes.cycle_sort()
         quotes.border_subtitle = f"sorted by {label}"
@@ -409,17 +540,21 @@ class WatchScreen(Screen[None]):
         """On short terminals, swap the timeline and the capacity table; else focus capacity."""
         if self.has_class("short"):
             self.toggle_class("show-capacity")
-            target = CapacityTable if self.has_class("show-capacity") else DealTable
+            target = "#capacity" if self.has_class("show-capacity") else "#deals"
             self.query_one(target).focus()
         else:
-            self.query_one(CapacityTable).focus()
+            self.query_one("#capacity").focus()
 
     def action_toggle_valuation(self) -> None:
         """Swap the capacity pane for the valuation table (and back)."""
-        table = self.query_one(ValuationTable)
+        if not self._panes_ready:
+            return  # a key in the instant before the panes mount
+        if not self._panes_ready:
+            return  # a key in the instant before the panes mount
+        table = self.query_one("#valuation", DataTable)
         showing = table.has_class("hidden")
         table.set_class(not showing, "hidden")
-        self.query_one(CapacityTable).set_class(showing, "hidden")
+        self.query_one("#capacity").set_class(showing, "hidden")
         self.set_class(showing, "show-valuation")
         if showing:
             if self._feeds is not None and not self._feeds.has_class("hidden"):
@@ -430,11 +565,13 @@ class WatchScreen(Screen[None]):
                 self.add_class("show-capacity")  # on short terminals it takes the timeline's place
             table.focus()
         else:
-            self.query_one(CapacityTable).focus()
+            self.query_one("#capacity").focus()
 
     async def action_toggle_feeds(self) -> None:
         """Show the Filings · News pane (in place of the capacity table) and focus it, or hide
         it again. The first time, the pane is built and given what arrived so far."""
+        if not self._panes_ready:
+            return  # a key in the instant before the panes mount
         feeds = self._feeds
         if feeds is None:
             from neotui.widgets.feeds import FeedsPane
@@ -448,16 +585,16 @@ class WatchScreen(Screen[None]):
         feeds.set_class(not showing, "hidden")
         self.set_class(showing, "show-feeds")
         if showing:
-            if not self.query_one(ValuationTable).has_class("hidden"):
+            if not self.query_one("#valuation").has_class("hidden"):
                 # one pane in the capacity's place at a time: valuation goes back behind it
-                self.query_one(ValuationTable).add_class("hidden")
-                self.query_one(CapacityTable).remove_class("hidden")
+                self.query_one("#valuation").add_class("hidden")
+                self.query_one("#capacity").remove_class("hidden")
                 self.remove_class("show-valuation")
             self.remove_class("show-capacity")
             feeds.update_data(now=self.app.clock())  # type: ignore[attr-defined]
             feeds.query_one("#feeds-table").focus()
         elif self.focused is None or self.focused.id == "feeds-table":
-            self.query_one(DealTable).focus()
+            self.query_one("#deals").focus()
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < NARROW_WIDTH, "narrow")

@@ -12,7 +12,8 @@ from textual.widgets import DataTable
 from neotui import formatting as fmt
 from neotui.data.deals import DealBook
 from neotui.data.models import CapacityPoint, FinancialFact
-from neotui.widgets.cells import plain, right
+from neotui.widgets.cells import clip, plain, right
+from neotui.widgets.fit import available_width, fit_keys
 
 
 @dataclass(frozen=True)
@@ -109,38 +110,53 @@ class CapacityTable(DataTable[Text]):
         self.provider = provider
         self._rebuild()
 
-    def _rebuild(self) -> None:
+    def _rebuild(self, force: bool = False) -> None:
         rows = capacity_rows(self.book, self.provider)
         years = sorted({y for r in rows for y in r.targets})
-        signature = (tuple(rows), tuple(years))
-        if signature == self._signature:
+        width = available_width(self, len(rows))
+        signature = (tuple(rows), tuple(years), width)
+        if signature == self._signature and not force:
             return
         self._signature = signature
+        labels = {"name": "Provider", "now": "Power now"}
+        labels.update({f"y{year}": f"→{year}" for year in years})
+        labels.update(gpus="GPUs", sites="Data centres", backlog="Backlog", debt="Debt",
+                      ratio="Backlog/Debt")  # fmt: skip
+        table = [(r.provider, self._cells(r, years)) for r in rows]
+        widths = {key: len(label) for key, label in labels.items()}
+        for _, cells in table:
+            for key, cell in zip(labels, cells, strict=True):
+                widths[key] = max(widths[key], cell.cell_len)
+        keys, limits = list(labels), {}
+        if width:
+            # Least useful first: site and GPU counts, the furthest targets, then today's power.
+            drop = ["sites", "gpus", *(f"y{y}" for y in reversed(years)), "now"]
+            keys, limits = fit_keys(list(labels), widths, width, drop, {"name": 10})
         self.clear(columns=True)
-        self.add_column("Provider", key="name")
-        self.add_column("Power now", key="now")
-        for year in years:
-            self.add_column(f"→{year}", key=f"y{year}")
-        for key, label in (
-            ("gpus", "GPUs"),
-            ("sites", "Data centres"),
-            ("backlog", "Backlog"),
-            ("debt", "Debt"),
-            ("ratio", "Backlog/Debt"),
-        ):
-            self.add_column(label, key=key)
-        for r in rows:
-            ratio = "—"
-            if r.backlog and r.debt and r.backlog.unit == r.debt.unit and r.debt.value:
-                ratio = f"{r.backlog.value / r.debt.value:.1f}×"
+        for key in keys:
+            self.add_column(labels[key], key=key)
+        for provider, cells in table:
+            by_key = dict(zip(labels, cells, strict=True))
             self.add_row(
-                plain(r.name, "bold"),
-                _power(r.power_now),
-                *(_power(r.targets.get(y)) for y in years),
-                _amount(r.gpus),
-                _amount(r.sites),
-                _money_with_date(r.backlog),
-                _money_with_date(r.debt),
-                right(ratio),
-                key=r.provider,
+                *(clip(by_key[k], limits[k]) if k in limits else by_key[k] for k in keys),
+                key=provider,
             )
+
+    @staticmethod
+    def _cells(r: CapacityRow, years: list[int]) -> list[Text]:
+        ratio = "—"
+        if r.backlog and r.debt and r.backlog.unit == r.debt.unit and r.debt.value:
+            ratio = f"{r.backlog.value / r.debt.value:.1f}×"
+        return [
+            plain(r.name, "bold"),
+            _power(r.power_now),
+            *(_power(r.targets.get(y)) for y in years),
+            _amount(r.gpus),
+            _amount(r.sites),
+            _money_with_date(r.backlog),
+            _money_with_date(r.debt),
+            right(ratio),
+        ]
+
+    def on_resize(self) -> None:
+        self._rebuild()

@@ -20,6 +20,16 @@ def plain(value: object, style: str = "") -> Text:
     return Text(clean_text(str(value)), style=style)
 
 
+def clip(cell: Text, width: int) -> Text:
+    """``cell`` cut to ``width`` cells with an ellipsis (for text such as a status message or a
+    name; numbers get columns wide enough instead)."""
+    if cell.cell_len <= width:
+        return cell
+    cut = cell.copy()
+    cut.truncate(width, overflow="ellipsis")
+    return cut
+
+
 def right(value: str, style: str = "") -> Text:
     """A right-justified cell."""
     return Text(value, style=style, justify="right")

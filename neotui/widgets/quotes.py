@@ -13,7 +13,8 @@ from textual.widgets.data_table import ColumnKey
 from neotui import formatting as fmt
 from neotui.data.feed import FeedUpdate, SymbolState, SymbolStatus
 from neotui.data.quote import Session
-from neotui.widgets.cells import direction_style, plain, right, same, sparkline
+from neotui.widgets.cells import clip, direction_style, plain, right, same, sparkline
+from neotui.widgets.fit import available_width, fit_keys
 
 #: Columns: key, label, minimum width. Columns grow with their content.
 COLUMNS: tuple[tuple[str, str, int], ...] = (
@@ -50,6 +51,12 @@ SORTS: tuple[tuple[str, Callable[[SymbolState], float | str], bool], ...] = (
 
 FLASH_SECONDS = 1.0
 COMPACT_KEYS: tuple[str, ...] = ("symbol", "last", "pct", "spark", "status")
+#: When the columns do not fit: extended-hours prices and volume go first, then the status
+#: message is clipped (down to this width; the detail screen and `neotui quotes` give it whole),
+#: then these columns go, in this order.
+STATUS_FLOOR = 14
+DROP_FIRST: tuple[str, ...] = ("ext", "volume")
+DROP: tuple[str, ...] = ("range", "cap", "chg", "spark")
 
 
 def _short(text: str, width: int = 40) -> str:
@@ -77,23 +84,96 @@ class QuotesTable(DataTable[Text]):
         self.highlighted_symbol: str | None = None
         self.compact = False
         self._keys: tuple[str, ...] = ()
+        self._widths: dict[str, int] = {}  # what each column's header and cells need
+        self._limits: dict[str, int] = {}  # clipped columns' widths
+        self._fit_width = 0  # the width the columns were fitted to (0: not laid out yet)
+        self._refit_due = False
 
     def on_mount(self) -> None:
         self._build()
 
     def _build(self) -> None:
-        keys = COMPACT_KEYS if self.compact else tuple(key for key, _, _ in COLUMNS)
+        rows = {s: self._cells(self._states.get(s, SymbolState(s))) for s in self.symbols}
+        self._widths = {key: width for key, _, width in COLUMNS}
+        for cells in rows.values():
+            self._measure(cells)
+        keys, self._limits = self._fit()
         self._keys = keys
         self.clear(columns=True)
         for key, label, width in COLUMNS:
             if key in keys:
                 self.add_column(label.ljust(width), key=key)
-        for symbol in self.symbols:
-            cells = self._cells(self._states.get(symbol, SymbolState(symbol)))
-            self.add_row(*(c for (key, _, _), c in zip(COLUMNS, cells, strict=True) if key in keys),
-                         key=symbol)  # fmt: skip
+        for symbol, cells in rows.items():
+            self.add_row(*self._shown_cells(cells), key=symbol)
         if self._sort:
             self._apply_sort()
+
+    def _measure(self, cells: list[Text]) -> bool:
+        """Widen the columns' needs to ``cells``; whether any grew."""
+        grew = False
+        widths = self._widths
+        for (key, _, _), cell in zip(COLUMNS, cells, strict=True):
+            length = cell.cell_len
+            if length > widths[key]:
+                widths[key] = length
+                grew = True
+        return grew
+
+    def _fit(self) -> tuple[tuple[str, ...], dict[str, int]]:
+        """The columns shown at the fitted width (every one before the first layout)."""
+        base = COMPACT_KEYS if self.compact else tuple(key for key, _, _ in COLUMNS)
+        if not self._fit_width:
+            return base, {}
+        keys, limits = fit_keys(base, self._widths, self._fit_width, DROP,
+                                {"status": STATUS_FLOOR}, drop_first=DROP_FIRST)  # fmt: skip
+        return tuple(keys), limits
+
+    def _shown_cells(self, cells: list[Text]) -> list[Text]:
+        out = []
+        for (key, _, _), cell in zip(COLUMNS, cells, strict=True):
+            if key in self._keys:
+                limit = self._limits.get(key)
+                out.append(clip(cell, limit) if limit is not None else cell)
+        return out
+
+    def on_resize(self) -> None:
+        width = available_width(self, len(self.symbols))
+        if width and width != self._fit_width:
+            self._fit_width = width
+            self._refit()
+
+    def _refit(self) -> None:
+        """Columns again for the width: rebuilt when the set changes, else clipped in place."""
+        self._refit_due = False
+        keys, limits = self._fit()
+        if keys != self._keys and set(keys) <= set(self._keys):
+            # Only columns to drop (the usual case at the first layout): removing them costs
+            # far less than rebuilding 500 rows before the first frame.
+            for key in set(self._keys) - set(keys):
+                self.remove_column(ColumnKey(key))
+            self._keys = keys
+        elif keys != self._keys:
+            row = self.cursor_row
+            self._build()
+            self.move_cursor(row=row)
+            return
+        if limits != self._limits:
+            self._limits = limits
+            for key in limits.keys() | self._limits_shown():
+                self._reclip(key)
+
+    def _limits_shown(self) -> set[str]:
+        """Clippable columns on screen (their cells may need redrawing when limits change)."""
+        return {"status"} & set(self._keys)
+
+    def _reclip(self, key: str) -> None:
+        """Redraw one clippable column (only the status is) at its current limit."""
+        if key != "status" or key not in self._keys:
+            return
+        limit = self._limits.get(key)
+        for symbol in self.symbols:
+            cell = self._status_cell(self._states.get(symbol, SymbolState(symbol)))
+            self.update_cell(symbol, key, clip(cell, limit) if limit is not None else cell)
 
     def set_compact(self, compact: bool) -> None:
         """On narrow terminals show only symbol, last, change %, sparkline and status."""
@@ -144,7 +224,18 @@ class QuotesTable(DataTable[Text]):
         state = self._states.get(symbol, SymbolState(symbol))
         row = self.get_row(symbol)
         shown = dict(zip(self._keys, row, strict=True))
-        for (key, _, _), cell in zip(COLUMNS, self._cells(state), strict=True):
+        cells = self._cells(state)
+        if (
+            self._measure(cells)
+            and not self._refit_due
+            and self._fit() != (self._keys, self._limits)
+        ):
+            self._refit_due = True  # a longer cell no longer fits: columns again, once
+            self.call_later(self._refit)
+        for (key, _, _), cell in zip(COLUMNS, cells, strict=True):
+            limit = self._limits.get(key)
+            if limit is not None:
+                cell = clip(cell, limit)
             # Only cells whose text or style changed: an unchanged refresh repaints nothing,
             # which is most of what keeps idle CPU low.
             if key in shown and not same(shown[key], cell):

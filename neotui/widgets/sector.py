@@ -3,12 +3,16 @@ change, intraday line and breadth), with the supplier (NVIDIA) shown apart."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.widgets import Static
 
 from neotui import formatting as fmt
-from neotui.data.valuation import SectorLine
 from neotui.widgets.cells import direction_style, sparkline
+
+if TYPE_CHECKING:
+    from neotui.data.valuation import SectorLine  # loaded with the first sector line
 
 
 def sector_text(line: SectorLine | None, width: int = 30) -> Text:
@@ -62,4 +66,4 @@ class SectorPane(Static):
         text = sector_text(line, max(8, self.size.width - 18) if self.size.width else 20)
         if text.markup != self._shown:
             self._shown = text.markup
-            self.update(text)
+            self.update(text, layout=False)  # fixed size (1fr): no relayout of the screen

@@ -92,7 +92,7 @@ class StatusLine(Static):
         text = status_text(self.feed, self.deals, self._clock())
         if self._shown is None or not same(text, self._shown):  # identical: not repainted
             self._shown = text
-            self.update(text)
+            self.update(text, layout=False)  # one line, full width: no relayout
 
     @property
     def plain(self) -> str:

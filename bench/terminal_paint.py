@@ -1,0 +1,164 @@
+"""First paint as a user sees it: from process launch until the cached CRWV price is visible in a
+real terminal (a tmux pane of 160x48), neotui against a bare Textual app (Header, an 8-row
+DataTable, Footer) showing the same price, alternately, median of 7. Aim: ratio <= 1.5x
+(stretch 1.2x).
+
+Both run offline (connection refused) in throw-away XDG dirs; neotui's quote cache is filled
+first by ``neotui quotes`` against the fake Yahoo server, as yesterday's session would have. The
+clock starts just before ``tmux new-session`` launches the command in a private tmux server (its
+own socket, killed at the end) and stops when ``tmux capture-pane -p`` (polled every ~10 ms)
+shows a line with "CRWV" and the cached price. The in-process figure (headless, to Textual's
+Ready event, bench/paint_probe.py) is measured in the same run, alternately, beside it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import REPO, fake_server, free_port, row
+from bench.first_paint import probe as headless_probe
+
+RUNS = 7
+SIZE = (160, 48)
+POLL = 0.010
+#: Measure with compiled bytecode cached, as a pip install leaves it (``--no-bytecode``: every
+#: launch compiles neotui's sources, as in a checkout with PYTHONDONTWRITEBYTECODE set).
+BYTECODE = "--no-bytecode" not in sys.argv
+TIMEOUT = 30.0
+
+BARE = """
+import os
+from textual.app import App, ComposeResult
+from textual.widgets import DataTable, Footer, Header
+
+class Bare(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield DataTable()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("Sym", "Last", "Chg", "Chg%")
+        price = os.environ["NEOTUI_BENCH_PRICE"]
+        for i, sym in enumerate(("CRWV", "NBIS", "IREN", "CIFR", "WULF", "APLD", "CORZ", "NVDA")):
+            table.add_row(sym, price if i == 0 else "1.00", "+0.01", "+1.00%")
+
+Bare().run()
+"""
+
+
+class Tmux:
+    """A private tmux server (its own socket name), killed on exit."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.socket = f"neotui-bench-{os.getpid()}"
+        self.env = env
+        self.count = 0
+        # A keep-alive session: the server's start is not counted in the first run.
+        self("new-session", "-d", "-s", "keep", "-x", "20", "-y", "5", "sleep 3600")
+
+    def __call__(self, *args: str) -> str:
+        out = subprocess.run(["tmux", "-L", self.socket, *args], env=self.env,
+                             capture_output=True, text=True, timeout=20)  # fmt: skip
+        return out.stdout
+
+    def time_to_text(self, command: str, needle: tuple[str, str]) -> float:
+        """Seconds from launching ``command`` in a fresh 160x48 session until a line of the pane
+        contains both parts of ``needle``."""
+        self.count += 1
+        name = f"run{self.count}"
+        width, height = SIZE
+        start = time.perf_counter()
+        self("new-session", "-d", "-s", name, "-x", str(width), "-y", str(height), command)
+        try:
+            while time.perf_counter() - start < TIMEOUT:
+                screen = self("capture-pane", "-p", "-t", name)
+                if any(needle[0] in line and needle[1] in line for line in screen.splitlines()):
+                    return time.perf_counter() - start
+                time.sleep(POLL)
+            raise RuntimeError(f"{needle} not seen in {TIMEOUT} s; the pane showed:\n{screen}")
+        finally:
+            self("kill-session", "-t", name)
+
+    def close(self) -> None:
+        self("kill-server")
+
+
+def cached_price(env: dict[str, str], url: str) -> str:
+    """Fill the quote cache as a past session would; the CRWV price as the quotes pane shows it."""
+    out = subprocess.run([sys.executable, "-m", "neotui", "quotes", "--format", "json"],
+                         env={**env, "NEOTUI_YAHOO_URL": url}, capture_output=True, text=True,
+                         timeout=60, cwd=REPO)  # fmt: skip
+    records = json.loads(out.stdout)
+    from neotui.formatting import price
+
+    return price(next(r["price"] for r in records if r["symbol"] == "CRWV"))
+
+
+def main() -> None:
+    print(
+        f"terminal first paint: launch -> cached CRWV price visible in tmux {SIZE[0]}x{SIZE[1]}"
+        f" ({'bytecode cached, as installed' if BYTECODE else 'no bytecode cache'})"
+    )
+    with tempfile.TemporaryDirectory() as home:
+        env = {**os.environ, "XDG_CACHE_HOME": f"{home}/cache", "XDG_CONFIG_HOME": f"{home}/cfg",
+               "XDG_DATA_HOME": f"{home}/data", "PYTHONPATH": str(REPO)}  # fmt: skip
+        if BYTECODE:
+            # As installed: pip compiles bytecode at install time. This machine sets
+            # PYTHONDONTWRITEBYTECODE, which would recompile neotui's source at every launch
+            # (~140 ms) while Textual's own .pyc files are used; the warm-up runs write the
+            # cache in the throw-away dir (for both apps alike), not in the repository.
+            env.pop("PYTHONDONTWRITEBYTECODE", None)
+            env["PYTHONPYCACHEPREFIX"] = f"{home}/pyc"
+        with fake_server(free_port()) as url:
+            text = cached_price(env, url)
+        env["NEOTUI_YAHOO_URL"] = f"http://127.0.0.1:{free_port()}"  # offline
+        env["NEOTUI_BENCH_PRICE"] = text
+        bare_py = f"{home}/bare_app.py"
+        Path(bare_py).write_text(BARE, encoding="utf-8")
+        py = shlex.quote(sys.executable)
+        commands = {
+            "bare": f"cd {shlex.quote(str(REPO))} && exec {py} {shlex.quote(bare_py)}",
+            "neotui": f"cd {shlex.quote(str(REPO))} && exec {py} -m neotui",
+        }
+        tmux = Tmux(env)
+        try:
+            for kind in commands:  # warm the file cache for both
+                tmux.time_to_text(commands[kind], ("CRWV", text))
+            samples: dict[str, list[float]] = {"bare": [], "neotui": []}
+            headless: dict[str, list[float]] = {"bare": [], "neotui": []}
+            for _ in range(RUNS):
+                for kind in commands:
+                    samples[kind].append(tmux.time_to_text(commands[kind], ("CRWV", text)))
+                for kind in commands:
+                    headless[kind].append(headless_probe(kind, env)[0])
+        finally:
+            tmux.close()
+    load = "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+    b, n = statistics.median(samples["bare"]), statistics.median(samples["neotui"])
+    hb, hn = statistics.median(headless["bare"]), statistics.median(headless["neotui"])
+
+    def spread(xs: list[float]) -> str:
+        return f"{min(xs) * 1000:.0f}–{max(xs) * 1000:.0f}"
+
+    row("terminal: bare app (Header, 8-row DataTable, Footer)",
+        f"{b * 1000:.0f} ms  ({spread(samples['bare'])})")  # fmt: skip
+    row("terminal: neotui, cached CRWV price visible",
+        f"{n * 1000:.0f} ms  ({spread(samples['neotui'])})")  # fmt: skip
+    row("terminal ratio neotui / bare", f"{n / b:.2f}x  (aim <= 1.5x, stretch 1.2x)")
+    row("in process (headless, to Ready): bare / neotui", f"{hb * 1000:.0f} / {hn * 1000:.0f} ms")
+    row("in-process ratio", f"{hn / hb:.2f}x")
+    row("load average after the runs", load)
+
+
+if __name__ == "__main__":
+    main()

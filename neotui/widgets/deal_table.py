@@ -1,0 +1,425 @@
+"""The deal timeline's table: every match of the filter, drawn a line at a time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from neotui.data.deals import DealBook
+from neotui.data.events import Impact
+from neotui.data.models import Deal
+from neotui.widgets.cells import plain, right
+from neotui.widgets.deal_cells import KIND_STYLE, day0_cell, deal_text, scale, term, value
+
+
+@dataclass(frozen=True)
+class Column:
+    """A timeline column: its key, header variants (longest first), width, and the priority in
+    which columns are dropped when the pane is narrow (highest number first)."""
+
+    key: str
+    labels: tuple[str, ...]
+    width: int
+    drop: int = 0
+    right: bool = False
+    flex: bool = False  # takes the width the others leave, down to ``width``
+
+
+#: The timeline's columns. Widths hold the longest value drawn (a date, "$999.9Bʳ", "-12.3%"),
+#: so a number is never cut; names are clipped with an ellipsis (the detail line shows them).
+COLUMNS: tuple[Column, ...] = (
+    Column("date", ("Date",), 10),
+    Column("provider", ("Provider",), 16, drop=2),
+    Column("counterparty", ("With",), 24),
+    Column("kind", ("Kind",), 11, drop=3),
+    Column("value", ("Value",), 8, right=True),
+    Column("day0", ("Day 0",), 7, drop=4, right=True),
+    Column("term", ("Term",), 10, drop=5),
+    Column("scale", ("Power · GPUs · hardware", "Power · GPUs", "Scale"), 12, drop=6, flex=True),
+)
+#: Space between two columns.
+GAP = 2
+
+
+def fit_columns(width: int, columns: tuple[Column, ...] = COLUMNS) -> list[tuple[Column, int, str]]:
+    """The columns that fit ``width`` cells, each with its width and header: the least important
+    are dropped first; a flexible column takes what is left (its header shortened to a variant
+    that fits whole, never cut); the counterparty column shrinks to 12 before anything else
+    goes."""
+    shown = list(columns)
+
+    def need(cols: list[Column], name_width: int) -> int:
+        return sum(name_width if c.key == "counterparty" else c.width for c in cols) + GAP * (
+            len(cols) - 1
+        )
+
+    name_width = next(c.width for c in columns if c.key == "counterparty")
+    while shown and need(shown, name_width) > width:
+        if name_width > 12:
+            name_width = max(12, name_width - (need(shown, name_width) - width))
+            continue
+        droppable = [c for c in shown if c.drop]
+        if not droppable:
+            break
+        shown.remove(max(droppable, key=lambda c: c.drop))
+    full = next(c.width for c in columns if c.key == "counterparty")
+    if name_width < full:  # columns dropped: names get back what is free
+        name_width = min(full, name_width + max(0, width - need(shown, name_width)))
+    spare = max(0, width - need(shown, name_width))
+    fitted: list[tuple[Column, int, str]] = []
+    for c in shown:
+        w = name_width if c.key == "counterparty" else c.width
+        if c.flex:
+            w += spare
+        label = next((lab for lab in c.labels if len(lab) <= w), c.labels[-1][:w])
+        fitted.append((c, w, label))
+    return fitted
+
+
+class DealTable(ScrollView, can_focus=True):
+    """The timeline rows, newest first: every match of the filter, drawn a line at a time (only
+    the rows in view are rendered, so 10,000 deals filter as fast as 100).
+
+    The API follows :class:`~textual.widgets.DataTable` where the screen and the tests use it
+    (``cursor_row``, ``move_cursor``, ``row_count``, ``get_row_at``, ``get_column_index``)."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False, id="neotui.timeline.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="neotui.timeline.up"),
+        Binding("down", "cursor_down", "Down", show=False),
+        Binding("up", "cursor_up", "Up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("home", "first", "First", show=False),
+        Binding("end", "last", "Last", show=False),
+    ]
+
+    COMPONENT_CLASSES = {
+        "deal-table--header",
+        "deal-table--cursor",
+        "deal-table--even-row",
+    }
+
+    DEFAULT_CSS = """
+    DealTable {
+        background: $surface;
+        color: $foreground;
+        overflow-x: hidden;
+        overflow-y: auto;
+        & > .deal-table--header {
+            text-style: bold;
+            background: $panel;
+            color: $foreground;
+        }
+        & > .deal-table--even-row {
+            background: $surface-lighten-1 50%;
+        }
+        & > .deal-table--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        &:focus {
+            background-tint: $foreground 5%;
+            & > .deal-table--cursor {
+                background: $block-cursor-background;
+                color: $block-cursor-foreground;
+                text-style: $block-cursor-text-style;
+            }
+            & > .deal-table--header {
+                background-tint: $foreground 5%;
+            }
+        }
+        &:dark > .deal-table--even-row {
+            background: $surface-darken-1 40%;
+        }
+    }
+    """
+
+    cursor_row: reactive[int] = reactive(0, always_update=True, init=False)
+
+    class DealHighlighted(Message):
+        """The highlighted deal changed (None when the table is empty)."""
+
+        def __init__(self, table: DealTable, deal: Deal | None) -> None:
+            super().__init__()
+            self.table = table
+            self.deal = deal
+
+        @property
+        def control(self) -> DealTable:
+            return self.table
+
+    def __init__(self, **kw) -> None:
+        super().__init__(**kw)
+        self.book = DealBook()
+        self.provider: str | None = None
+        self.text = ""
+        self._shown: list[Deal] = []
+        self._ordered: list[Deal] = []
+        self._row_cells: dict[str, list[Text]] = {}
+        self._search: dict[str, str] = {}
+        self._lines: LRUCache[tuple, Strip] = LRUCache(1024)
+        self._fitted: list[tuple[Column, int, str]] = []
+        self._fitted_width = -1
+        self.impacts: dict[str, Impact] = {}
+        self.total = 0
+
+    # --- the DataTable-like surface ------------------------------------------------------------
+
+    @property
+    def shown(self) -> list[Deal]:
+        """The deals that match, in order (all of them: only the visible ones are drawn)."""
+        return list(self._shown)
+
+    @property
+    def row_count(self) -> int:
+        """How many deals match."""
+        return len(self._shown)
+
+    @property
+    def current(self) -> Deal | None:
+        """The highlighted deal."""
+        if not self._shown or not 0 <= self.cursor_row < len(self._shown):
+            return None
+        return self._shown[self.cursor_row]
+
+    def get_row_at(self, index: int) -> list[Text]:
+        """Every cell of row ``index`` (all columns, shown or not)."""
+        return self._row(self._shown[index])
+
+    @staticmethod
+    def get_column_index(key: str) -> int:
+        """The position of column ``key`` in :data:`COLUMNS` (and in :meth:`get_row_at`)."""
+        return next(i for i, c in enumerate(COLUMNS) if c.key == key)
+
+    def move_cursor(self, *, row: int) -> None:
+        """Highlight row ``row`` (clamped) and scroll it into view."""
+        self.cursor_row = max(0, min(row, len(self._shown) - 1))
+
+    def validate_cursor_row(self, row: int) -> int:
+        return max(0, min(row, len(self._shown) - 1))
+
+    def watch_cursor_row(self, old: int, new: int) -> None:
+        self._scroll_to_cursor()
+        self.refresh()
+        if old != new:
+            self.post_message(self.DealHighlighted(self, self.current))
+
+    # --- data -----------------------------------------------------------------------------------
+
+    def set_book(self, book: DealBook) -> None:
+        """Show a new book (after a reload), keeping filters and, if it still exists, the row."""
+        self.book = book
+        self._ordered = book.timeline()
+        self._row_cells = {}
+        self._lines.clear()
+        self._search = {
+            d.id: deal_text(
+                d, book.providers[d.provider].name if d.provider in book.providers else d.provider
+            )
+            for d in book.deals
+        }
+        self._rebuild(force=True)
+
+    def set_impacts(self, impacts: dict[str, Impact]) -> None:
+        """The event study arrived (or changed): redraw the Day 0 cells."""
+        if impacts == self.impacts:
+            return
+        self.impacts = impacts
+        self._row_cells = {}
+        self._lines.clear()
+        self._rebuild(force=True)
+
+    def set_filter(self, provider: str | None = None, text: str | None = None) -> None:
+        """Filter by provider (None: all) and/or by text (words must all match)."""
+        if provider is not None or text is None:
+            self.provider = provider if provider is not None else self.provider
+        if text is not None:
+            self.text = text
+        self._rebuild()
+
+    def show_provider(self, provider: str | None) -> None:
+        """Filter to one provider, or all with None."""
+        self.provider = provider
+        self._rebuild()
+
+    def _rebuild(self, force: bool = False) -> None:
+        words = self.text.lower().split()
+        provider = self.provider
+        if not words and provider is None:
+            matches = list(self._ordered)
+        else:
+            search = self._search
+            pool = self._ordered
+            if provider is not None:
+                pool = [d for d in pool if d.provider == provider]
+            matches = [d for d in pool if all(w in search[d.id] for w in words)] if words else pool
+        self.total = len(matches)
+        if (
+            not force
+            and len(matches) == len(self._shown)
+            and all(a is b for a, b in zip(matches, self._shown, strict=True))
+        ):
+            return
+        keep = self.current.id if self.current else None
+        self._shown = matches
+        self.virtual_size = Size(self.size.width, len(matches) + 1)  # + the header line
+        index = next((i for i, d in enumerate(matches) if d.id == keep), 0)
+        self.set_reactive(DealTable.cursor_row, index)
+        self._scroll_to_cursor()
+        self.refresh()
+        self.post_message(self.DealHighlighted(self, self.current))
+
+    def _row(self, deal: Deal) -> list[Text]:
+        """A deal's cells, built once per book and reused by every filter."""
+        cells = self._row_cells.get(deal.id)
+        if cells is None:
+            provider = self.book.providers.get(deal.provider)
+            cells = self._cells(deal, provider.name if provider else deal.provider)
+            self._row_cells[deal.id] = cells
+        return cells
+
+    def _cells(self, deal: Deal, provider_name: str) -> list[Text]:
+        # Another outlet's report of a deal shown elsewhere: dimmed, so the eye counts it once.
+        echo = " dim" if deal.report_of else ""
+        return [
+            plain(deal.when, "dim" if deal.date_kind == "reported" else ""),
+            plain(provider_name, "bold" + echo),
+            # A captured draft (x in the Filings · News pane) is marked until it is completed.
+            plain(
+                ("✎ " if deal.captured else "") + deal.counterparty,
+                "italic green" if deal.captured else echo,
+            ),
+            plain(deal.kind, KIND_STYLE.get(deal.kind, "") + echo),
+            right(value(deal) + ("ʳ" if deal.report_of else " "), "bold" + echo),
+            day0_cell(self.impacts.get(deal.id)),
+            plain(term(deal), "dim"),
+            plain(scale(deal), echo),
+        ]
+
+    # --- keys and mouse -------------------------------------------------------------------------
+
+    def action_cursor_down(self) -> None:
+        self.move_cursor(row=self.cursor_row + 1)
+
+    def action_cursor_up(self) -> None:
+        self.move_cursor(row=self.cursor_row - 1)
+
+    def action_page_down(self) -> None:
+        self.move_cursor(row=self.cursor_row + max(1, self._page()))
+
+    def action_page_up(self) -> None:
+        self.move_cursor(row=self.cursor_row - max(1, self._page()))
+
+    def action_first(self) -> None:
+        self.move_cursor(row=0)
+
+    def action_last(self) -> None:
+        self.move_cursor(row=len(self._shown) - 1)
+
+    def _page(self) -> int:
+        return self.scrollable_content_region.height - 1
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None or offset.y < 1:
+            return
+        self.move_cursor(row=self.scroll_offset.y + offset.y - 1)
+
+    def _scroll_to_cursor(self) -> None:
+        page = self._page()
+        if page <= 0:
+            return
+        top = round(self.scroll_y)
+        if self.cursor_row < top:
+            self.scroll_to(y=self.cursor_row, animate=False, immediate=True)
+        elif self.cursor_row >= top + page:
+            self.scroll_to(y=self.cursor_row - page + 1, animate=False, immediate=True)
+
+    # --- drawing --------------------------------------------------------------------------------
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, len(self._shown) + 1)
+        self._scroll_to_cursor()
+
+    def _columns(self) -> list[tuple[Column, int, str]]:
+        width = self.scrollable_content_region.width
+        if width != self._fitted_width:
+            self._fitted = fit_columns(max(0, width - 1))  # a space on the left, as before
+            self._fitted_width = width
+            self._lines.clear()
+        return self._fitted
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._lines.clear()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        columns = self._columns()
+        if y == 0:
+            header = ("header", self.has_focus)
+            return self._line(header, width, columns, None, "deal-table--header")
+        index = self.scroll_offset.y + y - 1
+        if not 0 <= index < len(self._shown):
+            return Strip.blank(width, self.rich_style)
+        deal = self._shown[index]
+        if index == self.cursor_row:
+            component = "deal-table--cursor"
+        else:
+            component = "deal-table--even-row" if index % 2 else ""
+        key = (deal.id, component, self.has_focus)
+        return self._line(key, width, columns, deal, component)
+
+    def _line(
+        self,
+        key: tuple,
+        width: int,
+        columns: list[tuple[Column, int, str]],
+        deal: Deal | None,
+        component: str,
+    ) -> Strip:
+        cached = self._lines.get(key)
+        if cached is not None and cached.cell_length == width:
+            return cached
+        base = self.rich_style
+        if component:
+            base = base + self.get_component_rich_style(component)
+        line = Text(" ", style=base, no_wrap=True, end="")
+        cells = self._row(deal) if deal is not None else None
+        for i, (column, w, label) in enumerate(columns):
+            if i:
+                line.append(" " * GAP)
+            cell = Text(label) if cells is None else cells[COLUMNS.index(column)]
+            line.append_text(_fit(cell, w, column.right))
+        # Text.render leaves the base style to the console when there are no spans: apply it.
+        segments = Segment.apply_style(line.render(self.app.console), base)
+        strip = Strip(segments, line.cell_len).extend_cell_length(width, base)
+        strip = strip.crop(0, width)
+        self._lines[key] = strip
+        return strip
+
+
+def _fit(cell: Text, width: int, right_align: bool) -> Text:
+    """A cell exactly ``width`` wide: padded (on the left for numbers), or clipped with an
+    ellipsis (only names are ever longer than their column)."""
+    length = cell.cell_len
+    if length > width:
+        cell = cell.copy()
+        cell.truncate(width, overflow="ellipsis")
+        return cell
+    pad = " " * (width - length)
+    if right_align:
+        return Text(pad).append_text(cell) if pad else cell
+    return cell + pad if pad else cell
