@@ -14,8 +14,8 @@
     floor; the CPU time of the same span is the work. Aim: < 50 ms of work.
 (c) Timeline filtering: ``DealTable.set_filter(text="microsoft")`` and clearing it again, each
     with ``await pilot.pause()``, on the 10,000-deal book (every deal is searched; the timeline
-    holds every match and renders only the rows in view). Median of several. Aim: < 50 ms each. Typing the word one key
-    at a time (one filter per key, as the filter box does) is shown too.
+    holds every match and renders only the rows in view). Median of several. Aim: < 50 ms each.
+    Typing the word one key at a time (one filter per key, as the filter box does) is shown too.
 """
 
 from __future__ import annotations

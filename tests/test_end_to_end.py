@@ -61,7 +61,9 @@ async def test_prices_appear_then_429_storm_goes_stale_and_recovers(fake_yahoo: 
         # the production path: browser session, batch quote with cookie and crumb
         assert isinstance(app.feed.client.session, BrowserSession)
         assert fake_yahoo.paths["/v7/finance/quote"] >= 1
-        assert fake_yahoo.paths["/v8/finance/chart"] == 0
+        # no per-symbol intraday charts (the event study's 2-year daily charts are another job)
+        intraday = [q for _, _, q in fake_yahoo.requests if "range=1d" in q and "symbols=" not in q]
+        assert intraday == []
         assert quotes.get_row("CRWV")[6].plain.startswith("$")  # market cap
 
         fake_yahoo.set_fault("429")
