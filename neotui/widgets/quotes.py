@@ -194,6 +194,19 @@ class QuotesTable(DataTable[Text]):
         now = self._clock()
         self._session = update.session
         self._offline = update.offline
+        if not self._states:
+            # The first snapshot (the cached quotes at launch): every row is a placeholder, so
+            # the rows are built again with their cells rather than updated cell by cell
+            # (500 symbols: ~4,500 update_cell calls, each with its own refresh, before the
+            # first frame).
+            self._states.update(
+                (s, state) for s in self.symbols if (state := update.states.get(s)) is not None
+            )
+            if self._states:
+                row = self.cursor_row
+                self._build()
+                self.move_cursor(row=row)
+                return
         for symbol in self.symbols:
             state = update.states.get(symbol)
             if state is None:
