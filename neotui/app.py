@@ -122,7 +122,9 @@ class NeoApp(App[None]):
             )
         if self.settings.keys:
             self.set_keymap(dict(self.settings.keys))
-        await self.push_screen(WatchScreen())
+        # The cached quotes are read first so that the quotes table is built with them.
+        cached = self.feed.load_cached() if self.feed is not None else None
+        await self.push_screen(WatchScreen(cached))
         # Drawn before any network: the deals book and the cached quotes.
         book = self.watcher.current or self.watcher.load()
         self._show_book(book)
@@ -133,8 +135,8 @@ class NeoApp(App[None]):
         if self.feed is not None:
             # Cached quotes are drawn here, directly; subscribing afterwards keeps load_cached's
             # own publication from drawing every row a second time.
-            cached = self.feed.load_cached()
             self.feed.subscribe(self._feed_listener)
+            assert cached is not None
             self._show_quotes(cached, None)
         self.set_interval(TICK_SECONDS, self._tick)
 

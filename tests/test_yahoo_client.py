@@ -24,6 +24,35 @@ async def test_quote_from_recorded_body(fake_yahoo: FakeYahoo) -> None:
     assert "range=1d" in query and "interval=5m" in query and "includePrePost=true" in query
 
 
+async def test_browser_session_sleeps_between_requests(fake_yahoo: FakeYahoo) -> None:
+    """curl_cffi's safeguard nudges curl every 100 ms; between requests it must not wake the
+    loop (it was most of neotui's idle CPU), and it must run again with the next request."""
+    import asyncio
+
+    from neotui.data.http import BrowserSession
+
+    async with YahooClient(fake_yahoo.url) as client:
+        assert isinstance(client.session, BrowserSession)
+        await client.quote("CRWV")
+        acurl = client.session._get_session().acurl
+        nudges = 0
+        real = acurl.socket_action
+
+        def counted(*args: object) -> int:
+            nonlocal nudges
+            nudges += 1
+            return real(*args)
+
+        acurl.socket_action = counted
+        await asyncio.sleep(0.6)
+        # Idle: curl's own timer may fire once as the last transfer winds down; the
+        # safeguard alone would have made six calls.
+        assert nudges <= 1
+        fake_yahoo.latency = 0.35
+        q = await client.quote("NBIS")
+        assert q.symbol == "NBIS" and nudges >= 2  # in flight: the safeguard runs
+
+
 async def test_history_request(fake_yahoo: FakeYahoo) -> None:
     async with YahooClient(fake_yahoo.url) as client:
         h = await client.history("NVDA")

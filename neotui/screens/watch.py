@@ -104,6 +104,11 @@ class WatchScreen(Screen[None]):
         ),
     ]
 
+    def __init__(self, cached: FeedUpdate | None = None) -> None:
+        """``cached``: the cached quotes, drawn into the quotes table as it is built."""
+        super().__init__()
+        self._cached = cached
+
     def compose(self) -> ComposeResult:
         # The first frame holds what a user looks for at launch: providers and quotes (cached
         # prices). The timeline, capacity, the footer and the panes that start hidden (filter
@@ -125,6 +130,8 @@ class WatchScreen(Screen[None]):
                 symbols = app.settings.market.symbols  # type: ignore[attr-defined]
                 quotes = QuotesTable(symbols, app.clock, id="quotes")  # type: ignore[attr-defined]
                 quotes.border_title = "Quotes"
+                if self._cached is not None:
+                    quotes.preload(self._cached)
                 yield quotes
                 if app.settings.lots:  # type: ignore[attr-defined]
                     yield self._positions_pane()  # visible from the first frame

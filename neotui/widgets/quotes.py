@@ -82,12 +82,24 @@ class QuotesTable(DataTable[Text]):
         self._sort = 0
         self._flash_until: dict[str, float] = {}
         self.highlighted_symbol: str | None = None
+        self._preloaded: FeedUpdate | None = None
         self.compact = False
         self._keys: tuple[str, ...] = ()
         self._widths: dict[str, int] = {}  # what each column's header and cells need
         self._limits: dict[str, int] = {}  # clipped columns' widths
         self._fit_width = 0  # the width the columns were fitted to (0: not laid out yet)
         self._refit_due = False
+
+    def preload(self, update: FeedUpdate) -> None:
+        """The cached quotes, known before the table mounts: its rows are built with them at
+        mount, once, and the app's :meth:`apply` of the same update has nothing left to do
+        (500 symbols: no placeholder rows built and then rebuilt before the first frame)."""
+        self._session = update.session
+        self._offline = update.offline
+        self._states.update(
+            (s, state) for s in self.symbols if (state := update.states.get(s)) is not None
+        )
+        self._preloaded = update
 
     def on_mount(self) -> None:
         self._build()
@@ -191,9 +203,25 @@ class QuotesTable(DataTable[Text]):
 
     def apply(self, update: FeedUpdate, changed: frozenset[str]) -> None:
         """Take a feed snapshot; only the rows that changed (or age) are redrawn, in place."""
+        if update is self._preloaded:
+            self._preloaded = None
+            return  # drawn at mount
         now = self._clock()
         self._session = update.session
         self._offline = update.offline
+        if not self._states:
+            # The first snapshot (the cached quotes at launch): every row is a placeholder, so
+            # the rows are built again with their cells rather than updated cell by cell
+            # (500 symbols: ~4,500 update_cell calls, each with its own refresh, before the
+            # first frame).
+            self._states.update(
+                (s, state) for s in self.symbols if (state := update.states.get(s)) is not None
+            )
+            if self._states:
+                row = self.cursor_row
+                self._build()
+                self.move_cursor(row=row)
+                return
         for symbol in self.symbols:
             state = update.states.get(symbol)
             if state is None:

@@ -1,0 +1,57 @@
+"""The quotes table built with the cached quotes before it mounts (issue 13: at 500 symbols the
+rows were built as placeholders, then redrawn cell by cell before the first frame)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from textual.app import App, ComposeResult
+
+from neotui.data.feed import FeedUpdate, SymbolState, SymbolStatus
+from neotui.data.quote import Quote, Session
+from neotui.widgets.quotes import QuotesTable
+
+NOW = datetime(2026, 11, 20, 15, 30, tzinfo=UTC)
+SYMBOLS = ("CRWV", "NBIS")
+
+
+def cached() -> FeedUpdate:
+    prices = {"CRWV": (91.25, 90.0), "NBIS": (44.5, 45.0)}
+    states = {
+        s: SymbolState(s, SymbolStatus.STALE, Quote(s, p, NOW, prev_close=prev), "cached")
+        for s, (p, prev) in prices.items()
+    }
+    return FeedUpdate(states, frozenset(states), Session.CLOSED, None)
+
+
+class TableApp(App[None]):
+    def __init__(self, update: FeedUpdate) -> None:
+        super().__init__()
+        self.update = update
+
+    def compose(self) -> ComposeResult:
+        table = QuotesTable(SYMBOLS, lambda: NOW, id="quotes")
+        table.preload(self.update)
+        yield table
+
+
+async def test_preloaded_rows_show_cached_prices_and_the_same_update_changes_nothing() -> None:
+    update = cached()
+    app = TableApp(update)
+    async with app.run_test(size=(160, 10)) as pilot:
+        table = app.query_one(QuotesTable)
+        assert table.get_row("CRWV")[1].plain == "91.25"
+        assert table.get_row("NBIS")[1].plain == "44.50"
+        redrawn: list[str] = []
+        real = table._redraw
+        table._redraw = lambda s: (redrawn.append(s), real(s))  # type: ignore[method-assign]
+        table.apply(update, update.changed)  # what the app does next with the same snapshot
+        assert redrawn == []  # drawn once, at mount
+        # A later snapshot is applied as usual.
+        moved = dict(update.states)
+        moved["CRWV"] = SymbolState("CRWV", SymbolStatus.FRESH,
+                                    Quote("CRWV", 92.0, NOW, prev_close=90.0))  # fmt: skip
+        table.apply(FeedUpdate(moved, frozenset({"CRWV"}), Session.CLOSED, None),
+                    frozenset({"CRWV"}))  # fmt: skip
+        await pilot.pause()
+        assert table.get_row("CRWV")[1].plain == "92.00" and "CRWV" in redrawn
