@@ -207,6 +207,13 @@ def _quiet_session_class() -> type:
     from curl_cffi.aio import CURL_POLL_NONE, CURL_SOCKET_TIMEOUT, AsyncCurl
     from curl_cffi.requests import AsyncSession
 
+    # These are curl_cffi internals (checked on 0.16): if a release renames them, keep the stock
+    # session — ten wake-ups a second cost idle CPU, never correctness.
+    if not all(hasattr(AsyncCurl, name) for name in ("_force_timeout", "add_handle")) or not (
+        isinstance(getattr(AsyncSession, "acurl", None), property)
+    ):
+        return AsyncSession
+
     class QuietCurl(AsyncCurl):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             self._busy = asyncio.Event()  # before the parent starts its checker task
@@ -218,6 +225,9 @@ def _quiet_session_class() -> type:
             return future
 
         async def _force_timeout(self) -> None:
+            if not hasattr(self, "_curl2future") or not hasattr(self, "_curlm"):
+                await super()._force_timeout()  # internals moved: the stock safeguard
+                return
             while self._curlm:
                 if not self._curl2future:
                     self._busy.clear()
