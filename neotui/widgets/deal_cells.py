@@ -87,5 +87,6 @@ def day0_cell(impact: Impact | None) -> Text:
         return right("")
     s = impact.study
     strong = s.t_car_m1_p1 is not None and abs(s.t_car_m1_p1) >= SIGNIFICANT_T
-    style = direction_style(s.abnormal_0) + (" bold" if strong else "")
-    return right(f"{s.abnormal_0 * 100.0:+.1f}%", style)
+    shown = round(s.abnormal_0 * 100.0, 1) + 0.0  # as printed; + 0.0 turns -0.0 into 0.0
+    style = direction_style(shown) + (" bold" if strong else "")
+    return right(f"{shown:+.1f}%", style)
