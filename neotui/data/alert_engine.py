@@ -283,47 +283,51 @@ class AlertEngine:
 
     def on_filings(self, events: Sequence[FilingEvent]) -> list[Alert]:
         """New filings: each matching ``filing_items`` rule fires once per filing."""
-        new, priming = self._first_time("filing", (e.key for e in events))
-        rules = [r for r in self.rules if r.kind is AlertKind.FILING_ITEMS]
-        if priming:
-            return []
-        now = self.clock()
-        fired = []
-        for event in events:
-            if event.key not in new:
-                continue
-            for rule in rules:
-                hit = [i for i in event.items if i in rule.items]
-                if hit and (rule.symbol is None or rule.symbol == event.symbol):
-                    who = event.symbol or "filing"
-                    fired.append(Alert(
-                        rule.id, rule.kind, event.symbol,
-                        clean_text(f"{who}: {event.form} items {', '.join(hit)}"),
-                        clean_text(event.title), now, url=event.url,
-                    ))  # fmt: skip
-        self._record(fired)
-        return fired
+
+        def match(rule: AlertRule, event: FilingEvent) -> tuple[str, str] | None:
+            hit = [i for i in event.items if i in rule.items]
+            if not hit:
+                return None
+            who = event.symbol or "filing"
+            return f"{who}: {event.form} items {', '.join(hit)}", event.title
+
+        return self._on_new("filing", AlertKind.FILING_ITEMS, events, match)
 
     def on_headlines(self, events: Sequence[HeadlineEvent]) -> list[Alert]:
         """New headlines: each ``headline`` rule whose words all appear fires once per headline."""
-        new, priming = self._first_time("headline", (e.key for e in events))
-        rules = [r for r in self.rules if r.kind is AlertKind.HEADLINE]
+
+        def match(rule: AlertRule, event: HeadlineEvent) -> tuple[str, str] | None:
+            if not set(rule.words) <= set(words_of(event.title)):
+                return None
+            return f"Headline: {' '.join(rule.words)}", event.title
+
+        return self._on_new("headline", AlertKind.HEADLINE, events, match)
+
+    def _on_new(
+        self,
+        kind: str,
+        rule_kind: AlertKind,
+        events: Sequence[Any],
+        match: Callable[[AlertRule, Any], tuple[str, str] | None],
+    ) -> list[Alert]:
+        """Fire ``rule_kind`` rules (scoped to their symbol, if any) once per event never seen
+        before; the first batch a feed ever delivers only primes what has been seen."""
+        new, priming = self._first_time(kind, (e.key for e in events))
         if priming:
             return []
+        rules = [r for r in self.rules if r.kind is rule_kind]
         now = self.clock()
         fired = []
         for event in events:
             if event.key not in new:
                 continue
-            words = set(words_of(event.title))
             for rule in rules:
-                scoped = rule.symbol is None or rule.symbol == event.symbol
-                if scoped and set(rule.words) <= words:
-                    fired.append(Alert(
-                        rule.id, rule.kind, event.symbol,
-                        f"Headline: {' '.join(rule.words)}", clean_text(event.title), now,
-                        url=event.url,
-                    ))  # fmt: skip
+                if rule.symbol is not None and rule.symbol != event.symbol:
+                    continue
+                if (found := match(rule, event)) is not None:
+                    title, text = found
+                    fired.append(Alert(rule.id, rule.kind, event.symbol, clean_text(title),
+                                       clean_text(text), now, url=event.url))  # fmt: skip
         self._record(fired)
         return fired
 
