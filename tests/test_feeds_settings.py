@@ -6,14 +6,22 @@ from pathlib import Path
 
 import pytest
 
-from neotui.settings import DEFAULT_FORMS, SettingsError, load_settings, user_data_dir
+from neotui.settings import (
+    DEFAULT_FORMS,
+    FilingsSettings,
+    SettingsError,
+    load_settings,
+    user_data_dir,
+)
 
 
 def test_defaults_leave_filings_off_and_news_on() -> None:
     s = load_settings(environ={})
     assert s.filings.contact == ""
-    assert s.filings.data_url == "https://data.sec.gov"
-    assert s.filings.tickers_url == "https://www.sec.gov/files/company_tickers.json"
+    # the bundled file agrees with the typed defaults (the SEC's own hosts; no request here)
+    defaults = FilingsSettings()
+    assert (s.filings.data_url, s.filings.tickers_url) == (defaults.data_url, defaults.tickers_url)
+    assert s.filings.data_url.startswith("https://") and s.filings.tickers_url.endswith(".json")
     assert s.filings.forms == DEFAULT_FORMS and "424B*" in s.filings.forms
     assert (s.filings.market_interval, s.filings.closed_interval) == (600.0, 3600.0)
     assert s.filings.max_rate == 10.0

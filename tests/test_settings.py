@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from neotui.settings import DEFAULT_SYMBOLS, SettingsError, load_settings
+from neotui.settings import DEFAULT_SYMBOLS, YAHOO_HOSTS, SettingsError, load_settings
 
 
 def write(path: Path, text: str) -> Path:
@@ -18,7 +18,7 @@ def test_bundled_defaults() -> None:
     s = load_settings(environ={})
     assert s.market.symbols == DEFAULT_SYMBOLS
     assert s.market.symbols == ("CRWV", "NBIS", "IREN", "CIFR", "WULF", "APLD", "CORZ", "NVDA")
-    assert s.market.yahoo_url == "https://query1.finance.yahoo.com"
+    assert s.market.yahoo_url == YAHOO_HOSTS[0]  # Yahoo's own query host (no request here)
     assert s.market.concurrency == 8
     assert s.market.transport == "browser" and s.market.batch and s.market.proxy == ""
     assert s.refresh.regular == 15.0 and s.refresh.prepost == 30.0 and s.refresh.closed == 300.0
