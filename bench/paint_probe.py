@@ -39,6 +39,9 @@ def bare() -> None:
 
 
 def neotui() -> None:
+    from neotui import startup_gc
+
+    startup_gc.pause()  # as neotui.__main__ does for a launch
     from neotui.app import NeoApp, make_app
     from neotui.settings import load_settings
     from neotui.widgets.quotes import QuotesTable

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import sys
 
+from neotui import startup_gc
+
 
 def main() -> None:
     """Console-script entry point."""
@@ -18,6 +20,7 @@ def main() -> None:
 
         cli_main()
         return
+    startup_gc.pause()  # resumed once the whole screen is up
     from neotui.settings import SettingsError, load_settings
 
     try:

@@ -16,6 +16,7 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from neotui import startup_gc
 from neotui.data.alert_engine import AlertEngine
 from neotui.data.alerts import Alert, AlertRule, FilingEvent, HeadlineEvent
 from neotui.data.feed import FeedUpdate, MarketFeed
@@ -149,6 +150,9 @@ class NeoApp(App[None]):
             self._start_live()  # a test app started on another screen, or shutting down
 
     def _start_live(self) -> None:
+        # The whole screen is up: the start-up pause of the garbage collector ends after the
+        # frame that shows it (a launch's collection, ~50 ms; nothing in tests).
+        self.call_after_refresh(startup_gc.resume)
         # Cached filings and headlines (a hidden pane, mounted after the first frame) are read
         # here, still before any request.
         if self.filings is not None:
