@@ -40,7 +40,7 @@ async def test_first_frame_has_deals_before_any_quote() -> None:
         assert cell_texts(quotes, 0) == ["ALPH", "CHIP", "NVDA", "MDLY"]
         assert app.feed.requests == 0
         # The timeline mounts right after the first frame (then the network starts).
-        await _until(pilot, lambda: bool(screen.query(DealTable)))
+        await _until(pilot, lambda: screen.panes_ready)
         assert screen.query_one(DealTable).row_count == 6
         await pilot.pause()
 
