@@ -140,6 +140,47 @@ async def test_slash_filters_the_timeline_and_escape_clears() -> None:
         assert len(deals.shown) == 6 and not box.display
 
 
+async def test_filtering_a_long_timeline_keeps_the_scrollbar_true(tmp_path: Path) -> None:
+    """Filters that keep the scrollbar resize it without a layout; those that make it appear or
+    go lay the table out again. Either way the scroll range matches the rows."""
+    def counterparty(i: int) -> str:
+        return "Oracle" if i < 5 else "Microsoft" if i % 3 == 0 else "Meta"
+
+    deals = "".join(
+        deal_toml(
+            id=f'"d{i}"',
+            counterparty=f'"{counterparty(i)}"',
+            date=f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}",
+        )
+        for i in range(120)
+    )
+    book = write(tmp_path / "deals.toml", PROVIDER + deals)
+    app = build_app(book)
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.screen.query_one(DealTable)
+        view = table.container_size.height
+        assert 5 < view < 38
+
+        def consistent(rows: int) -> None:
+            assert table.row_count == table.total == rows
+            assert table.virtual_size.height == rows + 1  # and the header line
+            assert table.show_vertical_scrollbar == (rows + 1 > view)
+            if table.show_vertical_scrollbar:
+                assert table.vertical_scrollbar.window_virtual_size == rows + 1
+            assert table.max_scroll_y == max(0, rows + 1 - view)
+            assert 0 <= table.scroll_y <= table.max_scroll_y
+
+        consistent(120)
+        table.move_cursor(row=119)  # scrolled to the end
+        await pilot.pause()
+        assert table.scroll_y == table.max_scroll_y > 0
+        # Bar kept (no layout), bar kept, bar gone, bar back, bar kept.
+        for text, rows in (("meta", 77), ("microsoft", 38), ("oracle", 5), ("", 120), ("me", 77)):
+            table.set_filter(text=text)
+            await pilot.pause()
+            consistent(rows)
+
+
 async def test_filter_text_with_brackets_is_not_markup() -> None:
     app = build_app()
     async with app.run_test(size=SIZE) as pilot:

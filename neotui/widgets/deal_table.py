@@ -168,7 +168,7 @@ class DealTable(ScrollView, can_focus=True):
         self._shown: list[Deal] = []
         self._ordered: list[Deal] = []
         self._row_cells: dict[str, list[Text]] = {}
-        self._search: dict[str, str] = {}
+        self._haystacks: list[str] = []  # each deal's search text, in timeline order
         self._lines: LRUCache[tuple, Strip] = LRUCache(1024)
         self._fitted: list[tuple[Column, int, str]] = []
         self._fitted_width = -1
@@ -224,12 +224,8 @@ class DealTable(ScrollView, can_focus=True):
         self._ordered = book.timeline()
         self._row_cells = {}
         self._lines.clear()
-        self._search = {
-            d.id: deal_text(
-                d, book.providers[d.provider].name if d.provider in book.providers else d.provider
-            )
-            for d in book.deals
-        }
+        names = {pid: p.name for pid, p in book.providers.items()}
+        self._haystacks = [deal_text(d, names.get(d.provider, d.provider)) for d in self._ordered]
         self._rebuild(force=True)
 
     def set_impacts(self, impacts: dict[str, Impact]) -> None:
@@ -260,11 +256,15 @@ class DealTable(ScrollView, can_focus=True):
         if not words and provider is None:
             matches = list(self._ordered)
         else:
-            search = self._search
-            pool = self._ordered
+            # Deals paired with their search text in timeline order, narrowed a word at a
+            # time: plain list comprehensions, ~3x faster on 10,000 deals than testing every
+            # word of every deal through a generator.
+            pairs = list(zip(self._ordered, self._haystacks, strict=True))
             if provider is not None:
-                pool = [d for d in pool if d.provider == provider]
-            matches = [d for d in pool if all(w in search[d.id] for w in words)] if words else pool
+                pairs = [(d, h) for d, h in pairs if d.provider == provider]
+            for word in words:
+                pairs = [(d, h) for d, h in pairs if word in h]
+            matches = [d for d, _ in pairs]
         self.total = len(matches)
         if (
             not force
@@ -274,12 +274,32 @@ class DealTable(ScrollView, can_focus=True):
             return
         keep = self.current.id if self.current else None
         self._shown = matches
-        self.virtual_size = Size(self.size.width, len(matches) + 1)  # + the header line
+        self._set_height(len(matches) + 1)  # + the header line
         index = next((i for i, d in enumerate(matches) if d.id == keep), 0)
         self.set_reactive(DealTable.cursor_row, index)
         self._scroll_to_cursor()
         self.refresh()
         self.post_message(self.DealHighlighted(self, self.current))
+
+    def _set_height(self, lines: int) -> None:
+        """Set the scrollable height. Assigning ``virtual_size`` lays out the whole screen
+        (~15 ms with every pane up), which is needed only when the scrollbar appears or goes;
+        otherwise the scrollbar is resized and the table repainted, no layout."""
+        virtual = Size(self.size.width, lines)
+        old = self.virtual_size
+        needs_bar = lines > self.container_size.height
+        if (
+            not self.is_mounted
+            or virtual.width != old.width
+            or needs_bar != self.show_vertical_scrollbar
+            or needs_bar != (old.height > self.container_size.height)
+        ):
+            self.virtual_size = virtual
+            return
+        self.set_reactive(ScrollView.virtual_size, virtual)
+        if needs_bar:
+            self.vertical_scrollbar.window_virtual_size = lines
+        self.scroll_y = self.validate_scroll_y(self.scroll_y)
 
     def _row(self, deal: Deal) -> list[Text]:
         """A deal's cells, built once per book and reused by every filter."""
