@@ -2,21 +2,53 @@
 
 ``neotui`` alone opens the watch screen; subcommands print data for people and scripts. The
 commands live in :mod:`neotui.commands`, one module per domain (quotes, doctor, book, analytics,
-feeds). Heavy imports (Textual, httpx, pandas) happen inside the commands that need them, so
-``--help`` and ``validate`` stay fast.
+feeds), imported only when a command of theirs is run or listed by ``--help``: ``neotui quotes``
+builds three commands, not twelve. Heavy imports (Textual, httpx, pandas) happen inside the
+commands that need them, so ``--help`` and ``validate`` stay fast.
 """
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 from typing import Any
 
 import click
 
 from neotui import __version__
-from neotui.commands import analytics, book, doctor, feeds, quotes
 from neotui.commands.context import CommandContext
 from neotui.settings import Settings, user_cache_dir, user_config_dir
+
+COMMAND_MODULES: dict[str, str] = {
+    "quotes": "quotes",
+    "positions": "quotes",
+    "alerts": "quotes",
+    "doctor": "doctor",
+    "deals": "book",
+    "capacity": "book",
+    "financials": "book",
+    "validate": "book",
+    "impact": "analytics",
+    "valuation": "analytics",
+    "filings": "feeds",
+    "news": "feeds",
+}
+"""Each command's module under :mod:`neotui.commands` (whose ``COMMANDS`` defines it)."""
+
+
+class _LazyGroup(click.Group):
+    """A group that imports a command's module when the command is first asked for (to run it,
+    or by ``--help`` to list it), the lazy loading of click's documentation."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMAND_MODULES})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in COMMAND_MODULES and cmd_name not in self.commands:
+            module = importlib.import_module(f"neotui.commands.{COMMAND_MODULES[cmd_name]}")
+            for command in module.COMMANDS:
+                self.add_command(command)
+        return super().get_command(ctx, cmd_name)
 
 
 def _version_message() -> str:
@@ -24,6 +56,7 @@ def _version_message() -> str:
 
 
 @click.group(
+    cls=_LazyGroup,
     invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"]},
     epilog=(
@@ -85,11 +118,6 @@ def _run_app(settings: Settings) -> None:
     from neotui.app import make_app
 
     make_app(settings).run()
-
-
-for _module in (quotes, doctor, book, analytics, feeds):
-    for _command in _module.COMMANDS:
-        cli.add_command(_command)
 
 
 def main() -> None:

@@ -1,17 +1,19 @@
-"""The command line after its split into neotui/commands/: every command the README lists is
-registered on the group with the options the README gives it, each answers ``-h``, and importing
-the group (what ``neotui --help`` pays) loads none of the heavy modules the commands use."""
+"""The command line after its split into neotui/commands/: every command the README lists is on
+the group with the options the README gives it and answers ``-h``; the group imports a command's
+module only when asked for it, and none of the heavy modules the commands use."""
 
 from __future__ import annotations
 
+import importlib
 import re
 import subprocess
 import sys
 
+import click
 import pytest
 from click.testing import CliRunner
 
-from neotui.cli import cli
+from neotui.cli import COMMAND_MODULES, cli
 from tests.conftest import REPO
 
 
@@ -31,7 +33,14 @@ def test_help_lists_exactly_the_readme_commands() -> None:
     assert result.exit_code == 0
     listed = re.findall(r"^  ([a-z]+) ", result.output.split("Commands:", 1)[1], re.MULTILINE)
     assert len(README) == 12
-    assert sorted(listed) == sorted(README) == sorted(cli.commands)
+    assert sorted(listed) == sorted(README) == cli.list_commands(click.Context(cli))
+
+
+def test_every_command_module_defines_what_the_group_expects_of_it() -> None:
+    for module_name in set(COMMAND_MODULES.values()):
+        module = importlib.import_module(f"neotui.commands.{module_name}")
+        names = {c.name for c in module.COMMANDS}
+        assert names == {n for n, m in COMMAND_MODULES.items() if m == module_name}
 
 
 @pytest.mark.parametrize("name", sorted(README))
@@ -54,8 +63,9 @@ def test_group_options_of_the_readme() -> None:
 
 
 def test_importing_the_command_line_stays_light() -> None:
-    """The group imports every command module to build --help: none of them may pull in the
-    UI, the HTTP stack, pandas or the data sources at module level."""
+    """Importing the group loads no command module; running one command loads its module only;
+    --help loads them all, and none pulls in the UI, the HTTP stack, pandas or the data sources
+    at module level."""
     heavy = ("textual", "rich", "httpx", "curl_cffi", "pandas", "numpy", "yfinance",
              "neotui.app", "neotui.sources", "neotui.report", "neotui.market_report",
              "neotui.doctor", "neotui.data.deals", "neotui.data.feed")  # fmt: skip

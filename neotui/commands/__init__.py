@@ -8,7 +8,9 @@
 - :mod:`neotui.commands.feeds`: SEC filings and headlines (filings, news);
 - :mod:`neotui.commands.context`: what they share (the settings, the common options).
 
-Each module imports only click and the settings at module level: the group imports all of them to
-build ``--help``, so the data layer, the HTTP stack and pandas are imported inside the command that
-needs them, and ``neotui --help`` and ``validate`` stay fast.
+Each module defines its commands in ``COMMANDS``; :data:`neotui.cli.COMMAND_MODULES` names the
+module of every command, so the group imports a module only when one of its commands runs (all of
+them for ``--help``). Each imports only click and the settings at module level: the data layer,
+the HTTP stack and pandas are imported inside the command that needs them, so ``neotui --help``
+and ``validate`` stay fast.
 """
