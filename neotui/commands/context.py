@@ -1,0 +1,62 @@
+"""What every ``neotui`` subcommand shares: the object the group builds from its options (settings
+loaded on first use, so a bad settings file fails the command that needs it, exit 2), and the
+``--format``, ``--provider`` and ``--offline`` options, worded once so they read the same
+everywhere.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from neotui.settings import Settings, SettingsError, load_settings
+
+EXIT_SETTINGS = 2
+"""Exit status for bad settings (a settings file, a NEOTUI_* variable, the listed companies)."""
+
+
+def fail_settings(err: SettingsError) -> NoReturn:
+    """Print a settings error on one line, without a traceback, and exit 2."""
+    click.echo(f"neotui: bad settings: {err}", err=True)
+    sys.exit(EXIT_SETTINGS)
+
+
+class CommandContext:
+    """What the group passes to its subcommands: the raw options, settings built on demand.
+
+    Commands may add to ``overrides`` (``impact --benchmark``) before first reading ``settings``.
+    """
+
+    def __init__(self, config: Path | None, overrides: dict[str, dict[str, Any]]) -> None:
+        self.config = config
+        self.overrides = overrides
+        self._settings: Settings | None = None
+
+    @property
+    def settings(self) -> Settings:
+        """The layered settings, loaded once; exits 2 with the error when they are bad."""
+        if self._settings is None:
+            try:
+                self._settings = load_settings(config=self.config, overrides=self.overrides)
+            except SettingsError as err:
+                fail_settings(err)
+        return self._settings
+
+
+pass_context = click.make_pass_decorator(CommandContext)
+
+format_option = click.option(
+    "--format",
+    "output",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+    help="table for people; json or csv for scripts (field names in the README).",
+)
+provider_option = click.option("--provider", help="Only this provider id, e.g. coreweave.")
+offline_option = click.option(
+    "--offline", is_flag=True, help="Use only cached prices; never ask Yahoo."
+)
