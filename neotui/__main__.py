@@ -26,7 +26,7 @@ def main() -> None:
     try:
         settings = load_settings()
     except SettingsError as err:
-        print(f"neotui: bad settings: {err}", file=sys.stderr)  # as neotui.cli says it
+        print(f"neotui: bad settings: {err}", file=sys.stderr)  # as neotui.commands.context says it
         sys.exit(2)
     from neotui.app import make_app
 

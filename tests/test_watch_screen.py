@@ -143,6 +143,7 @@ async def test_slash_filters_the_timeline_and_escape_clears() -> None:
 async def test_filtering_a_long_timeline_keeps_the_scrollbar_true(tmp_path: Path) -> None:
     """Filters that keep the scrollbar resize it without a layout; those that make it appear or
     go lay the table out again. Either way the scroll range matches the rows."""
+
     def counterparty(i: int) -> str:
         return "Oracle" if i < 5 else "Microsoft" if i % 3 == 0 else "Meta"
 
