@@ -59,12 +59,18 @@ def direction_style(change: float | None) -> str:
 
 
 def same(a: object, b: object) -> bool:
-    """Whether two cells would render alike (``Text.__eq__`` ignores the base style)."""
+    """Whether two cells would render alike (``Text.__eq__`` ignores the base style). The cheap
+    attributes are compared first: a refresh of 500 rows compares ~5,000 cells."""
+    if a is b:
+        return True
     if isinstance(a, Text) and isinstance(b, Text):
-        return (a.plain, str(a.style), a.spans, a.justify) == (
-            b.plain,
-            str(b.style),
-            b.spans,
-            b.justify,
+        style_a, style_b = a.style, b.style
+        if type(style_a) is not type(style_b):
+            style_a, style_b = str(style_a), str(style_b)
+        return (
+            a.justify == b.justify
+            and style_a == style_b
+            and a.plain == b.plain
+            and a.spans == b.spans
         )
     return a == b

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import DataTable
-from textual.widgets.data_table import ColumnKey
+from textual.widgets.data_table import ColumnKey, RowKey
 
 from neotui import formatting as fmt
 from neotui.data.feed import FeedUpdate, SymbolState, SymbolStatus
@@ -89,6 +90,29 @@ class QuotesTable(DataTable[Text]):
         self._limits: dict[str, int] = {}  # clipped columns' widths
         self._fit_width = 0  # the width the columns were fitted to (0: not laid out yet)
         self._refit_due = False
+        #: The cells on screen per row and column: what a redraw compares with
+        #: (``DataTable.get_row`` rebuilt that list at every redraw, a fifth of a refresh).
+        self._drawn: dict[str, dict[str, Text]] = {}
+
+    # --- the cells on screen, kept as they are set -----------------------------------------------
+
+    def add_row(self, *cells: Any, height: int | None = 1, key: str | None = None,
+                label: Any = None) -> RowKey:  # fmt: skip
+        row_key = super().add_row(*cells, height=height, key=key, label=label)
+        if key is not None:
+            self._drawn[key] = dict(zip(self._keys, cells, strict=True))
+        return row_key
+
+    def update_cell(self, row_key: RowKey | str, column_key: ColumnKey | str, value: Any, *,
+                    update_width: bool = False) -> None:  # fmt: skip
+        super().update_cell(row_key, column_key, value, update_width=update_width)
+        row, column = getattr(row_key, "value", row_key), getattr(column_key, "value", column_key)
+        self._drawn.setdefault(str(row), {})[str(column)] = value
+
+    def clear(self, columns: bool = False) -> QuotesTable:
+        self._drawn.clear()
+        super().clear(columns=columns)
+        return self
 
     def preload(self, update: FeedUpdate) -> None:
         """The cached quotes, known before the table mounts: its rows are built with them at
@@ -250,8 +274,7 @@ class QuotesTable(DataTable[Text]):
 
     def _redraw(self, symbol: str) -> None:
         state = self._states.get(symbol, SymbolState(symbol))
-        row = self.get_row(symbol)
-        shown = dict(zip(self._keys, row, strict=True))
+        shown = self._drawn.get(symbol, {})
         cells = self._cells(state)
         if (
             self._measure(cells)
@@ -266,7 +289,7 @@ class QuotesTable(DataTable[Text]):
                 cell = clip(cell, limit)
             # Only cells whose text or style changed: an unchanged refresh repaints nothing,
             # which is most of what keeps idle CPU low.
-            if key in shown and not same(shown[key], cell):
+            if key in self._keys and not same(shown.get(key), cell):
                 # Re-measure the column only when the cell outgrows it: measuring every
                 # column on every update was most of a 500-symbol refresh's cost.
                 grow = cell.cell_len > self.columns[ColumnKey(key)].content_width
