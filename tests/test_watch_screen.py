@@ -17,7 +17,7 @@ from neotui.widgets.providers import ProviderList
 from neotui.widgets.quotes import QuotesTable
 from neotui.widgets.status_line import StatusLine
 from neotui.widgets.timeline import DealDetail, DealTable
-from tests.harness import build_app
+from tests.harness import FROZEN, build_app
 from tests.helpers import PROVIDER, deal_toml, write
 
 SIZE = (160, 48)
@@ -59,7 +59,9 @@ async def test_quotes_arrive_in_place_and_not_found_says_so() -> None:
         assert quotes.get_row("MDLY")[-1].plain.startswith("not found: No data found")
         providers = app.screen.query_one(ProviderList)
         assert providers.get_row("alpha")[2].plain == "104.12"
-        assert "quotes 15:30:00" in app.screen.query_one(StatusLine).plain or True
+        # The refresh time in the user's local time zone, as the status line shows it.
+        shown = f"quotes {FROZEN.astimezone():%H:%M:%S}"
+        assert shown in app.screen.query_one(StatusLine).plain
 
 
 async def test_provider_selection_filters_and_highlights() -> None:

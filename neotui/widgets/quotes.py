@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from typing import Any, Self
 
 from rich.text import Text
 from textual.binding import Binding
+from textual.geometry import Region
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowKey
 
@@ -72,6 +74,9 @@ class QuotesTable(DataTable[Text]):
         Binding("j", "cursor_down", "Down", show=False, id="neotui.quotes.down"),
         Binding("k", "cursor_up", "Up", show=False, id="neotui.quotes.up"),
     ]
+
+    _folding = False  # inside _one_refresh: repaints are folded into one
+    _folded = False
 
     def __init__(self, symbols: tuple[str, ...], clock: Callable[[], datetime], **kw) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kw)
@@ -207,9 +212,10 @@ class QuotesTable(DataTable[Text]):
         if key != "status" or key not in self._keys:
             return
         limit = self._limits.get(key)
-        for symbol in self.symbols:
-            cell = self._status_cell(self._states.get(symbol, SymbolState(symbol)))
-            self.update_cell(symbol, key, clip(cell, limit) if limit is not None else cell)
+        with self._one_refresh():
+            for symbol in self.symbols:
+                cell = self._status_cell(self._states.get(symbol, SymbolState(symbol)))
+                self.update_cell(symbol, key, clip(cell, limit) if limit is not None else cell)
 
     def set_compact(self, compact: bool) -> None:
         """On narrow terminals show only symbol, last, change %, sparkline and status."""
@@ -246,31 +252,68 @@ class QuotesTable(DataTable[Text]):
                 self._build()
                 self.move_cursor(row=row)
                 return
-        for symbol in self.symbols:
-            state = update.states.get(symbol)
-            if state is None:
-                continue
-            old = self._states.get(symbol)
-            self._states[symbol] = state
-            price_moved = (
-                old is not None
-                and old.quote is not None
-                and state.quote is not None
-                and old.quote.price != state.quote.price
-            )
-            if price_moved:
-                self._flash_until[symbol] = now.timestamp() + FLASH_SECONDS
-                self.set_timer(FLASH_SECONDS + 0.05, lambda s=symbol: self._redraw(s))
-            if symbol in changed or state.status is not SymbolStatus.FRESH or price_moved:
-                self._redraw(symbol)
+        flashed = False
+        with self._one_refresh():
+            for symbol in self.symbols:
+                state = update.states.get(symbol)
+                if state is None:
+                    continue
+                old = self._states.get(symbol)
+                self._states[symbol] = state
+                price_moved = (
+                    old is not None
+                    and old.quote is not None
+                    and state.quote is not None
+                    and old.quote.price != state.quote.price
+                )
+                if price_moved:
+                    self._flash_until[symbol] = now.timestamp() + FLASH_SECONDS
+                    flashed = True
+                if symbol in changed or state.status is not SymbolStatus.FRESH or price_moved:
+                    self._redraw(symbol)
+        if flashed:
+            # One timer ends every flash of this update (a timer per row was 500 timers).
+            self.set_timer(FLASH_SECONDS + 0.05, self._end_flashes)
         if changed and self._sort:
             self._apply_sort()
 
+    def _end_flashes(self) -> None:
+        """Redraw the rows whose flash is over."""
+        now = self._clock().timestamp()
+        over = [s for s, until in self._flash_until.items() if until <= now]
+        with self._one_refresh():
+            for symbol in over:
+                del self._flash_until[symbol]
+                self._redraw(symbol)
+
+    @contextmanager
+    def _one_refresh(self) -> Iterator[None]:
+        """Many cell updates, one repaint: ``update_cell`` repaints the whole table each time
+        (500 rows changed: ~4,500 repaints, most of a refresh's cost), so the repaints asked
+        for inside this block are folded into one at its end."""
+        if self._folding:
+            yield
+            return
+        self._folding, self._folded = True, False
+        try:
+            yield
+        finally:
+            self._folding = False
+            if self._folded:
+                self.refresh()
+
+    def refresh(self, *regions: Region, **kwargs: Any) -> Self:
+        if self._folding and not kwargs.get("layout") and not kwargs.get("recompose"):
+            self._folded = True
+            return self
+        return super().refresh(*regions, **kwargs)
+
     def refresh_ages(self) -> None:
         """Redraw the rows whose status shows an age (stale rows), e.g. once a minute."""
-        for symbol, state in self._states.items():
-            if state.status is not SymbolStatus.FRESH:
-                self._redraw(symbol)
+        with self._one_refresh():
+            for symbol, state in self._states.items():
+                if state.status is not SymbolStatus.FRESH:
+                    self._redraw(symbol)
 
     def _redraw(self, symbol: str) -> None:
         state = self._states.get(symbol, SymbolState(symbol))

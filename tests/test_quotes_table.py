@@ -1,0 +1,65 @@
+"""The quotes table under many changes: a moved price flashes and one timer ends every flash;
+an update of many rows repaints the table once."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import pytest
+from textual.widgets import DataTable
+
+from neotui.widgets.quotes import FLASH_SECONDS, QuotesTable
+from tests.harness import FROZEN, build_app, fake_switchboard
+
+SIZE = (160, 48)
+
+
+async def _until(pilot, predicate, timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "condition not reached"
+        await pilot.pause(0.05)
+
+
+def flashing(quotes: QuotesTable, symbol: str) -> bool:
+    return "reverse" in str(quotes.get_row(symbol)[1].style)
+
+
+async def test_moved_prices_flash_then_settle_and_repaint_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fake = fake_switchboard()
+    now = [FROZEN]
+    app = build_app(transport=fake.mock_transport(), clock=lambda: now[0])
+    async with app.run_test(size=SIZE) as pilot:
+        quotes = app.screen.query_one(QuotesTable)
+        await app.feed.refresh_once()
+        await pilot.pause()
+        first = quotes.get_row("ALPH")[1].plain
+        assert not flashing(quotes, "ALPH")  # a first price is not a move
+
+        repaints: list[object] = []
+        original = DataTable.refresh
+
+        def counting(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            if self is quotes:
+                repaints.append(args)
+            return original(self, *args, **kwargs)
+
+        monkeypatch.setattr(DataTable, "refresh", counting)
+        for symbol in ("ALPH", "CHIP", "NVDA"):
+            fake.route(symbol).scale *= 1.1
+        update = await app.feed.refresh_once(force=True)
+        assert {"ALPH", "CHIP", "NVDA"} <= update.changed
+        repaints.clear()
+        quotes.apply(update, update.changed)  # as the app does with the published update
+        assert len(repaints) == 1  # ~27 cells changed, one repaint
+        assert quotes.get_row("ALPH")[1].plain != first
+        assert all(flashing(quotes, s) for s in ("ALPH", "CHIP", "NVDA"))
+        assert not flashing(quotes, "MDLY")
+
+        now[0] = FROZEN + timedelta(seconds=FLASH_SECONDS + 0.5)  # the flash is over...
+        await _until(pilot, lambda: not flashing(quotes, "ALPH"))  # ...and its timer redraws
+        assert not any(flashing(quotes, s) for s in ("CHIP", "NVDA"))
+        assert quotes.get_row("ALPH")[1].plain != first
