@@ -63,3 +63,31 @@ async def test_moved_prices_flash_then_settle_and_repaint_once(
         await _until(pilot, lambda: not flashing(quotes, "ALPH"))  # ...and its timer redraws
         assert not any(flashing(quotes, s) for s in ("CHIP", "NVDA"))
         assert quotes.get_row("ALPH")[1].plain != first
+
+
+async def test_rows_out_of_view_are_drawn_when_they_come_into_view() -> None:
+    symbols = tuple(f"S{i:02d}" for i in range(60))
+    fake = fake_switchboard(faults={})
+    app = build_app(symbols=symbols, transport=fake.mock_transport())
+    async with app.run_test(size=SIZE) as pilot:
+        quotes = app.screen.query_one(QuotesTable)
+        update = await app.feed.refresh_once()
+        assert len(update.changed) == 60
+        await pilot.pause()
+        first, last = quotes.drawn("S00"), quotes.drawn("S59")
+        assert first["last"].plain != "—"  # in view: drawn with the update
+        assert last["last"].plain == "—"  # far out of view: not drawn yet...
+        quotes.move_cursor(row=59)  # ...until it scrolls into view
+        await pilot.pause()
+        assert quotes.scroll_y > 0
+        assert quotes.drawn("S59")["last"].plain != "—"
+        assert quotes.drawn("S59")["last"].plain == quotes.get_row("S59")[1].plain
+        # Reading a row out of view draws it first: nobody sees a stale cell.
+        quotes.move_cursor(row=0)
+        await pilot.pause()
+        fake.route("S58").scale *= 1.5
+        await app.feed.refresh_once(force=True)
+        await pilot.pause()
+        before = quotes.drawn("S58")["last"].plain
+        after = quotes.get_row("S58")[1].plain
+        assert after != before and quotes.drawn("S58")["last"].plain == after

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Self
 
 from rich.text import Text
 from textual.binding import Binding
-from textual.geometry import Region
-from textual.widgets import DataTable
-from textual.widgets.data_table import ColumnKey, RowKey
+from textual.widgets.data_table import ColumnKey
 
 from neotui import formatting as fmt
 from neotui.data.feed import FeedUpdate, SymbolState, SymbolStatus
 from neotui.data.quote import Session
 from neotui.widgets.cells import clip, direction_style, plain, right, same, sparkline
 from neotui.widgets.fit import available_width, fit_keys
+from neotui.widgets.live_table import LiveTable
 
 #: Columns: key, label, minimum width. Columns grow with their content.
 COLUMNS: tuple[tuple[str, str, int], ...] = (
@@ -67,16 +64,13 @@ def _short(text: str, width: int = 40) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-class QuotesTable(DataTable[Text]):
+class QuotesTable(LiveTable):
     """Watched symbols with last, change, range, volume, market cap, extended hours, sparkline."""
 
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False, id="neotui.quotes.down"),
         Binding("k", "cursor_up", "Up", show=False, id="neotui.quotes.up"),
     ]
-
-    _folding = False  # inside _one_refresh: repaints are folded into one
-    _folded = False
 
     def __init__(self, symbols: tuple[str, ...], clock: Callable[[], datetime], **kw) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kw)
@@ -95,29 +89,6 @@ class QuotesTable(DataTable[Text]):
         self._limits: dict[str, int] = {}  # clipped columns' widths
         self._fit_width = 0  # the width the columns were fitted to (0: not laid out yet)
         self._refit_due = False
-        #: The cells on screen per row and column: what a redraw compares with
-        #: (``DataTable.get_row`` rebuilt that list at every redraw, a fifth of a refresh).
-        self._drawn: dict[str, dict[str, Text]] = {}
-
-    # --- the cells on screen, kept as they are set -----------------------------------------------
-
-    def add_row(self, *cells: Any, height: int | None = 1, key: str | None = None,
-                label: Any = None) -> RowKey:  # fmt: skip
-        row_key = super().add_row(*cells, height=height, key=key, label=label)
-        if key is not None:
-            self._drawn[key] = dict(zip(self._keys, cells, strict=True))
-        return row_key
-
-    def update_cell(self, row_key: RowKey | str, column_key: ColumnKey | str, value: Any, *,
-                    update_width: bool = False) -> None:  # fmt: skip
-        super().update_cell(row_key, column_key, value, update_width=update_width)
-        row, column = getattr(row_key, "value", row_key), getattr(column_key, "value", column_key)
-        self._drawn.setdefault(str(row), {})[str(column)] = value
-
-    def clear(self, columns: bool = False) -> QuotesTable:
-        self._drawn.clear()
-        super().clear(columns=columns)
-        return self
 
     def preload(self, update: FeedUpdate) -> None:
         """The cached quotes, known before the table mounts: its rows are built with them at
@@ -270,7 +241,7 @@ class QuotesTable(DataTable[Text]):
                     self._flash_until[symbol] = now.timestamp() + FLASH_SECONDS
                     flashed = True
                 if symbol in changed or state.status is not SymbolStatus.FRESH or price_moved:
-                    self._redraw(symbol)
+                    self.redraw_soon(symbol)
         if flashed:
             # One timer ends every flash of this update (a timer per row was 500 timers).
             self.set_timer(FLASH_SECONDS + 0.05, self._end_flashes)
@@ -284,40 +255,18 @@ class QuotesTable(DataTable[Text]):
         with self._one_refresh():
             for symbol in over:
                 del self._flash_until[symbol]
-                self._redraw(symbol)
-
-    @contextmanager
-    def _one_refresh(self) -> Iterator[None]:
-        """Many cell updates, one repaint: ``update_cell`` repaints the whole table each time
-        (500 rows changed: ~4,500 repaints, most of a refresh's cost), so the repaints asked
-        for inside this block are folded into one at its end."""
-        if self._folding:
-            yield
-            return
-        self._folding, self._folded = True, False
-        try:
-            yield
-        finally:
-            self._folding = False
-            if self._folded:
-                self.refresh()
-
-    def refresh(self, *regions: Region, **kwargs: Any) -> Self:
-        if self._folding and not kwargs.get("layout") and not kwargs.get("recompose"):
-            self._folded = True
-            return self
-        return super().refresh(*regions, **kwargs)
+                self.redraw_soon(symbol)
 
     def refresh_ages(self) -> None:
         """Redraw the rows whose status shows an age (stale rows), e.g. once a minute."""
         with self._one_refresh():
             for symbol, state in self._states.items():
                 if state.status is not SymbolStatus.FRESH:
-                    self._redraw(symbol)
+                    self.redraw_soon(symbol)
 
     def _redraw(self, symbol: str) -> None:
         state = self._states.get(symbol, SymbolState(symbol))
-        shown = self._drawn.get(symbol, {})
+        shown = self.drawn(symbol)
         cells = self._cells(state)
         if (
             self._measure(cells)
