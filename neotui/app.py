@@ -32,10 +32,13 @@ from neotui.notify import Notifier
 from neotui.screens.watch import WatchScreen
 from neotui.settings import Settings, app_rules_file
 
-if TYPE_CHECKING:  # built by make_app; their modules are not needed for the first frame
+if TYPE_CHECKING:  # built after the first frame; their modules are not needed for it
     from neotui.data.filings import FilingsFeed, FilingsUpdate
     from neotui.data.news import NewsFeed, NewsUpdate
     from neotui.widgets.feeds import FeedsTable
+
+    #: Builds the filings and headlines feeds (either may be None).
+    FeedsBuilder = Callable[[], tuple[FilingsFeed | None, NewsFeed | None]]
 
 #: How often ages ("3m old") and the status line move on between data updates.
 TICK_SECONDS = 30.0
@@ -79,6 +82,7 @@ class NeoApp(App[None]):
         alerts: AlertEngine | None = None,
         filings: FilingsFeed | None = None,
         news: NewsFeed | None = None,
+        feeds_later: FeedsBuilder | None = None,
     ) -> None:
         """
         Args:
@@ -91,6 +95,8 @@ class NeoApp(App[None]):
                 nothing (make_app passes one with the stored state).
             filings: the SEC filings feed (None: no filings pane data).
             news: the headlines feed (None: no headlines).
+            feeds_later: builds the filings and headlines feeds once the whole screen is up
+                (make_app's way: their modules and store are not needed for the first frame).
         """
         super().__init__()
         self.settings = settings
@@ -108,6 +114,7 @@ class NeoApp(App[None]):
         self.impact: ImpactUpdated | None = None  # the latest event study, once computed
         self.filings = filings
         self.news = news
+        self._feeds_later = feeds_later
         self.last_filings: FilingsUpdate | None = None
 
     # --- start-up -------------------------------------------------------------------------------
@@ -155,6 +162,11 @@ class NeoApp(App[None]):
         self.call_after_refresh(startup_gc.resume)
         # Cached filings and headlines (a hidden pane, mounted after the first frame) are read
         # here, still before any request.
+        if self._feeds_later is not None:
+            built_filings, built_news = self._feeds_later()
+            self._feeds_later = None
+            self.filings = self.filings or built_filings
+            self.news = self.news or built_news
         if self.filings is not None:
             self._show_filings(self.filings.load_cached())
         if self.news is not None:
@@ -594,23 +606,30 @@ def make_app(
         feed = build_feed(settings, open_cache())
     if alerts is True:
         alerts = open_alerts(settings, clock)
-    store = None
-    if filings is True or (news is True and feed):
-        from neotui.sources import open_feed_store
-
-        store = open_feed_store()
-    if filings is True:
-        from neotui.sources import build_filings, watched_listed
-
-        assert watcher.current is not None
-        filings = build_filings(settings, watched_listed(settings, watcher.current.book), store)
-    if news is True:
-        news = None
-        if feed and settings.news.enabled:
-            from neotui.sources import build_news
-
-            news = build_news(settings, feed.client, settings.market.symbols, store)
+    feeds_later = None
+    if filings is True or news is True:
+        feeds_later = partial(_build_feeds, settings, watcher, feed or None,
+                              filings=filings is True, news=news is True)  # fmt: skip
     return app_class(
         settings, watcher=watcher, feed=feed or None, clock=clock, live=live,
-        alerts=alerts or None, filings=filings or None, news=news or None,
+        alerts=alerts or None, filings=filings if filings is not True else None,
+        news=news if news is not True else None, feeds_later=feeds_later,
     )  # fmt: skip
+
+
+def _build_feeds(
+    settings: Settings, watcher: DealsWatcher, feed: MarketFeed | None, *, filings: bool,
+    news: bool,
+) -> tuple[FilingsFeed | None, NewsFeed | None]:  # fmt: skip
+    """The filings feed (off without a contact) and the headlines feed (on the market feed's
+    Yahoo client), over one store, as asked."""
+    from neotui.sources import build_filings, build_news, open_feed_store, watched_listed
+
+    built_filings = built_news = None
+    store = open_feed_store() if filings or (news and feed) else None
+    if filings:
+        book = watcher.current.book if watcher.current is not None else watcher.load().book
+        built_filings = build_filings(settings, watched_listed(settings, book), store)
+    if news and feed is not None and settings.news.enabled:
+        built_news = build_news(settings, feed.client, settings.market.symbols, store)
+    return built_filings, built_news

@@ -9,20 +9,23 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from neotui.data.alert_engine import STATE_FILE, AlertEngine, AlertStore
 from neotui.data.cache import QuoteCache
 from neotui.data.deals import DealBook, DealsSource, deal_sources
 from neotui.data.feed import MarketFeed
-from neotui.data.filings import FilingsFeed
-from neotui.data.listed import ListedMap, load_listed
-from neotui.data.news import NewsFeed
 from neotui.data.quote import Session
-from neotui.data.sec import SecClient, TokenBucket
-from neotui.data.store import JsonStore
 from neotui.data.yahoo import YahooClient
 from neotui.resources import bundled_config_path
 from neotui.settings import Settings, user_cache_dir, user_config_dir, user_data_dir
+
+if TYPE_CHECKING:  # imported where they are built: the watch screen builds them after its
+    # first frame, and most commands never do (~18 ms of imports off the launch path)
+    from neotui.data.filings import FilingsFeed
+    from neotui.data.listed import ListedMap
+    from neotui.data.news import NewsFeed
+    from neotui.data.store import JsonStore
 
 
 def book_sources(settings: Settings) -> list[DealsSource]:
@@ -42,6 +45,8 @@ def captured_path() -> Path:
 
 def open_feed_store() -> JsonStore:
     """The filings and headlines cache in the user cache directory."""
+    from neotui.data.store import JsonStore
+
     return JsonStore(user_cache_dir() / "feeds.db")
 
 
@@ -55,6 +60,9 @@ def build_filings(
     settings: Settings, symbols: Sequence[str], store: JsonStore | None
 ) -> FilingsFeed:
     """The filings feed; without ``filings.contact`` it has no client and sends nothing."""
+    from neotui.data.filings import FilingsFeed
+    from neotui.data.sec import SecClient, TokenBucket
+
     f = settings.filings
     client = None
     if f.contact.strip():
@@ -79,6 +87,8 @@ def build_news(
     settings: Settings, client: YahooClient, symbols: Sequence[str], store: JsonStore | None
 ) -> NewsFeed:
     """The headlines feed on the quotes' Yahoo client (one session for both)."""
+    from neotui.data.news import NewsFeed
+
     return NewsFeed(
         symbols, client, store, interval=settings.news.interval, count=settings.news.count
     )
@@ -151,4 +161,6 @@ def listed_map(book: DealBook) -> ListedMap:
     Raises:
         ListedError: a file is unreadable or malformed (the message names it).
     """
+    from neotui.data.listed import load_listed
+
     return load_listed(listed_paths(), book.providers.values())

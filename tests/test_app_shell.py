@@ -31,6 +31,24 @@ async def test_make_app_from_settings_alone(tmp_path: Path) -> None:
         await pilot.press("q")
 
 
+async def test_filings_and_news_feeds_are_built_after_the_first_frame() -> None:
+    """make_app leaves the filings and headlines feeds (their modules, their store) to the
+    moment the whole screen is up; then both exist, on the market feed's Yahoo client."""
+    settings = load_settings(environ={"NEOTUI_YAHOO_URL": "http://127.0.0.1:9",
+                                      "NEOTUI_SEC_CONTACT": "Test test@example.com"})  # fmt: skip
+    app = make_app(settings, live=False)
+    assert app.filings is None and app.news is None
+    async with app.run_test(size=(160, 48)) as pilot:
+        for _ in range(200):
+            if app.filings is not None:
+                break
+            await pilot.pause(0.01)
+        assert app.filings is not None and app.filings.client is not None
+        assert app.news is not None and app.news.client is app.feed.client
+        assert app.filings.store is app.news.store is not None
+        await pilot.press("q")
+
+
 async def test_question_mark_opens_help_listing_binding_ids() -> None:
     app = build_app()
     async with app.run_test(size=(100, 30)) as pilot:
