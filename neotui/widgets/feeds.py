@@ -65,7 +65,7 @@ COLUMNS = (("when", "When"), ("symbol", "Sym"), ("mark", ""), ("source", "Source
 
 class FeedsTable(FittedTable):
     """The rows. ``enter`` opens the highlighted row's URL; ``x`` asks to capture it. When the
-    pane is narrow the titles and sources are clipped first (the detail below shows them
+    pane is narrow the sources, then the titles are clipped first (the detail below shows them
     whole), then the source and the time go."""
 
     BINDINGS = [
@@ -105,7 +105,7 @@ class FeedsTable(FittedTable):
             return self.table
 
     def __init__(self, **kw) -> None:
-        super().__init__(narrow={"title": 24, "source": 8}, drop=("source", "when"), **kw)
+        super().__init__(narrow={"source": 8, "title": 24}, drop=("source", "when"), **kw)
         self.rows_shown: list[FeedRow] = []
         self.captured: frozenset[str] = frozenset()
 

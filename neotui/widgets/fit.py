@@ -9,7 +9,7 @@ scrollbar's width is set aside when the rows will need one, so it never covers t
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from rich.text import Text
 from textual.coordinate import Coordinate
@@ -29,6 +29,7 @@ def fit_keys(
     narrow: Mapping[str, int] | None = None,
     padding: int = PADDING,
     drop_first: Sequence[str] = (),
+    whole: Collection[str] = (),
 ) -> tuple[list[str], dict[str, int]]:
     """The columns to show, in their order, and the narrowed widths of clippable ones.
 
@@ -40,6 +41,8 @@ def fit_keys(
         narrow: clippable columns and the width they may narrow to.
         padding: cells added around every column.
         drop_first: columns that go even before the clippable ones narrow.
+        whole: narrowable columns that narrow all at once to their floor (figures that lose
+            their dates: a width in between would be left blank).
     """
     shown = list(keys)
     limits: dict[str, int] = {}
@@ -53,18 +56,21 @@ def fit_keys(
     for key, floor in (narrow or {}).items():
         over = total() - available
         if over > 0 and key in shown and widths[key] > floor:
-            limits[key] = max(floor, widths[key] - over)
+            limits[key] = floor if key in whole else max(floor, widths[key] - over)
     for key in drop:
         if total() <= available:
             break
         if key in shown:
             shown.remove(key)
-    if total() < available:  # something dropped: give clipped columns back what is free
-        for key in list(limits):
-            free = available - total()
-            limits[key] = min(widths[key], limits[key] + free)
-            if limits[key] >= widths[key]:
-                del limits[key]
+    # Something dropped: give narrowed columns back what is free, the last narrowed first.
+    for key in reversed(list(limits)):
+        free = available - total()
+        grown = limits[key] + max(0, free)
+        if key in whole and grown < widths[key]:
+            grown = limits[key]
+        limits[key] = min(widths[key], grown)
+        if limits[key] >= widths[key] or key not in shown:
+            del limits[key]
     return shown, limits
 
 
@@ -126,7 +132,9 @@ def fit_cells(
     shown, limits = keys, {}
     if available > 0:
         floors = {k: short[k] if f is None else f for k, f in (narrow or {}).items()}
-        shown, limits = fit_keys(keys, full, available, drop, floors, drop_first=drop_first)
+        whole = [k for k in floors if short[k] < full[k]]  # the columns with short forms
+        shown, limits = fit_keys(keys, full, available, drop, floors, drop_first=drop_first,
+                                 whole=whole)  # fmt: skip
     grid = []
     for cells in rows:
         by_key = dict(zip(keys, cells, strict=True))

@@ -73,7 +73,7 @@ def total_cells(pf: Portfolio) -> list[Text]:
 
 #: When the pane is narrow the status message is clipped first, then these columns go, least
 #: telling first: what a position is worth and how it did stay.
-NARROW = {"status": 12}
+NARROW = {"status": 14}
 DROP = ("avg", "qty", "weight", "price", "day", "gain")
 
 
