@@ -180,6 +180,7 @@ def assert_fits(table: FittedTable, clippable: set[str]) -> None:
     """Every drawn header is whole on the header line, the columns fit the width left beside a
     vertical scrollbar, and only ``clippable`` columns have an ellipsis."""
     assert table.columns, table.id
+    assert not table.show_horizontal_scrollbar, table.id
     width = available_width(table, table.row_count)
     drawn = sum(c.get_render_width(table) for c in table.ordered_columns)
     assert drawn <= width, (table.id, drawn, width)
@@ -271,10 +272,12 @@ async def test_positions_and_alerts_drawn_whole(size: tuple[int, int]) -> None:
         await pilot.pause()
         fired = app.screen.query_one("#alerts-fired", FittedTable)
         rules = app.screen.query_one("#alerts-rules", FittedTable)
-        assert_fits(fired, {"reason", "alert"})
+        assert_fits(fired, {"reason"})
         assert_fits(rules, {"rule"})
-        assert ("rule" in fired.shown_columns) == (size[0] == 200)
-        assert fired.shown_columns[:2] == ("time", "symbol")
+        wide = ("time", "symbol", "alert", "reason", "rule")
+        assert fired.shown_columns == (wide if size[0] == 200 else ("time", "symbol", "reason"))
+        reason = fired.get_row_at(0)[fired.shown_columns.index("reason")].plain
+        assert reason == "ALPH at 104.12, above 100.00"  # whole, price and threshold
 
 
 @pytest.mark.parametrize("size", [(80, 24), (200, 60)])

@@ -151,6 +151,18 @@ def test_alerts_list(snap_compare) -> None:
     assert snap_compare(app, terminal_size=(140, 40), run_before=open_alerts)
 
 
+def test_alerts_list_80x24(snap_compare) -> None:
+    """On 80 columns the rule's name and the alert's title go; the reason shows whole."""
+
+    async def open_alerts(pilot) -> None:
+        await _with_quotes(pilot)
+        pilot.app.clear_notifications()
+        await pilot.press("A")
+        await pilot.pause()
+
+    assert snap_compare(build_app(extra=POSITIONS), terminal_size=(80, 24), run_before=open_alerts)
+
+
 def test_add_alert_modal(snap_compare) -> None:
     async def open_modal(pilot) -> None:
         await _with_quotes(pilot)

@@ -40,10 +40,10 @@ class AlertsScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="alerts-box"):
             yield Static("Alerts", id="alerts-title")
-            # Narrow terminals: the rule's name goes first (the alert's title repeats it), then
-            # the reason and title are clipped; the time, symbol and state always show.
-            yield FittedTable(id="alerts-fired", drop_first=("rule",), drop=("rule",),
-                              narrow={"reason": 16, "alert": 12})  # fmt: skip
+            # Narrow terminals: the rule's name goes first, then the alert's title (the reason
+            # says it again, with the price), then the reason is clipped.
+            yield FittedTable(id="alerts-fired", drop_first=("rule", "alert"),
+                              narrow={"reason": 16})  # fmt: skip
             yield Static("Rules", id="alerts-rules-title")
             yield FittedTable(id="alerts-rules", narrow={"rule": 14}, drop=("since", "kind"))
             yield Static(

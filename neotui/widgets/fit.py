@@ -13,6 +13,7 @@ from collections.abc import Collection, Mapping, Sequence
 
 from rich.text import Text
 from textual.coordinate import Coordinate
+from textual.geometry import Size
 from textual.widgets import DataTable
 
 from neotui.widgets.cells import same
@@ -226,6 +227,15 @@ class FittedTable(DataTable[Text]):
 
     def on_resize(self) -> None:
         self._fill()
+
+    def watch_virtual_size(self, old: Size, new: Size) -> None:
+        """Textual decides a ScrollView's scrollbars again only when its own size changes; when
+        a fit narrows the columns at the same size, the horizontal scrollbar shown for the wider
+        columns (and the line it takes in an auto-height table) would stay: decide again."""
+        if new.width < old.width and self.show_horizontal_scrollbar:
+            self._refresh_scrollbars()
+            if not self.show_horizontal_scrollbar:
+                self.refresh(layout=True)
 
 
 def _clip(cell: Text, width: int) -> Text:
