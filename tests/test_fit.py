@@ -322,3 +322,40 @@ async def test_feeds_table_drawn_whole(size: tuple[int, int]) -> None:
     finally:
         sec.stop()
         yahoo.stop()
+
+
+async def test_same_shape_updates_in_place_and_a_wider_figure_refits() -> None:
+    from textual.app import App, ComposeResult
+
+    class One(App):
+        def compose(self) -> ComposeResult:
+            yield FittedTable(narrow={"name": 6}, drop=("b",))
+
+    columns = [("name", "Name"), ("a", "A"), ("b", "B")]
+
+    def rows(a: str) -> list[list[Text]]:
+        return [[Text("Alpha Cloud"), right(a), right("1")], [Text("Beta"), right("2"), right("3")]]
+
+    app = One()
+    async with app.run_test(size=(30, 10)) as pilot:
+        table = app.query_one(FittedTable)
+        table.set_data(columns, rows("10.00"), ["x", "y"])
+        await pilot.pause()
+        table.move_cursor(row=1)
+        rebuilt = []
+        table.clear = lambda columns=False: rebuilt.append(columns)  # type: ignore[method-assign]
+        table.set_data(columns, rows("11.00"), ["x", "y"])  # same widths: in place
+        assert rebuilt == [] and table.get_cell("x", "a").plain == "11.00"
+        assert table.cursor_row == 1
+        del table.clear
+        table.set_data(columns, rows("1,234.00"), ["x", "y"])  # wider: fitted again
+        await pilot.pause()
+        assert table.get_cell("x", "a").plain == "1,234.00"
+        assert table.cursor_row == 1
+        assert_fits(table, {"name"})
+        await pilot.resize_terminal(18, 10)  # narrower: the name clips to 6, then b goes
+        await pilot.pause()
+        await pilot.pause()
+        assert table.shown_columns == ("name", "a")
+        assert table.get_cell("x", "name").plain == "Alpha…"
+        assert_fits(table, {"name"})

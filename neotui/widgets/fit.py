@@ -132,7 +132,7 @@ def fit_cells(
             short[k] = max(short[k], brief.cell_len)
     shown, limits = keys, {}
     if available > 0:
-        floors = {k: short[k] if f is None else f for k, f in (narrow or {}).items()}
+        floors = {k: short[k] if f is None else f for k, f in (narrow or {}).items() if k in full}
         whole = [k for k in floors if short[k] < full[k]]  # the columns with short forms
         shown, limits = fit_keys(keys, full, available, drop, floors, drop_first=drop_first,
                                  whole=whole)  # fmt: skip
