@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 from rich.text import Text
+from textual.widgets import DataTable
 
 from neotui.data.models import FinancialFact
 from neotui.data.positions import Position
@@ -176,7 +177,7 @@ def test_positions_columns_by_width(width: int, kept: list[str]) -> None:
 # --- drawn: no header cut, nothing under the scrollbar -----------------------------------------
 
 
-def assert_fits(table: FittedTable, clippable: set[str]) -> None:
+def assert_fits(table: DataTable, clippable: set[str]) -> None:
     """Every drawn header is whole on the header line, the columns fit the width left beside a
     vertical scrollbar, and only ``clippable`` columns have an ellipsis."""
     assert table.columns, table.id
@@ -359,3 +360,18 @@ async def test_same_shape_updates_in_place_and_a_wider_figure_refits() -> None:
         assert table.shown_columns == ("name", "a")
         assert table.get_cell("x", "name").plain == "Alpha…"
         assert_fits(table, {"name"})
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 60)])
+async def test_quotes_and_capacity_drawn_whole(size: tuple[int, int]) -> None:
+    """The tables fitted before (quotes, capacity) pass the same check."""
+    from neotui.resources import bundled_config_path
+
+    app = build_app(bundled_config_path("deals.toml"), symbols=("CRWV", "NBIS", "CIFR", "NVDA"))
+    async with app.run_test(size=size) as pilot:
+        await _quotes(pilot)
+        if size[1] < 34:
+            await pilot.press("c")  # short terminals: capacity in the timeline's place
+            await pilot.pause()
+        assert_fits(app.screen.query_one("#quotes", DataTable), {"status"})
+        assert_fits(app.screen.query_one("#capacity", DataTable), {"name"})
