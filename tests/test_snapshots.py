@@ -151,6 +151,18 @@ def test_alerts_list(snap_compare) -> None:
     assert snap_compare(app, terminal_size=(140, 40), run_before=open_alerts)
 
 
+def test_alerts_list_80x24(snap_compare) -> None:
+    """On 80 columns the rule's name and the alert's title go; the reason shows whole."""
+
+    async def open_alerts(pilot) -> None:
+        await _with_quotes(pilot)
+        pilot.app.clear_notifications()
+        await pilot.press("A")
+        await pilot.pause()
+
+    assert snap_compare(build_app(extra=POSITIONS), terminal_size=(80, 24), run_before=open_alerts)
+
+
 def test_add_alert_modal(snap_compare) -> None:
     async def open_modal(pilot) -> None:
         await _with_quotes(pilot)
@@ -189,3 +201,36 @@ def test_detail_screen_120x40(snap_compare) -> None:
 
 def test_detail_screen_200x60(snap_compare) -> None:
     assert snap_compare(build_app(), terminal_size=(200, 60), run_before=_open_detail)
+
+
+# --- the valuation (`v`) and positions panes fit too: 160x48 is test_valuation_view and
+# test_positions_pane above ----------------------------------------------------------------------
+
+
+def _valuation_app():
+    from neotui.resources import bundled_config_path
+
+    return build_app(bundled_config_path("deals.toml"), symbols=("CRWV", "NBIS", "CIFR", "NVDA"))
+
+
+async def _valuation(pilot) -> None:
+    await _with_quotes(pilot)
+    await pilot.press("v")
+    await pilot.pause()
+
+
+async def _positions(pilot) -> None:
+    await _with_quotes(pilot)
+    pilot.app.clear_notifications()  # the alert's toast would hide the capacity pane
+    pilot.app.screen.query_one("#positions").focus()
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 60)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_valuation_view_sizes(snap_compare, size: tuple[int, int]) -> None:
+    assert snap_compare(_valuation_app(), terminal_size=size, run_before=_valuation)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 60)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_positions_pane_sizes(snap_compare, size: tuple[int, int]) -> None:
+    assert snap_compare(build_app(extra=POSITIONS), terminal_size=size, run_before=_positions)

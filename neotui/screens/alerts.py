@@ -11,11 +11,16 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from neotui.data.alert_engine import AlertEngine
 from neotui.data.alerts import PRICE_KINDS, RuleStatus
 from neotui.data.text import clean_text
+from neotui.widgets.fit import FittedTable
+
+FIRED = (("time", "Time"), ("symbol", "Symbol"), ("alert", "Alert"), ("reason", "Reason"),
+         ("rule", "Rule"))  # fmt: skip
+RULES = (("rule", "Rule"), ("kind", "Kind"), ("state", "State"), ("since", "Since"))
 
 
 def _local(when: datetime | None) -> str:
@@ -35,9 +40,12 @@ class AlertsScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="alerts-box"):
             yield Static("Alerts", id="alerts-title")
-            yield DataTable(id="alerts-fired", cursor_type="row", zebra_stripes=True)
+            # Narrow terminals: the rule's name goes first, then the alert's title (the reason
+            # says it again, with the price), then the reason is clipped.
+            yield FittedTable(id="alerts-fired", drop_first=("rule", "alert"),
+                              narrow={"reason": 16})  # fmt: skip
             yield Static("Rules", id="alerts-rules-title")
-            yield DataTable(id="alerts-rules", cursor_type="row", zebra_stripes=True)
+            yield FittedTable(id="alerts-rules", narrow={"rule": 14}, drop=("since", "kind"))
             yield Static(
                 "a on a quote or provider adds a price alert  ·  rules live in neotui.toml "
                 "[[alert]] and the data dir's alerts.toml  ·  escape closes",
@@ -46,40 +54,37 @@ class AlertsScreen(ModalScreen[None]):
             )
 
     def on_mount(self) -> None:
-        fired = self.query_one("#alerts-fired", DataTable)
-        fired.add_columns("Time", "Symbol", "Alert", "Reason", "Rule")
+        fired = self.query_one("#alerts-fired", FittedTable)
         history = list(reversed(self.engine.history))
-        for alert in history:
-            fired.add_row(
+        rows = [
+            [
                 Text(_local(alert.at), style="dim"),
                 Text(alert.symbol or "", style="bold"),
                 Text(clean_text(alert.title)),
                 Text(clean_text(alert.message)),
                 Text(clean_text(alert.rule), style="dim"),
-            )
+            ]
+            for alert in history
+        ]
         if not history:
-            fired.add_row(Text("none yet", style="dim italic"), *(Text("") for _ in range(4)))
+            rows = [[Text("none yet", style="dim italic"), *(Text("") for _ in range(4))]]
+        fired.set_data(FIRED, rows)
         count = len(history)
         title = f"Alerts · last {count} (of at most 100), newest first" if count else "Alerts"
         self.query_one("#alerts-title", Static).update(Content(title))
-        rules = self.query_one("#alerts-rules", DataTable)
-        rules.add_columns("Rule", "Kind", "State", "Since")
+        lines: list[list[Text]] = []
         for rule in self.engine.rules:
             state = self.engine.states.get(rule.id)
             status = state.status if state else RuleStatus.UNKNOWN
             style = "bold yellow" if status is RuleStatus.TRIGGERED else ""
-            rules.add_row(
+            lines.append([
                 Text(clean_text(rule.id)),
                 Text(str(rule.kind), style="dim"),
-                Text(
-                    str(status) if rule.kind in PRICE_KINDS else "",
-                    style=style,
-                ),
+                Text(str(status) if rule.kind in PRICE_KINDS else "", style=style),
                 Text(_local(state.at if state else None), style="dim"),
-            )
+            ])  # fmt: skip
         if not self.engine.rules:
-            rules.add_row(
-                Text("no rules: press a on a quote", style="dim italic"),
-                *(Text("") for _ in range(3)),
-            )
+            lines = [[Text("no rules: press a on a quote", style="dim italic"),
+                      *(Text("") for _ in range(3))]]  # fmt: skip
+        self.query_one("#alerts-rules", FittedTable).set_data(RULES, lines)
         fired.focus()

@@ -568,9 +568,9 @@ class WatchScreen(Screen[None]):
             if self._feeds is not None and not self._feeds.has_class("hidden"):
                 self._feeds.add_class("hidden")  # one pane in the capacity's place at a time
                 self.remove_class("show-feeds")
-            self._show_market_views()
             if self.has_class("short"):
                 self.add_class("show-capacity")  # on short terminals it takes the timeline's place
+            self._show_market_views()  # after the classes that decide whether it is displayed
             table.focus()
         else:
             self.query_one("#capacity").focus()

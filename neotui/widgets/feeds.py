@@ -20,6 +20,7 @@ from neotui.data.filing import NEW_YORK, Filing
 from neotui.data.filings import NOT_REGISTERED, FilingsUpdate
 from neotui.data.news import Headline, NewsUpdate, mark
 from neotui.widgets.cells import plain
+from neotui.widgets.fit import FittedTable
 from neotui.widgets.timeline import clip
 
 #: Rows drawn at most: the pane is read from the top.
@@ -57,8 +58,15 @@ def headline_row(h: Headline) -> FeedRow:
                    h.title, h.link, h.candidate, headline=h)  # fmt: skip
 
 
-class FeedsTable(DataTable[Text]):
-    """The rows. ``enter`` opens the highlighted row's URL; ``x`` asks to capture it."""
+#: Every column's key and header.
+COLUMNS = (("when", "When"), ("symbol", "Sym"), ("mark", ""), ("source", "Source"),
+           ("title", "Filing or headline"))  # fmt: skip
+
+
+class FeedsTable(FittedTable):
+    """The rows. ``enter`` opens the highlighted row's URL; ``x`` asks to capture it. When the
+    pane is narrow the sources, then the titles are clipped first (the detail below shows them
+    whole), then the source and the time go."""
 
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False, id="neotui.feeds.down"),
@@ -97,19 +105,13 @@ class FeedsTable(DataTable[Text]):
             return self.table
 
     def __init__(self, **kw) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=True, **kw)
+        super().__init__(narrow={"source": 8, "title": 24}, drop=("source", "when"), **kw)
         self.rows_shown: list[FeedRow] = []
         self.captured: frozenset[str] = frozenset()
 
     def on_mount(self) -> None:
-        for key, label, width in (
-            ("when", "When", 16),
-            ("symbol", "Sym", 5),
-            ("mark", "", 2),
-            ("source", "Source", 14),
-            ("title", "Filing or headline", 80),
-        ):
-            self.add_column(label, key=key, width=width)  # fmt: skip
+        if not self.rows_shown:
+            self.set_data(COLUMNS, [])
 
     @property
     def current(self) -> FeedRow | None:
@@ -123,8 +125,7 @@ class FeedsTable(DataTable[Text]):
         self.captured = frozenset(captured)
         keep = self.current.key if self.current else None
         self.rows_shown = list(rows[:MAX_ROWS])
-        self.clear()
-        self.add_rows(self._cells(r) for r in self.rows_shown)
+        self.set_data(COLUMNS, [self._cells(r) for r in self.rows_shown])
         index = next((i for i, r in enumerate(self.rows_shown) if r.key == keep), 0)
         if self.rows_shown:
             self.move_cursor(row=index)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.binding import Binding
-from textual.widgets import DataTable
 
 from neotui import formatting as fmt
 from neotui.data.positions import Portfolio, Position
 from neotui.report import portfolio_status
 from neotui.widgets.cells import direction_style
+from neotui.widgets.fit import FittedTable
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("symbol", "Sym"),
@@ -71,8 +71,15 @@ def total_cells(pf: Portfolio) -> list[Text]:
     ]
 
 
-class PositionsTable(DataTable[Text]):
-    """One row per held symbol and a totals row; cells change in place between updates."""
+#: When the pane is narrow the status message is clipped first, then these columns go, least
+#: telling first: what a position is worth and how it did stay.
+NARROW = {"status": 14}
+DROP = ("avg", "qty", "weight", "price", "day", "gain")
+
+
+class PositionsTable(FittedTable):
+    """One row per held symbol and a totals row; cells change in place between updates, and the
+    columns fit the pane's width (see :data:`DROP`)."""
 
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False, id="neotui.positions.down"),
@@ -80,27 +87,19 @@ class PositionsTable(DataTable[Text]):
     ]
 
     def __init__(self, **kw) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=True, **kw)
+        super().__init__(drop=DROP, narrow=NARROW, **kw)
         self.portfolio: Portfolio | None = None
-        self._rows: tuple[str, ...] = ()
 
     def on_mount(self) -> None:
-        for key, label in COLUMNS:
-            self.add_column(label, key=key)
+        if self.portfolio is None:
+            self.set_data(COLUMNS, [])
 
     def show(self, portfolio: Portfolio) -> None:
-        """Draw ``portfolio``: in place when the same symbols are held, else rebuilt."""
+        """Draw ``portfolio``: in place when the same symbols are held and the columns still
+        fit, else rebuilt."""
         self.portfolio = portfolio
-        rows = (*(p.symbol for p in portfolio.positions), TOTAL)
+        rows = [*(p.symbol for p in portfolio.positions), TOTAL]
         cells = [position_cells(p) for p in portfolio.positions] + [total_cells(portfolio)]
-        if rows != self._rows:
-            self.clear()
-            for key, row in zip(rows, cells, strict=True):
-                self.add_row(*row, key=key)
-            self._rows = rows
-        else:
-            for key, row in zip(rows, cells, strict=True):
-                for (column, _), cell in zip(COLUMNS, row, strict=True):
-                    self.update_cell(key, column, cell, update_width=True)
+        self.set_data(COLUMNS, cells, rows)
         stale = ", ".join(portfolio.stale)
         self.border_subtitle = f"stale: {stale}" if stale else ""

@@ -13,6 +13,7 @@ from neotui import formatting as fmt
 from neotui.data.models import FinancialFact
 from neotui.data.valuation import Valuation
 from neotui.widgets.cells import plain, right
+from neotui.widgets.fit import Cell, FittedTable
 
 #: Sort orders `o` cycles through: label, key (None sorts last whatever the direction).
 SORTS: tuple[tuple[str, str, Callable[[Valuation], object]], ...] = (
@@ -26,31 +27,34 @@ SORTS: tuple[tuple[str, str, Callable[[Valuation], object]], ...] = (
 _DESCENDING = {"cap", "mw", "backlog_cap"}
 
 
-def _dated(fact: FinancialFact | None) -> Text:
+def _dated(fact: FinancialFact | None) -> Cell:
     if fact is None:
         return right("—", "dim")
+    return _with_date(fmt.money(fact.value, fact.unit), f"{fact.as_of:%y-%m-%d}")
+
+
+def _with_date(value: str, date: str) -> Cell:
+    """A figure with its date, and the figure alone as its short form (for a narrow pane)."""
     text = Text(justify="right")
-    text.append(fmt.money(fact.value, fact.unit), style="bold")
-    text.append(f" {fact.as_of:%y-%m-%d}", style="dim")
-    return text
+    text.append(value, style="bold")
+    text.append(f" {date}", style="dim")
+    return text, right(value, "bold")
 
 
 def _times(value: float | None) -> Text:
     return right("—", "dim") if value is None else right(f"{value:.2f}×")
 
 
-def valuation_cells(v: Valuation) -> list[Text]:
-    """One provider's row; a blank input shows a dash and blanks every ratio that needs it."""
-    cap = right("—", "dim")
+def valuation_cells(v: Valuation) -> list[Cell]:
+    """One provider's row; a blank input shows a dash and blanks every ratio that needs it.
+    Dated figures come with a short form without the date, drawn when the pane is narrow."""
+    cap: Cell = right("—", "dim")
     if v.market_cap is not None:
-        cap = Text(justify="right")
-        cap.append(fmt.money(v.market_cap.value), style="bold")
-        cap.append(f" {v.market_cap.as_of:%m-%d %H:%M}", style="dim")
-    mw = right("—", "dim")
+        cap = _with_date(fmt.money(v.market_cap.value), f"{v.market_cap.as_of:%m-%d %H:%M}")
+    mw: Cell = right("—", "dim")
     if v.contracted_mw is not None:
-        mw = Text(justify="right")
-        mw.append(fmt.power(v.contracted_mw), style="bold")
-        mw.append(f" {v.contracted_deals}d to {v.contracted_as_of:%y-%m}", style="dim")
+        mw = _with_date(fmt.power(v.contracted_mw),
+                        f"{v.contracted_deals}d to {v.contracted_as_of:%y-%m}")  # fmt: skip
     per_mw = v.market_cap_per_mw
     return [
         plain(v.name, "bold"),
@@ -66,8 +70,10 @@ def valuation_cells(v: Valuation) -> list[Text]:
     ]
 
 
-class ValuationTable(DataTable[Text]):
-    """The valuation rows; `o` or a click on a column header changes the order."""
+class ValuationTable(FittedTable):
+    """The valuation rows; `o` or a click on a column header changes the order. When the pane is
+    narrow the inputs' dates go first, then long names are clipped, then the least telling
+    columns are dropped (revenue, debt, symbol, contracted MW, backlog...): the ratios stay."""
 
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False, id="neotui.valuation.down"),
@@ -87,15 +93,19 @@ class ValuationTable(DataTable[Text]):
         ("debt", "Debt"), ("debt_backlog", "Debt/backlog"), ("revenue", "Revenue"),
     )  # fmt: skip
 
+    #: Columns narrowed first (None: to the figures without their dates), then dropped.
+    NARROW: dict[str, int | None] = {"revenue": None, "debt": None, "backlog": None,
+                                      "mw": None, "cap": None, "name": 10}  # fmt: skip
+    DROP = ("revenue", "debt", "symbol", "mw", "backlog", "debt_backlog", "cap", "backlog_cap")
+
     def __init__(self, **kw) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=True, **kw)
+        super().__init__(drop=self.DROP, narrow=self.NARROW, **kw)
         self.valuations: list[Valuation] = []
         self.sort_index = 0
         self._signature: object = None
 
     def on_mount(self) -> None:
-        for key, label in self.COLUMNS:
-            self.add_column(label, key=key)
+        self.set_data(self.COLUMNS, [])
 
     @property
     def sort_label(self) -> str:
@@ -120,9 +130,8 @@ class ValuationTable(DataTable[Text]):
         if signature == self._signature:
             return
         self._signature = signature
-        self.clear()
-        for v in ordered:
-            self.add_row(*valuation_cells(v), key=v.provider)
+        self.set_data(self.COLUMNS, [valuation_cells(v) for v in ordered],
+                      [v.provider for v in ordered])  # fmt: skip
         self.border_subtitle = f"sorted by {self.sort_label} · o to change"
 
     def action_cycle_sort(self) -> None:
