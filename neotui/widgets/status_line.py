@@ -21,13 +21,17 @@ SESSION_LABEL = {
 }
 
 
-def status_text(feed: FeedUpdate | None, deals: BookUpdate | None, now: datetime) -> Text:
-    """The status line's content, built from the latest feed and deals updates."""
+def status_text(
+    feed: FeedUpdate | None, deals: BookUpdate | None, now: datetime, short: bool = False
+) -> Text:
+    """The status line's content, built from the latest feed and deals updates. ``short``: the
+    forms for a narrow terminal (no "until …", the refresh time without seconds and the
+    symbol count, the deal count alone), so every part keeps its figures whole."""
     text = Text(no_wrap=True, overflow="ellipsis")
     if feed is not None:
         label, style = SESSION_LABEL[feed.session]
         text.append(f" US {label} ", style=f"bold reverse {style}")
-        if feed.next_session_change is not None:
+        if feed.next_session_change is not None and not short:
             change = feed.next_session_change.astimezone(NEW_YORK)
             day = "" if change.date() == now.astimezone(NEW_YORK).date() else f"{change:%a} "
             text.append(f" until {day}{change:%H:%M} ET ", style="dim")
@@ -36,21 +40,22 @@ def status_text(feed: FeedUpdate | None, deals: BookUpdate | None, now: datetime
         text.append("│ ", style="dim")
         if feed.offline:
             text.append(" OFFLINE ", style="bold reverse red")
-            text.append(
-                f" {feed.offline_reason}; showing last known quotes, retrying ", style="red"
-            )
+            tail = "" if short else "; showing last known quotes, retrying"
+            text.append(f" {feed.offline_reason}{tail} ", style="red")
         elif feed.refreshing and feed.last_refresh is None:
             text.append("quotes: loading… ", style="dim")
         elif feed.last_refresh is not None:
             ok = feed.last_result or ""
             failed = "failed" in ok
             mark = "✗" if failed else "✓"
+            when = feed.last_refresh.astimezone()
             text.append(
-                f"quotes {feed.last_refresh.astimezone():%H:%M:%S} {mark} ",
+                f"quotes {when:%H:%M} {mark} " if short else f"quotes {when:%H:%M:%S} {mark} ",
                 style="yellow" if failed else "green",
             )
-            text.append(f"{ok} ", style="dim")
-            if feed.source_note:
+            if not short or failed:
+                text.append(f"{ok} ", style="dim")
+            if feed.source_note and not short:
                 text.append("(per-symbol charts: see doctor) ", style="yellow")
             if feed.refreshing:
                 text.append("↻ ", style="dim")
@@ -64,7 +69,10 @@ def status_text(feed: FeedUpdate | None, deals: BookUpdate | None, now: datetime
         if deals.ok:
             counts = deals.book.counts
             text.append("deals ✓ ", style="green")
-            text.append(f"{counts['deal']} deals, {counts['provider']} providers ", style="dim")
+            if short:
+                text.append(f"{counts['deal']} ", style="dim")
+            else:
+                text.append(f"{counts['deal']} deals, {counts['provider']} providers ", style="dim")
         else:
             first = deals.problems[0]
             more = f" (+{len(deals.problems) - 1} more)" if len(deals.problems) > 1 else ""
@@ -90,11 +98,17 @@ class StatusLine(Static):
         if deals is not None:
             self.deals = deals
         text = status_text(self.feed, self.deals, self._clock())
+        width = self.size.width
+        if width and text.cell_len > width:
+            text = status_text(self.feed, self.deals, self._clock(), short=True)
         if self._shown is None or not same(text, self._shown):  # identical: not repainted
             self._shown = text
             self.update(text, layout=False)  # one line, full width: no relayout
 
+    def on_resize(self) -> None:
+        self.show()  # the long or the short form for the new width
+
     @property
     def plain(self) -> str:
-        """The line as plain text (for tests)."""
-        return status_text(self.feed, self.deals, self._clock()).plain
+        """The line as plain text, as shown (for tests)."""
+        return self._shown.plain if self._shown is not None else ""

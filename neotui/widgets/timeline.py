@@ -42,23 +42,40 @@ __all__ = [
 ]
 
 
-def impact_line(impact: Impact) -> Text:
-    """The deal detail's event-study line: the figures, or why there are none."""
+def impact_line(impact: Impact, width: int | None = None) -> Text:
+    """The deal detail's event-study line: the figures, or why there are none. Given the
+    ``width`` it is shown at, the line breaks between figures, never inside one ("AR" at the
+    end of a line and its value on the next, hidden by the pane's height, read as cut)."""
     s = impact.study
-    text = Text()
     if s.model is None or s.return_0 is None:
+        text = Text()
         text.append("Day 0: ", style="dim")
         text.append(f"not computed — {s.note}", style="dim")
         return text
     model = "market model" if s.model == "market" else "market-adjusted"
-    text.append(f"Day 0 {s.day0} vs {s.benchmark}", style="bold")
-    text.append(f" ({model}, {s.estimation_days} sessions): ", style="dim")
-    text.append(f"return {_pct(s.return_0)} · ")
-    text.append(f"AR {_pct(s.abnormal_0)}", style=direction_style(s.abnormal_0))
-    text.append(f" · CAR[-1,+1] {_pct(s.car_m1_p1)} · CAR[0,+5] {_pct(s.car_0_p5)}")
-    text.append(" · t " + ("—" if s.t_car_m1_p1 is None else f"{s.t_car_m1_p1:+.2f}"))
+    t = "—" if s.t_car_m1_p1 is None else f"{s.t_car_m1_p1:+.2f}"
+    parts: list[tuple[Text, str]] = [  # each part and what comes before it
+        (Text(f"Day 0 {s.day0} vs {s.benchmark}", style="bold"), ""),
+        (Text(f"({model}, {s.estimation_days} sessions):", style="dim"), " "),
+        (Text(f"return {_pct(s.return_0)}"), " "),
+        (Text(f"AR {_pct(s.abnormal_0)}", style=direction_style(s.abnormal_0)), " · "),
+        (Text(f"CAR[-1,+1] {_pct(s.car_m1_p1)}"), " · "),
+        (Text(f"CAR[0,+5] {_pct(s.car_0_p5)}"), " · "),
+        (Text(f"t {t}"), " · "),
+    ]
     if s.note:
-        text.append(f"  ({s.note})", style="dim")
+        parts.append((Text(f"({s.note})", style="dim"), "  "))
+    text = Text()
+    column = 0
+    for part, before in parts:
+        if width and column and column + len(before) + part.cell_len > width:
+            text.append("\n")
+            column = 0
+        elif column:
+            text.append(before)
+            column += len(before)
+        text.append_text(part)
+        column += part.cell_len
     return text
 
 
@@ -75,6 +92,8 @@ class DealDetail(Static):
     ) -> None:
         """Display ``deal`` (or a hint when there is none), with its event study if known, or
         the reason there is none (a string)."""
+        self._args = (deal, provider_name, impact)
+        self._width = self.content_region.width
         if deal is None:
             self._show(Text("No deal matches. Clear the filter with / then escape.", style="dim"))
             return
@@ -89,7 +108,7 @@ class DealDetail(Static):
         if isinstance(impact, str):
             text.append(f"Day 0: not computed — {impact}\n", style="dim")
         elif impact is not None:
-            text.append_text(impact_line(impact))
+            text.append_text(impact_line(impact, self.content_region.width or None))
             text.append("\n")
         text.append(deal.summary)
         text.append("\nSource: ", style="dim")
@@ -110,6 +129,12 @@ class DealDetail(Static):
             text.append("\nNote: ", style="dim")
             text.append(deal.note, style="dim")
         self._show(text)
+
+    def on_resize(self) -> None:
+        # The event-study line breaks between figures at the width it is shown at.
+        args = getattr(self, "_args", None)
+        if args is not None and self.content_region.width != self._width:
+            self.show(*args)
 
     def _show(self, text: Text) -> None:
         # A relayout of the whole screen per highlighted deal made filtering slow: lay out only
