@@ -53,7 +53,8 @@ def bare() -> None:
 
 
 def neotui() -> None:
-    from neotui.app import NeoApp, make_app
+    from neotui.app import NeoApp
+    from neotui.build import make_app
     from neotui.settings import load_settings
 
     class Probe(NeoApp):

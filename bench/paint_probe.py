@@ -42,7 +42,8 @@ def neotui() -> None:
     from neotui import startup_gc
 
     startup_gc.pause()  # as neotui.__main__ does for a launch
-    from neotui.app import NeoApp, make_app
+    from neotui.app import NeoApp
+    from neotui.build import make_app
     from neotui.settings import load_settings
     from neotui.widgets.quotes import QuotesTable
 

@@ -94,7 +94,7 @@ def first_paint(tmp: Path, books: dict[str, Path], url: str) -> None:
 
 
 def build(url: str, symbols: tuple[str, ...], book: Path):
-    from neotui.app import make_app
+    from neotui.build import make_app
     from neotui.data.feed import MarketFeed
     from neotui.data.yahoo import YahooClient
     from neotui.settings import load_settings

@@ -62,7 +62,7 @@ def client_sockets(server_port: int) -> int:
 
 class Soak:
     def __init__(self) -> None:
-        from neotui.app import make_app
+        from neotui.build import make_app
         from neotui.settings import load_settings
         from tests.fake_yahoo import FakeYahoo
 

@@ -28,7 +28,7 @@ def main() -> None:
     except SettingsError as err:
         print(f"neotui: bad settings: {err}", file=sys.stderr)  # as neotui.commands.context says it
         sys.exit(2)
-    from neotui.app import make_app
+    from neotui.build import make_app
 
     make_app(settings).run()
 

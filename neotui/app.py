@@ -17,8 +17,9 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from neotui import startup_gc
+from neotui.app_alerts import AlertsMixin
 from neotui.data.alert_engine import AlertEngine
-from neotui.data.alerts import Alert, AlertRule, FilingEvent, HeadlineEvent
+from neotui.data.alerts import FilingEvent, HeadlineEvent
 from neotui.data.feed import FeedUpdate, MarketFeed
 from neotui.data.watch import BookUpdate, DealsWatcher
 from neotui.messages import (
@@ -30,7 +31,7 @@ from neotui.messages import (
 )
 from neotui.notify import Notifier
 from neotui.screens.watch import WatchScreen
-from neotui.settings import Settings, app_rules_file
+from neotui.settings import Settings
 
 if TYPE_CHECKING:  # built after the first frame; their modules are not needed for it
     from neotui.data.filings import FilingsFeed, FilingsUpdate
@@ -46,11 +47,12 @@ TICK_SECONDS = 30.0
 IMPACT_CHECK_SECONDS = 3600.0
 
 
-def _now() -> datetime:
+def now_utc() -> datetime:
+    """The real clock (tests freeze theirs)."""
     return datetime.now(UTC)
 
 
-class NeoApp(App[None]):
+class NeoApp(AlertsMixin, App[None]):
     """neotui's app. It receives its settings and data sources from :func:`make_app`."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
@@ -77,7 +79,7 @@ class NeoApp(App[None]):
         *,
         watcher: DealsWatcher,
         feed: MarketFeed | None = None,
-        clock: Callable[[], datetime] = _now,
+        clock: Callable[[], datetime] = now_utc,
         live: bool = True,
         alerts: AlertEngine | None = None,
         filings: FilingsFeed | None = None,
@@ -115,6 +117,8 @@ class NeoApp(App[None]):
         self.filings = filings
         self.news = news
         self._feeds_later = feeds_later
+        #: The whole screen is up and the cached feeds read (then the workers start).
+        self.started = False
         self.last_filings: FilingsUpdate | None = None
 
     # --- start-up -------------------------------------------------------------------------------
@@ -183,6 +187,7 @@ class NeoApp(App[None]):
             if self.news is not None:
                 self.run_news()
             self.watch_deals()
+        self.started = True
 
     def _feed_listener(self, update: FeedUpdate) -> None:
         self.post_message(QuotesUpdated(update, update.changed))
@@ -217,18 +222,20 @@ class NeoApp(App[None]):
         (fetched when a day old), then numpy in a thread; posts :class:`ImpactUpdated`."""
         import asyncio
 
+        if self.feed is None:
+            return
+        # Quotes first: the first refresh shares the client's connections with these requests.
+        # The modules (numpy among them, ~120 ms) load after it too: imported as the worker
+        # starts, they held up the frame that shows the timeline.
+        for _ in range(50):
+            if self.feed.last_refresh is not None:
+                break
+            await asyncio.sleep(0.2)
         from neotui.data.events import study_book, symbols_for
         from neotui.data.history import load_histories
         from neotui.data.listed import ListedError, ListedMap
         from neotui.sources import listed_map
 
-        if self.feed is None:
-            return
-        # Quotes first: the first refresh shares the client's connections with these requests.
-        for _ in range(50):
-            if self.feed.last_refresh is not None:
-                break
-            await asyncio.sleep(0.2)
         try:
             book = self.watch_screen.book
         except NoMatches:
@@ -395,91 +402,6 @@ class NeoApp(App[None]):
                 markup=False,
             )
 
-    # --- alerts -----------------------------------------------------------------------------------
-
-    def deliver(self, alerts: list[Alert]) -> None:
-        """Show fired alerts (toast always; bell, desktop, command as set) and store the state."""
-        for alert in alerts:
-            self.notify(alert.message, title=alert.title, severity="warning", timeout=12,
-                        markup=False)  # fmt: skip
-            self.notifier.on_screen(alert)
-            if self.notifier.argv:
-                self.run_alert_command(alert)
-        if self.alert_engine.dirty and self.alert_engine.store is not None:
-            data, generation = self.alert_engine.snapshot()
-            self._save_alert_state(data, generation)
-
-    def deliver_filings(self, events: list[FilingEvent]) -> None:
-        """New filings from the filings feed: ``filing_items`` rules."""
-        self.deliver(self.alert_engine.on_filings(events))
-
-    def deliver_headlines(self, events: list[HeadlineEvent]) -> None:
-        """New headlines from the news feed: ``headline`` rules."""
-        self.deliver(self.alert_engine.on_headlines(events))
-
-    def _write_terminal(self, text: str) -> None:
-        # Through the driver, like App.bell: in order with the frames, never mid-frame.
-        if not self.is_headless and self._driver is not None:
-            self._driver.write(text)
-
-    @work(thread=True, group="alerts-save", exit_on_error=False)
-    def _save_alert_state(self, data: dict, generation: int) -> None:
-        store = self.alert_engine.store
-        if store is not None:
-            store.save(data, generation)
-            if store.warning:
-                self.call_from_thread(self.notify, store.warning, title="Alerts",
-                                      severity="error", markup=False)  # fmt: skip
-
-    @work(group="alert-command", exit_on_error=False)
-    async def run_alert_command(self, alert: Alert) -> None:
-        """Run ``alerts.command`` for one alert; its first failure is shown."""
-        problem = await self.notifier.command(alert)
-        if problem:
-            self.notify(problem, title="Alerts", severity="error", timeout=10, markup=False)
-
-    def ask_alert(self, symbol: str) -> None:
-        """Open the new-alert modal for ``symbol``."""
-        from neotui.screens.alert_add import AddAlert
-
-        state = self.last_feed.states.get(symbol) if self.last_feed else None
-        price = state.quote.price if state and state.quote else None
-        self.push_screen(AddAlert(symbol, price), self.add_alert)
-
-    def add_alert(self, rule: AlertRule | None) -> None:
-        """Add a rule from the screen: kept in the app-owned alerts.toml, evaluated at once."""
-        if rule is None:
-            return
-        if not self.alert_engine.add_rule(rule):
-            self.notify(f"Alert “{rule.id}” already exists.", timeout=4, markup=False)
-            return
-        self._append_rule(rule)
-        feed_symbols = self.feed.symbols if self.feed else ()
-        later = "" if rule.symbol in feed_symbols else " (no quotes for it until the next start)"
-        self.notify(f"Alert added: {rule.id}{later}", timeout=4, markup=False)
-        if self.last_feed is not None:
-            self.deliver(self.alert_engine.on_quotes(self.last_feed.states))
-
-    @work(thread=True, group="alerts-save", exit_on_error=False)
-    def _append_rule(self, rule: AlertRule) -> None:
-        rules = app_rules_file()
-        try:
-            rules.append(rule)
-        except OSError as exc:
-            self.call_from_thread(
-                self.notify,
-                f"Cannot save the alert to {rules.path}: {exc.strerror or exc}. "
-                "It works until neotui exits.",
-                title="Alerts", severity="error", markup=False,
-            )  # fmt: skip
-
-    def action_alerts(self) -> None:
-        """Open the alerts list, unless it is already open."""
-        from neotui.screens.alerts import AlertsScreen
-
-        if not isinstance(self.screen, AlertsScreen):
-            self.push_screen(AlertsScreen(self.alert_engine, self.clock))
-
     def _show_book(self, update: BookUpdate) -> None:
         self.watch_screen.show_book(update)
 
@@ -566,70 +488,3 @@ class NeoApp(App[None]):
                     f"Details, chart and deals of {provider.name}",
                     partial(self.open_provider, provider.id),
                 )
-
-
-def make_app(
-    settings: Settings,
-    *,
-    feed: MarketFeed | bool | None = True,
-    watcher: DealsWatcher | None = None,
-    clock: Callable[[], datetime] = _now,
-    live: bool = True,
-    app_class: type[NeoApp] = NeoApp,
-    alerts: AlertEngine | bool = True,
-    filings: FilingsFeed | bool | None = True,
-    news: NewsFeed | bool | None = True,
-) -> NeoApp:
-    """Build the app. The CLI, the tests and the benchmarks all come through here.
-
-    Args:
-        settings: the settings in force.
-        feed: a MarketFeed to use, True to build one from the settings, None/False for none.
-        watcher: a DealsWatcher to use; by default one over the settings' deals files.
-        clock: time source (tests freeze it).
-        live: start the feed loop and deals watching.
-        app_class: a NeoApp subclass to build (the benchmarks' probes hook its events).
-        alerts: an AlertEngine to use; True builds one whose state is stored in the user data
-            directory; False one that stores nothing.
-        filings: a FilingsFeed, True to build one from the settings (off without a contact),
-            None/False for none.
-        news: a NewsFeed, True to build one on the market feed's Yahoo client, None/False for
-            none.
-    """
-    from neotui.sources import book_sources, build_feed, open_alerts, open_cache
-
-    if watcher is None:
-        watcher = DealsWatcher(book_sources(settings))
-    if watcher.current is None:
-        watcher.load()
-    if feed is True:
-        feed = build_feed(settings, open_cache())
-    if alerts is True:
-        alerts = open_alerts(settings, clock)
-    feeds_later = None
-    if filings is True or news is True:
-        feeds_later = partial(_build_feeds, settings, watcher, feed or None,
-                              filings=filings is True, news=news is True)  # fmt: skip
-    return app_class(
-        settings, watcher=watcher, feed=feed or None, clock=clock, live=live,
-        alerts=alerts or None, filings=filings if filings is not True else None,
-        news=news if news is not True else None, feeds_later=feeds_later,
-    )  # fmt: skip
-
-
-def _build_feeds(
-    settings: Settings, watcher: DealsWatcher, feed: MarketFeed | None, *, filings: bool,
-    news: bool,
-) -> tuple[FilingsFeed | None, NewsFeed | None]:  # fmt: skip
-    """The filings feed (off without a contact) and the headlines feed (on the market feed's
-    Yahoo client), over one store, as asked."""
-    from neotui.sources import build_filings, build_news, open_feed_store, watched_listed
-
-    built_filings = built_news = None
-    store = open_feed_store() if filings or (news and feed) else None
-    if filings:
-        book = watcher.current.book if watcher.current is not None else watcher.load().book
-        built_filings = build_filings(settings, watched_listed(settings, book), store)
-    if news and feed is not None and settings.news.enabled:
-        built_news = build_news(settings, feed.client, settings.market.symbols, store)
-    return built_filings, built_news

@@ -118,7 +118,7 @@ def _run_app(settings: Settings) -> None:
     from neotui import startup_gc
 
     startup_gc.pause()  # as a plain ``neotui`` launch: resumed once the screen is up
-    from neotui.app import make_app
+    from neotui.build import make_app
 
     make_app(settings).run()
 

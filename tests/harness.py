@@ -12,7 +12,8 @@ from typing import Any
 
 import httpx
 
-from neotui.app import NeoApp, make_app
+from neotui.app import NeoApp
+from neotui.build import make_app
 from neotui.data.feed import MarketFeed
 from neotui.data.quote import Session
 from neotui.data.watch import DealsWatcher
@@ -25,14 +26,16 @@ from tests.helpers import SMALL_BOOK
 
 class PanesApp(NeoApp):
     """NeoApp whose ``run_test`` waits, after the first frame, for the panes the watch screen
-    mounts right after it (timeline, capacity, filter box, valuation, footer): tests then
-    start from the screen a user sees a moment after launch."""
+    mounts right after it (timeline, capacity, filter box, valuation) and for the start that
+    follows them (cached filings and headlines read, workers started): tests then start from
+    the screen a user sees a moment after launch, and what they deliver is not overwritten by
+    the cached data read at that start."""
 
     @asynccontextmanager
     async def run_test(self, *args: Any, **kwargs: Any) -> AsyncIterator[Any]:
         async with super().run_test(*args, **kwargs) as pilot:
             for _ in range(500):
-                if self.watch_screen.panes_ready:
+                if self.watch_screen.panes_ready and self.started:
                     break
                 await pilot.pause(0.01)
             yield pilot

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from neotui.app import NeoApp, make_app
+from neotui.app import NeoApp
+from neotui.build import make_app
 from neotui.screens.help import HelpScreen
 from neotui.settings import load_settings
 from tests.harness import build_app

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from neotui.app import NeoApp, make_app
+from neotui.app import NeoApp
+from neotui.build import make_app
 from neotui.data.feed import SymbolStatus
 from neotui.data.http import BrowserSession
 from neotui.settings import load_settings

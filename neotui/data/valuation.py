@@ -234,3 +234,23 @@ def with_year(line: SectorLine, histories: Mapping[str, DailyHistory] | None) ->
         return line
     year, start, members = year_index(histories, (*line.members, *line.missing))
     return replace(line, year=year, year_start=start, year_members=members)
+
+
+class YearIndex:
+    """:func:`with_year`, computed once per set of histories: they change hourly at most, and
+    recomputing the index at every quote update was most of an idle refresh's CPU."""
+
+    def __init__(self) -> None:
+        self._key: tuple[object, tuple[str, ...]] | None = None
+        self._value: tuple[tuple[float, ...], date | None, tuple[str, ...]] = ((), None, ())
+
+    def apply(self, line: SectorLine, histories: Mapping[str, DailyHistory] | None) -> SectorLine:
+        """``line`` with its one-year index (unchanged without histories)."""
+        if not histories:
+            return line
+        symbols = (*line.members, *line.missing)
+        if self._key is None or self._key[0] is not histories or self._key[1] != symbols:
+            self._key = (histories, symbols)
+            self._value = year_index(histories, symbols)
+        year, start, members = self._value
+        return replace(line, year=year, year_start=start, year_members=members)

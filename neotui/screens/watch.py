@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.events import Resize
@@ -20,6 +19,8 @@ from neotui.data.feed import FeedUpdate
 from neotui.data.models import Deal
 from neotui.data.positions import Portfolio
 from neotui.data.watch import BookUpdate
+from neotui.screens.watch_feeds import FeedsSlot
+from neotui.screens.watch_keys import WATCH_KEYS
 from neotui.widgets.providers import ProviderList
 from neotui.widgets.quotes import QuotesTable
 from neotui.widgets.sector import SectorPane
@@ -27,13 +28,12 @@ from neotui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
     from neotui.data.events import Impact
-    from neotui.data.valuation import SectorLine
+    from neotui.data.valuation import YearIndex
     from neotui.widgets.timeline import DealTable
 
 if TYPE_CHECKING:
     from neotui.data.filings import FilingsUpdate
     from neotui.data.news import NewsUpdate
-    from neotui.widgets.feeds import FeedsPane
 
 #: Below these sizes the layout collapses: the providers pane hides (the quotes pane selects
 #: providers instead), and the capacity table swaps with the timeline on `c`.
@@ -52,57 +52,7 @@ def _is(widget: object, *ids: str) -> bool:
 class WatchScreen(Screen[None]):
     """The screen users keep open all day."""
 
-    BINDINGS = [
-        Binding("tab", "app.focus_next", "Next pane", id="neotui.next_pane"),
-        Binding("shift+tab", "app.focus_previous", "Prev pane", show=False, id="neotui.prev_pane"),
-        Binding("enter", "open_detail", "Details", id="neotui.details"),
-        Binding(
-            "slash",
-            "filter",
-            "Filter",
-            tooltip="Filter the deal timeline by text",
-            id="neotui.filter",
-        ),
-        Binding("s", "sort", "Sort", tooltip="Cycle the quotes sort order", id="neotui.sort"),
-        Binding(
-            "c",
-            "toggle_capacity",
-            "Capacity",
-            tooltip="Show capacity or the timeline",
-            id="neotui.capacity",
-        ),
-        Binding(
-            "v",
-            "toggle_valuation",
-            "Valuation",
-            tooltip="Swap the capacity pane for the valuation table",
-            id="neotui.valuation",
-        ),
-        Binding(
-            "f",
-            "toggle_feeds",
-            "Filings",
-            tooltip="Show SEC filings and headlines of the selected provider",
-            id="neotui.filings",
-        ),
-        Binding("escape", "clear", "Clear filter", show=False, id="neotui.clear"),
-        Binding(
-            "p",
-            "toggle_positions",
-            "Positions",
-            tooltip="Show or hide your positions",
-            show=False,
-            id="neotui.positions",
-        ),
-        Binding(
-            "a",
-            "add_alert",
-            "Add alert",
-            tooltip="Add a price alert on this symbol",
-            show=False,
-            id="neotui.add_alert",
-        ),
-    ]
+    BINDINGS = WATCH_KEYS
 
     def __init__(self, cached: FeedUpdate | None = None) -> None:
         """``cached``: the cached quotes, drawn into the quotes table as it is built."""
@@ -182,7 +132,9 @@ class WatchScreen(Screen[None]):
             self.query_one("#deals").set_impacts(self._impacts)
             self._show_deal(self.query_one("#deals").current)
         if self._after_deferred is not None:
-            self._after_deferred()
+            # After the frame that shows these panes: what follows (feeds built, workers
+            # started) would otherwise delay that frame.
+            self.call_after_refresh(self._after_deferred)
 
     def on_mount(self) -> None:
         self._detail_deal: Deal | None = None
@@ -190,15 +142,13 @@ class WatchScreen(Screen[None]):
         self._impacts: dict[str, Impact] = {}
         self._feed: FeedUpdate | None = None
         self._market_views_due = False
-        self._year: tuple | None = None  # (histories, symbols, year_index(...))
+        self._year: YearIndex | None = None  # the sector's one-year index, once per study
         self._valuation_table: DataTable | None = None
         self._book = DealBook()
         self._book_update: BookUpdate | None = None
         self._panes_ready = False  # the timeline and the rest, mounted after the first frame
         self._deferred_scheduled = False
-        self._feeds: FeedsPane | None = None
-        self._feeds_data: dict[str, Any] = {}
-        self._feeds_selection: tuple[list[str] | None, str | None, str] = (None, None, "all")
+        self._feeds = FeedsSlot(self.app.settings.filings.forms)  # type: ignore[attr-defined]
         self.query_one(ProviderList).focus()
 
     def first_frame_shown(self, then: Callable[[], None] | None = None) -> None:
@@ -238,8 +188,7 @@ class WatchScreen(Screen[None]):
         if self._panes_ready:
             self.query_one("#deals").set_book(book)
             self.query_one("#capacity").set_book(book)
-        if self._feeds is not None:
-            self._feeds.update_data(**self._book_feed_data(book))
+        self._feeds.book(book)
         self._link(self._linked_provider())
         self._market_views_soon()
 
@@ -264,37 +213,21 @@ class WatchScreen(Screen[None]):
     def _show_market_views(self) -> None:
         """The sector line and the valuation table follow the quotes and the book (plain
         arithmetic on a handful of rows: no worker needed)."""
-        from neotui.data.valuation import market_caps, sector_line, valuations
+        from neotui.data.valuation import YearIndex, market_caps, sector_line, valuations
 
         self._market_views_due = False
         states = dict(self._feed.states) if self._feed else {}
         quotes = {s: st.quote for s, st in states.items()}
         symbols = self.app.settings.market.symbols  # type: ignore[attr-defined]
         histories = self.app.impact.histories.prices if self.app.impact else None  # type: ignore[attr-defined]
-        line = self._with_year(sector_line(self.book, symbols, quotes), histories)
+        if self._year is None:
+            self._year = YearIndex()
+        line = self._year.apply(sector_line(self.book, symbols, quotes), histories)
         self.query_one(SectorPane).show(line)
         table = self._valuation()
         if table is not None and table.display:
             fundamentals = {s: st.fundamentals for s, st in states.items() if st.fundamentals}
             table.set_rows(valuations(self.book, market_caps(quotes, fundamentals)))
-
-    def _with_year(self, line: SectorLine, histories: dict | None) -> SectorLine:
-        """``line`` with its one-year index, computed once per event study (the histories
-        change hourly at most; recomputing it at every quote update was most of an idle
-        refresh's CPU)."""
-        from dataclasses import replace
-
-        from neotui.data.valuation import year_index
-
-        if not histories:
-            return line
-        symbols = (*line.members, *line.missing)
-        cached = self._year
-        if cached is None or cached[0] is not histories or cached[1] != symbols:
-            cached = (histories, symbols, year_index(histories, symbols))
-            self._year = cached
-        year, start, members = cached[2]
-        return replace(line, year=year, year_start=start, year_members=members)
 
     def show_impact(self, rows: list[Impact]) -> None:
         """The event study arrived: the Day 0 column and the highlighted deal's detail line."""
@@ -315,31 +248,17 @@ class WatchScreen(Screen[None]):
 
     def show_filings(self, update: FilingsUpdate) -> None:
         """New filings (or how to turn them on): kept for the pane, drawn if it is there."""
-        self._feeds_data["filings"] = update
-        if self._feeds is not None:
-            self._feeds.update_data(filings=update, now=self.app.clock())  # type: ignore[attr-defined]
+        self._feeds.filings(update, self.app.clock())  # type: ignore[attr-defined]
 
     def show_news(self, update: NewsUpdate) -> None:
         """New headlines (the last good ones stay when a fetch fails)."""
-        self._feeds_data["news"] = update
-        if self._feeds is not None:
-            self._feeds.update_data(news=update, now=self.app.clock())  # type: ignore[attr-defined]
-
-    @staticmethod
-    def _book_feed_data(book: DealBook) -> dict[str, Any]:
-        """What the pane takes from the book: names that make a headline a deal candidate,
-        and the URLs already captured as deals."""
-        from neotui.data.news import book_names
-
-        captured = [d.source for d in book.deals if d.captured]
-        return {"names": book_names(book), "captured": captured}
+        self._feeds.news(update, self.app.clock())  # type: ignore[attr-defined]
 
     def tick(self) -> None:
         """Once in a while: ages in the stale rows and the status line move on."""
         self.query_one(QuotesTable).refresh_ages()
         self.query_one(StatusLine).show()
-        if self._feeds is not None and self._feeds.display:
-            self._feeds.update_data(now=self.app.clock())  # type: ignore[attr-defined]
+        self._feeds.tick(self.app.clock())  # type: ignore[attr-defined]
 
     @property
     def book(self) -> DealBook:
@@ -377,23 +296,16 @@ class WatchScreen(Screen[None]):
         self.query_one("#timeline").border_title = Content(f"Deal timeline · {name}")
         watched = self.app.settings.market.symbols  # type: ignore[attr-defined]
         if p is None:
-            self._feeds_selection = (None, None, name)
+            self._feeds.select(None, None, name)
         elif p.ticker is None:
             note = f"{p.name} is private: no SEC filings, no ticker headlines."
-            self._feeds_selection = ([], note, name)
+            self._feeds.select([], note, name)
         elif p.ticker not in watched:
             note = f"{p.ticker} is not watched: add it to market.symbols for its filings and news."
-            self._feeds_selection = ([], note, name)
+            self._feeds.select([], note, name)
         else:
-            self._feeds_selection = ([p.ticker], None, name)
-        if self._feeds is not None:
-            self._select_feeds(self._feeds)
+            self._feeds.select([p.ticker], None, name)
         self._update_filter_title()
-
-    def _select_feeds(self, feeds: FeedsPane) -> None:
-        symbols, note, name = self._feeds_selection
-        feeds.border_title = Content(f"Filings · News · {name}")
-        feeds.show_symbols(symbols, note=note)
 
     @on(DataTable.RowHighlighted, "#quotes")
     def _quote_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -565,8 +477,8 @@ class WatchScreen(Screen[None]):
         self.query_one("#capacity").set_class(showing, "hidden")
         self.set_class(showing, "show-valuation")
         if showing:
-            if self._feeds is not None and not self._feeds.has_class("hidden"):
-                self._feeds.add_class("hidden")  # one pane in the capacity's place at a time
+            if self._feeds.shown:  # one pane in the capacity's place at a time
+                self._feeds.pane.add_class("hidden")  # type: ignore[union-attr]
                 self.remove_class("show-feeds")
             if self.has_class("short"):
                 self.add_class("show-capacity")  # on short terminals it takes the timeline's place
@@ -580,15 +492,7 @@ class WatchScreen(Screen[None]):
         it again. The first time, the pane is built and given what arrived so far."""
         if not self._panes_ready:
             return  # a key in the instant before the panes mount
-        feeds = self._feeds
-        if feeds is None:
-            from neotui.widgets.feeds import FeedsPane
-
-            feeds = FeedsPane(self.app.settings.filings.forms, id="feeds", classes="hidden")  # type: ignore[attr-defined]
-            self._feeds = feeds
-            await self.query_one("#main").mount(feeds, after="#capacity")
-            feeds.update_data(**self._feeds_data, **self._book_feed_data(self.book))
-            self._select_feeds(feeds)
+        feeds = await self._feeds.ensure(self, self.book, self.app.clock())  # type: ignore[attr-defined]
         showing = feeds.has_class("hidden")
         feeds.set_class(not showing, "hidden")
         self.set_class(showing, "show-feeds")

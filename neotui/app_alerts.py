@@ -1,0 +1,116 @@
+"""The app's side of alerts: delivering what fired (toast, bell, desktop, command), storing the
+engine's state, adding a rule from the screen, and the alerts list. Mixed into
+:class:`neotui.app.NeoApp`, which owns ``alert_engine``, ``notifier``, ``feed``, ``clock`` and
+``last_feed``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import work
+
+from neotui.settings import app_rules_file
+
+if TYPE_CHECKING:
+    from neotui.data.alerts import Alert, AlertRule, FilingEvent, HeadlineEvent
+    from neotui.notify import Notifier
+
+
+class AlertsMixin:
+    """Alert delivery and the alert keys of :class:`neotui.app.NeoApp`."""
+
+    if TYPE_CHECKING:  # provided by NeoApp / App
+        from collections.abc import Callable
+        from datetime import datetime
+
+        from neotui.data.alert_engine import AlertEngine
+        from neotui.data.feed import FeedUpdate, MarketFeed
+
+        alert_engine: AlertEngine
+        notifier: Notifier
+        feed: MarketFeed | None
+        last_feed: FeedUpdate | None
+        clock: Callable[[], datetime]
+
+    def deliver(self, alerts: list[Alert]) -> None:
+        """Show fired alerts (toast always; bell, desktop, command as set) and store the state."""
+        for alert in alerts:
+            self.notify(alert.message, title=alert.title, severity="warning", timeout=12,
+                        markup=False)  # fmt: skip
+            self.notifier.on_screen(alert)
+            if self.notifier.argv:
+                self.run_alert_command(alert)
+        if self.alert_engine.dirty and self.alert_engine.store is not None:
+            data, generation = self.alert_engine.snapshot()
+            self._save_alert_state(data, generation)
+
+    def deliver_filings(self, events: list[FilingEvent]) -> None:
+        """New filings from the filings feed: ``filing_items`` rules."""
+        self.deliver(self.alert_engine.on_filings(events))
+
+    def deliver_headlines(self, events: list[HeadlineEvent]) -> None:
+        """New headlines from the news feed: ``headline`` rules."""
+        self.deliver(self.alert_engine.on_headlines(events))
+
+    def _write_terminal(self, text: str) -> None:
+        # Through the driver, like App.bell: in order with the frames, never mid-frame.
+        if not self.is_headless and self._driver is not None:
+            self._driver.write(text)
+
+    @work(thread=True, group="alerts-save", exit_on_error=False)
+    def _save_alert_state(self, data: dict, generation: int) -> None:
+        store = self.alert_engine.store
+        if store is not None:
+            store.save(data, generation)
+            if store.warning:
+                self.call_from_thread(self.notify, store.warning, title="Alerts",
+                                      severity="error", markup=False)  # fmt: skip
+
+    @work(group="alert-command", exit_on_error=False)
+    async def run_alert_command(self, alert: Alert) -> None:
+        """Run ``alerts.command`` for one alert; its first failure is shown."""
+        problem = await self.notifier.command(alert)
+        if problem:
+            self.notify(problem, title="Alerts", severity="error", timeout=10, markup=False)
+
+    def ask_alert(self, symbol: str) -> None:
+        """Open the new-alert modal for ``symbol``."""
+        from neotui.screens.alert_add import AddAlert
+
+        state = self.last_feed.states.get(symbol) if self.last_feed else None
+        price = state.quote.price if state and state.quote else None
+        self.push_screen(AddAlert(symbol, price), self.add_alert)
+
+    def add_alert(self, rule: AlertRule | None) -> None:
+        """Add a rule from the screen: kept in the app-owned alerts.toml, evaluated at once."""
+        if rule is None:
+            return
+        if not self.alert_engine.add_rule(rule):
+            self.notify(f"Alert “{rule.id}” already exists.", timeout=4, markup=False)
+            return
+        self._append_rule(rule)
+        feed_symbols = self.feed.symbols if self.feed else ()
+        later = "" if rule.symbol in feed_symbols else " (no quotes for it until the next start)"
+        self.notify(f"Alert added: {rule.id}{later}", timeout=4, markup=False)
+        if self.last_feed is not None:
+            self.deliver(self.alert_engine.on_quotes(self.last_feed.states))
+
+    @work(thread=True, group="alerts-save", exit_on_error=False)
+    def _append_rule(self, rule: AlertRule) -> None:
+        rules = app_rules_file()
+        try:
+            rules.append(rule)
+        except OSError as exc:
+            self.call_from_thread(
+                self.notify,
+                f"Cannot save the alert to {rules.path}: {exc.strerror or exc}. "
+                "It works until neotui exits.",
+                title="Alerts", severity="error", markup=False,
+            )  # fmt: skip
+
+    def action_alerts(self) -> None:
+        """Open the alerts list, unless it is already open."""
+        from neotui.screens.alerts import AlertsScreen
+
+        if not isinstance(self.screen, AlertsScreen):
+            self.push_screen(AlertsScreen(self.alert_engine, self.clock))

@@ -1,0 +1,58 @@
+"""The watch screen's keys. Each has an id, so a user's ``[keys]`` table can rebind it and the
+help screen (``?``) lists it."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+WATCH_KEYS = [
+    Binding("tab", "app.focus_next", "Next pane", id="neotui.next_pane"),
+    Binding("shift+tab", "app.focus_previous", "Prev pane", show=False, id="neotui.prev_pane"),
+    Binding("enter", "open_detail", "Details", id="neotui.details"),
+    Binding(
+        "slash",
+        "filter",
+        "Filter",
+        tooltip="Filter the deal timeline by text",
+        id="neotui.filter",
+    ),
+    Binding("s", "sort", "Sort", tooltip="Cycle the quotes sort order", id="neotui.sort"),
+    Binding(
+        "c",
+        "toggle_capacity",
+        "Capacity",
+        tooltip="Show capacity or the timeline",
+        id="neotui.capacity",
+    ),
+    Binding(
+        "v",
+        "toggle_valuation",
+        "Valuation",
+        tooltip="Swap the capacity pane for the valuation table",
+        id="neotui.valuation",
+    ),
+    Binding(
+        "f",
+        "toggle_feeds",
+        "Filings",
+        tooltip="Show SEC filings and headlines of the selected provider",
+        id="neotui.filings",
+    ),
+    Binding("escape", "clear", "Clear filter", show=False, id="neotui.clear"),
+    Binding(
+        "p",
+        "toggle_positions",
+        "Positions",
+        tooltip="Show or hide your positions",
+        show=False,
+        id="neotui.positions",
+    ),
+    Binding(
+        "a",
+        "add_alert",
+        "Add alert",
+        tooltip="Add a price alert on this symbol",
+        show=False,
+        id="neotui.add_alert",
+    ),
+]
