@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from neotui import startup_gc
-from neotui.app_alerts import AlertsMixin
+from neotui.app_records import RecordsMixin
 from neotui.data.alert_engine import AlertEngine
 from neotui.data.alerts import FilingEvent, HeadlineEvent
 from neotui.data.feed import FeedUpdate, MarketFeed
@@ -36,7 +36,6 @@ from neotui.settings import Settings
 if TYPE_CHECKING:  # built after the first frame; their modules are not needed for it
     from neotui.data.filings import FilingsFeed, FilingsUpdate
     from neotui.data.news import NewsFeed, NewsUpdate
-    from neotui.widgets.feeds import FeedsTable
 
     #: Builds the filings and headlines feeds (either may be None).
     FeedsBuilder = Callable[[], tuple[FilingsFeed | None, NewsFeed | None]]
@@ -52,7 +51,7 @@ def now_utc() -> datetime:
     return datetime.now(UTC)
 
 
-class NeoApp(AlertsMixin, App[None]):
+class NeoApp(RecordsMixin, App[None]):
     """neotui's app. It receives its settings and data sources from :func:`make_app`."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
@@ -137,10 +136,10 @@ class NeoApp(AlertsMixin, App[None]):
         # The cached quotes are read first so that the quotes table is built with them.
         cached = self.feed.load_cached() if self.feed is not None else None
         await self.push_screen(WatchScreen(cached))
-        # Drawn before any network: the deals book and the cached quotes.
-        book = self.watcher.current or self.watcher.load()
-        self._show_book(book)
-        self.alert_engine.on_book(book.book)  # the first book primes new_deal, never fires
+        # Drawn before any network: the deals book (unless it is large: then it loads in a
+        # thread after the first frame) and the cached quotes.
+        if self.watcher.current is not None:
+            self._first_book(self.watcher.current)
         store = self.alert_engine.store
         if store is not None and store.warning:
             self.notify(store.warning, title="Alerts", severity="warning", markup=False)
@@ -154,11 +153,32 @@ class NeoApp(AlertsMixin, App[None]):
 
     def on_ready(self) -> None:
         # The first frame (cached quotes) is on screen: the rest of the watch screen mounts,
-        # then network and file watching start, so the first refresh delays neither.
+        # then network and file watching start, so the first refresh delays neither. A large
+        # deals book is loaded first, in a thread.
+        if self.watcher.current is None:
+            self._load_large_book()
+        else:
+            self._after_first_frame()
+
+    def _after_first_frame(self) -> None:
         try:
             self.watch_screen.first_frame_shown(then=self._start_live)
         except NoMatches:
             self._start_live()  # a test app started on another screen, or shutting down
+
+    def _first_book(self, update: BookUpdate) -> None:
+        self._show_book(update)
+        self.alert_engine.on_book(update.book)  # the first book primes new_deal, never fires
+
+    @work(thread=True, group="deals-first", exit_on_error=False)
+    def _load_large_book(self) -> None:
+        """A large deals book, loaded off the event loop; then the rest of the screen."""
+        update = self.watcher.load()
+        self.call_from_thread(self._large_book_loaded, update)
+
+    def _large_book_loaded(self, update: BookUpdate) -> None:
+        self._first_book(update)
+        self._after_first_frame()
 
     def _start_live(self) -> None:
         # The whole screen is up: the start-up pause of the garbage collector ends after the
@@ -345,40 +365,6 @@ class NeoApp(AlertsMixin, App[None]):
             HeadlineEvent(h.key, h.symbols[0] if h.symbols else None, h.title, h.link)
             for h in update.headlines
         ])  # fmt: skip
-
-    def on_feeds_table_capture(self, event: FeedsTable.Capture) -> None:
-        """Write the row as a draft deal in captured.toml and show it in the timeline at once."""
-        from neotui.data.capture import draft_from_filing, draft_from_headline, write_draft
-        from neotui.sources import captured_path
-
-        row, book = event.row, self.watch_screen.book
-        provider = book.provider_for_ticker(row.symbol)
-        if provider is None:
-            self.notify(f"{row.symbol} is not a provider of the deals book: nothing to attach "
-                        "the deal to.", severity="warning", markup=False)  # fmt: skip
-            return
-        if row.filing is not None:
-            draft = draft_from_filing(row.filing, provider.id)
-        else:
-            assert row.headline is not None
-            named = (row.candidate or "").removeprefix("names ")
-            party = named if row.candidate and row.candidate.startswith("names ") else None
-            if party in (provider.name, provider.ticker):
-                party = None
-            draft = draft_from_headline(row.headline, provider.id, party)
-        path = captured_path()
-        try:
-            written = write_draft(path, draft)
-        except OSError as exc:
-            self.notify(f"Cannot write {path}: {exc.strerror or exc}", severity="error",
-                        markup=False)  # fmt: skip
-            return
-        if not written:
-            self.notify(f"Already captured as {draft.id}.", timeout=4, markup=False)
-            return
-        self._show_book(self.watcher.load())
-        self.notify(f"Captured {draft.id} in {path} (a draft: complete it there).", timeout=6,
-                    markup=False)  # fmt: skip
 
     def on_deals_updated(self, message: DealsUpdated) -> None:
         update = message.update

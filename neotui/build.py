@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from neotui.app import NeoApp, now_utc
 from neotui.data.alert_engine import AlertEngine
 from neotui.data.feed import MarketFeed
-from neotui.data.watch import DealsWatcher
+from neotui.data.watch import EAGER_BOOK_BYTES, DealsWatcher
 from neotui.settings import Settings
 
 if TYPE_CHECKING:
@@ -52,8 +52,8 @@ def make_app(
 
     if watcher is None:
         watcher = DealsWatcher(book_sources(settings))
-    if watcher.current is None:
-        watcher.load()
+    if watcher.current is None and watcher.size() <= EAGER_BOOK_BYTES:
+        watcher.load()  # a large book loads after the first frame (NeoApp.on_ready)
     if feed is True:
         feed = build_feed(settings, open_cache())
     if alerts is True:

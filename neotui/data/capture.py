@@ -16,10 +16,14 @@ import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from neotui.data.filing import Filing
 from neotui.data.news import Headline
 from neotui.data.text import clean_text
+
+if TYPE_CHECKING:
+    from neotui.data.deals import DealBook
 
 #: Until the user names it, a draft's counterparty says it is still to be identified.
 UNKNOWN_PARTY = "to identify"
@@ -92,6 +96,30 @@ def draft_from_headline(headline: Headline, provider: str, counterparty: str | N
         else headline.title,
         source=headline.link,
     )
+
+
+def draft_for(
+    book: DealBook,
+    symbol: str,
+    filing: Filing | None,
+    headline: Headline | None,
+    candidate: str | None,
+) -> Draft | str:
+    """The draft deal for a filing or headline row of ``symbol``, or why there is none. A
+    headline that names another party (``candidate`` reads "names X") takes X as the
+    counterparty, unless X is the provider itself."""
+    provider = book.provider_for_ticker(symbol)
+    if provider is None:
+        return f"{symbol} is not a provider of the deals book: nothing to attach the deal to."
+    if filing is not None:
+        return draft_from_filing(filing, provider.id)
+    if headline is None:
+        return "Nothing to capture in this row."
+    named = (candidate or "").removeprefix("names ")
+    party = named if candidate and candidate.startswith("names ") else None
+    if party in (provider.name, provider.ticker):
+        party = None
+    return draft_from_headline(headline, provider.id, party)
 
 
 def write_draft(path: Path, draft: Draft) -> bool:

@@ -8,6 +8,7 @@ network share. The parse runs in a thread so a large file never blocks the event
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,6 +16,10 @@ from datetime import datetime
 from neotui.data.deals import DealBook, DealsSource, Problem, load_lenient
 
 Signature = tuple[int, int, int] | None
+
+#: Deals files up to this size load before the first frame (the bundled book, ~40 deals, in a
+#: few ms); a larger book loads in a thread after it, so the cached quotes are not held up.
+EAGER_BOOK_BYTES = 256 * 1024
 
 
 def _signature(source: DealsSource) -> Signature:
@@ -65,6 +70,15 @@ class DealsWatcher:
         shown = self._last_good
         self.current = BookUpdate(shown, tuple(problems))
         return self.current
+
+    def size(self) -> int:
+        """The deals files' total size in bytes (missing files count 0): how long a load
+        will take, before it is done (10,000 deals are ~2.5 MB and ~300 ms)."""
+        total = 0
+        for source in self.sources:
+            with contextlib.suppress(OSError):
+                total += source.path.stat().st_size
+        return total
 
     def changed(self) -> bool:
         """Whether any file's size, time or identity differs from the last load."""

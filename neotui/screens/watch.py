@@ -123,6 +123,8 @@ class WatchScreen(Screen[None]):
         valuation.border_title = "Valuation · what the market pays per MW and backlog"
         later += [timeline, capacity, valuation]
         await main.mount_all(later)
+        if self._closing or not self.is_attached or not timeline.query("#deals"):
+            return  # the app is quitting (q pressed at launch): nothing left to fill
         self._panes_ready = True
         if self.has_class("narrow") and isinstance(self.focused, ProviderList):
             self.query_one(QuotesTable).focus()

@@ -1,7 +1,8 @@
-"""The app's side of alerts: delivering what fired (toast, bell, desktop, command), storing the
-engine's state, adding a rule from the screen, and the alerts list. Mixed into
-:class:`neotui.app.NeoApp`, which owns ``alert_engine``, ``notifier``, ``feed``, ``clock`` and
-``last_feed``."""
+"""What the app records for the user, in its own data directory, off the event loop: alerts
+(delivering what fired, storing the engine's state, rules added from the screen, the alerts
+list) and deals captured from the Filings · News pane (``x``). Mixed into
+:class:`neotui.app.NeoApp`, which owns ``alert_engine``, ``notifier``, ``feed``, ``clock``,
+``last_feed``, ``watcher`` and the watch screen."""
 
 from __future__ import annotations
 
@@ -13,11 +14,13 @@ from neotui.settings import app_rules_file
 
 if TYPE_CHECKING:
     from neotui.data.alerts import Alert, AlertRule, FilingEvent, HeadlineEvent
+    from neotui.data.capture import Draft
     from neotui.notify import Notifier
+    from neotui.widgets.feeds import FeedsTable
 
 
-class AlertsMixin:
-    """Alert delivery and the alert keys of :class:`neotui.app.NeoApp`."""
+class RecordsMixin:
+    """Alert delivery, the alert keys and deal capture of :class:`neotui.app.NeoApp`."""
 
     if TYPE_CHECKING:  # provided by NeoApp / App
         from collections.abc import Callable
@@ -25,12 +28,18 @@ class AlertsMixin:
 
         from neotui.data.alert_engine import AlertEngine
         from neotui.data.feed import FeedUpdate, MarketFeed
+        from neotui.data.watch import BookUpdate, DealsWatcher
+        from neotui.screens.watch import WatchScreen
 
         alert_engine: AlertEngine
         notifier: Notifier
         feed: MarketFeed | None
         last_feed: FeedUpdate | None
         clock: Callable[[], datetime]
+        watcher: DealsWatcher
+        watch_screen: WatchScreen
+
+        def _show_book(self, update: BookUpdate) -> None: ...
 
     def deliver(self, alerts: list[Alert]) -> None:
         """Show fired alerts (toast always; bell, desktop, command as set) and store the state."""
@@ -114,3 +123,39 @@ class AlertsMixin:
 
         if not isinstance(self.screen, AlertsScreen):
             self.push_screen(AlertsScreen(self.alert_engine, self.clock))
+
+    # --- captured deals -------------------------------------------------------------------------
+
+    def on_feeds_table_capture(self, event: FeedsTable.Capture) -> None:
+        """Write the row as a draft deal in captured.toml and show it in the timeline."""
+        from neotui.data.capture import draft_for
+
+        row = event.row
+        draft = draft_for(self.watch_screen.book, row.symbol, row.filing, row.headline,
+                          row.candidate)  # fmt: skip
+        if isinstance(draft, str):
+            self.notify(draft, severity="warning", markup=False)
+        else:
+            self._capture(draft)
+
+    @work(thread=True, group="capture", exit_on_error=False)
+    def _capture(self, draft: Draft) -> None:
+        """Off the event loop: the write, then the book reloaded with the draft in it."""
+        from neotui.data.capture import write_draft
+        from neotui.sources import captured_path
+
+        path = captured_path()
+        try:
+            written = write_draft(path, draft)
+        except OSError as exc:
+            self.call_from_thread(self.notify, f"Cannot write {path}: {exc.strerror or exc}",
+                                  severity="error", markup=False)  # fmt: skip
+            return
+        if not written:
+            self.call_from_thread(self.notify, f"Already captured as {draft.id}.", timeout=4,
+                                  markup=False)  # fmt: skip
+            return
+        update = self.watcher.load()
+        self.call_from_thread(self._show_book, update)
+        self.call_from_thread(self.notify, f"Captured {draft.id} in {path} (a draft: complete "
+                              "it there).", timeout=6, markup=False)  # fmt: skip

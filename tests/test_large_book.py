@@ -1,0 +1,62 @@
+"""A large deals book loads in a thread after the first frame: the cached quotes are not held
+up by it, and the providers, timeline and live start follow once it is in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from neotui.app import NeoApp
+from neotui.data.watch import EAGER_BOOK_BYTES
+from neotui.screens.watch import WatchScreen
+from neotui.widgets.providers import ProviderList
+from neotui.widgets.quotes import QuotesTable
+from neotui.widgets.timeline import DealTable
+from tests.harness import build_app
+from tests.helpers import PROVIDER, deal_toml, write
+
+
+def _large_book(tmp_path: Path) -> Path:
+    deals = "".join(
+        deal_toml(id=f'"d{i}"', date=f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}",
+                  summary=f'"Deal number {i} of a long book, padded to make the file large."')
+        for i in range(1400)
+    )  # fmt: skip
+    path = write(tmp_path / "deals.toml", PROVIDER + deals)
+    assert path.stat().st_size > EAGER_BOOK_BYTES
+    return path
+
+
+async def test_large_book_follows_the_first_frame(tmp_path: Path) -> None:
+    app = build_app(_large_book(tmp_path), app_class=NeoApp)  # the pilot from the first frame
+    assert app.watcher.current is None  # not loaded before the app runs
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, WatchScreen)
+        quotes = screen.query_one(QuotesTable)
+        assert [quotes.get_row_at(i)[0].plain for i in range(quotes.row_count)] == [
+            "ALPH", "CHIP", "NVDA", "MDLY"]  # fmt: skip
+        for _ in range(500):
+            if app.started:
+                break
+            await pilot.pause(0.02)
+        assert app.started and screen.panes_ready
+        assert app.watcher.current is not None and app.watcher.current.ok
+        assert screen.query_one(DealTable).row_count == 1400
+        providers = screen.query_one(ProviderList)
+        assert providers.get_row_at(1)[0].plain == "Alpha Cloud"
+
+
+async def test_small_book_is_drawn_in_the_first_frame() -> None:
+    app = build_app(app_class=NeoApp)
+    assert app.watcher.current is not None
+    async with app.run_test(size=(160, 48)):
+        providers = app.screen.query_one(ProviderList)
+        assert providers.get_row_at(1)[0].plain == "Alpha Cloud"
+
+
+async def test_quitting_at_the_first_frame_is_clean() -> None:
+    """q in the instant after launch, while the panes below the quotes are being mounted."""
+    app = build_app(app_class=NeoApp)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("q")
+    assert app.return_code == 0
