@@ -61,12 +61,10 @@ class WatchScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         # The first frame holds what a user looks for at launch: providers and quotes (cached
-        # prices), and the footer's keys. The timeline, capacity and the panes that start
-        # hidden (filter box, valuation, positions without lots) are mounted right after it
+        # prices). The timeline, capacity, the footer and the panes that start hidden (filter
+        # box, valuation, positions without lots) are mounted right after it
         # (:meth:`_mount_deferred`): their styling and their rows off the launch path
-        # (bench/terminal_paint.py measures launch to the price, and to the whole screen). The
-        # footer costs the first frame nothing measurable, and mounted late it came ~140 ms
-        # after the timeline (its keys are composed in a second pass).
+        # (bench/terminal_paint.py measures launch to the price, and to the whole screen).
         app = self.app
         yield Header(icon="◆")
         yield StatusLine(app.clock, id="status")  # type: ignore[attr-defined]
@@ -87,7 +85,6 @@ class WatchScreen(Screen[None]):
                 yield quotes
                 if app.settings.lots:  # type: ignore[attr-defined]
                     yield self._positions_pane()  # visible from the first frame
-        yield Footer()
 
     @staticmethod
     def _positions_pane() -> Widget:
@@ -98,7 +95,7 @@ class WatchScreen(Screen[None]):
         return positions
 
     async def _mount_deferred(self) -> None:
-        """After the first frame: the timeline, capacity and the panes that start
+        """After the first frame: the timeline, capacity, footer and the panes that start
         hidden; then the book (and any event study already in) is drawn into them."""
         from neotui.widgets.capacity import CapacityTable
         from neotui.widgets.timeline import Timeline
@@ -125,6 +122,10 @@ class WatchScreen(Screen[None]):
         await main.mount_all(later)
         if self._closing or not self.is_attached or not timeline.query("#deals"):
             return  # the app is quitting (q pressed at launch): nothing left to fill
+        # The footer last: its keys are one widget each, styled one by one (~85 ms at launch,
+        # measured in the terminal; in the first frame it also held up the price).
+        await self.mount(Footer())
+        self.refresh_bindings()  # a footer mounted late hears of the keys at the next change
         self._panes_ready = True
         if self.has_class("narrow") and isinstance(self.focused, ProviderList):
             self.query_one(QuotesTable).focus()
