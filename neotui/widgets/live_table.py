@@ -16,7 +16,7 @@ from typing import Any, Self
 from rich.text import Text
 from textual.geometry import Region
 from textual.widgets import DataTable
-from textual.widgets.data_table import ColumnKey, RowKey
+from textual.widgets.data_table import ColumnKey, RowDoesNotExist, RowKey
 
 
 class LiveTable(DataTable[Text]):
@@ -24,6 +24,7 @@ class LiveTable(DataTable[Text]):
 
     _folding = False  # inside _one_refresh: repaints are folded into one
     _folded = False
+    _window: tuple[int, int] | None = None  # rows near the view, measured once per batch
 
     def __init__(self, **kw: Any) -> None:
         super().__init__(**kw)
@@ -50,16 +51,25 @@ class LiveTable(DataTable[Text]):
     def _in_view(self, key: str) -> bool:
         """Whether row ``key`` is on screen or within a page of it (a page up or down shows
         drawn rows at once). Before the first layout every row counts as in view."""
-        view = self.scrollable_content_region.height - (self.header_height if self.show_header
-                                                         else 0)  # fmt: skip
-        if view <= 0:
+        window = self._window if self._folding and self._window else self._rows_near_view()
+        if self._folding:
+            self._window = window  # one measure per batch of updates
+        if window is None:
             return True
         try:
             index = self.get_row_index(key)
-        except Exception:
+        except RowDoesNotExist:  # a row not added yet: drawn when it is
             return True
+        return window[0] <= index < window[1]
+
+    def _rows_near_view(self) -> tuple[int, int] | None:
+        """The rows on screen and a page either side (None before the first layout)."""
+        view = self.scrollable_content_region.height - (self.header_height if self.show_header
+                                                         else 0)  # fmt: skip
+        if view <= 0:
+            return None
         top = int(self.scroll_y)
-        return top - view <= index < top + 2 * view
+        return top - view, top + 2 * view
 
     def _draw_pending(self) -> None:
         """Draw the pending rows that are now in view."""
@@ -126,11 +136,11 @@ class LiveTable(DataTable[Text]):
         if self._folding:
             yield
             return
-        self._folding, self._folded = True, False
+        self._folding, self._folded, self._window = True, False, None
         try:
             yield
         finally:
-            self._folding = False
+            self._folding, self._window = False, None
             if self._folded:
                 self.refresh()
 
