@@ -51,7 +51,8 @@ def neotui() -> None:
         def on_ready(self) -> None:
             quotes = self.screen.query_one(QuotesTable)
             priced = sum(1 for key in quotes.rows if quotes.get_row(key)[1].plain != "—")
-            report(self, f"{priced}-priced-rows {self.watch_screen.book.counts['deal']}-deals")
+            deals = self.watch_screen.book.counts["deal"]  # 0 when a large book follows
+            report(self, f"{priced}-priced-rows {deals}-deals-drawn")
 
     app = make_app(load_settings(), app_class=Probe)  # exactly what the CLI builds
     app.run(headless=True, size=(160, 48))

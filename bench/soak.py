@@ -24,6 +24,7 @@ import os
 import tempfile
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 from bench.common import open_sockets, row, rss_mb
@@ -120,6 +121,7 @@ class Soak:
             "rss": rss_mb(), "tasks": len(tasks), "client": client_sockets(self.port),
             "sockets": open_sockets(), "threads": threading.active_count(),
             "objects": len(gc.get_objects()), "refreshes": self.refreshes,
+            "types": Counter(type(o).__qualname__ for o in gc.get_objects()),
             "time": time.monotonic(),
         })  # fmt: skip
 
@@ -184,6 +186,10 @@ def main() -> None:
     print("  RSS at the start of each phase (MB):", " ".join(f"{mb:.0f}" for mb in soak.trend))
     row("refreshes that saw failures, per fault (all cycles)",
         ", ".join(f"{k} {v}" for k, v in soak.failing.items()))  # fmt: skip
+    for label, (before, after) in (("cycle 1", (first, middle)), ("cycle 2", (middle, last))):
+        grew = (after["types"] - before["types"]).most_common(4)  # type: ignore[operator]
+        row(f"  object types that grew most in {label}",
+            ", ".join(f"{name} +{n}" for name, n in grew) or "none")  # fmt: skip
     new_tasks = soak.task_names[-1] - soak.task_names[0]
     if new_tasks:
         row("tasks alive at the end but not after warm-up", ", ".join(sorted(new_tasks)))
