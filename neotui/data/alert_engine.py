@@ -9,8 +9,6 @@ Rules added from the screen go to the app-owned ``alerts.toml`` next to it.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import threading
 import tomllib
 from collections import deque
@@ -34,6 +32,7 @@ from neotui.data.alerts import (
     words_of,
 )
 from neotui.data.entries import EntryError
+from neotui.data.files import atomic_write
 from neotui.data.text import clean_text
 
 if TYPE_CHECKING:
@@ -45,19 +44,6 @@ HISTORY = 100
 SEEN = 2000
 STATE_FILE = "alerts-state.json"
 RULES_FILE = "alerts.toml"
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    """Write through a temporary file and a rename: a crash never leaves half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class AlertStore:
@@ -88,7 +74,7 @@ class AlertStore:
             if generation < self._saved_generation:
                 return
             try:
-                _atomic_write(self.path, json.dumps(data, ensure_ascii=False, indent=1))
+                atomic_write(self.path, json.dumps(data, ensure_ascii=False, indent=1))
             except OSError as exc:
                 self.warning = f"cannot save alert state to {self.path}: {exc.strerror or exc}"
                 return
@@ -127,7 +113,7 @@ class RuleFile:
             text = "# Alerts added from neotui's screen. neotui owns this file; edit with care.\n"
         if text and not text.endswith("\n"):
             text += "\n"
-        _atomic_write(self.path, f"{text}\n{rule.to_toml()}")
+        atomic_write(self.path, f"{text}\n{rule.to_toml()}")
 
 
 def _state_json(state: RuleState) -> dict[str, Any]:

@@ -10,14 +10,13 @@ publication date, the URL as source and the title as summary; no value, since a 
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from neotui.data.files import atomic_write
 from neotui.data.filing import Filing
 from neotui.data.news import Headline
 from neotui.data.text import clean_text
@@ -134,14 +133,5 @@ def write_draft(path: Path, draft: Draft) -> bool:
         text = HEADER
     if re.search(rf"^id = {re.escape(_string(draft.id))}\s*$", text, re.MULTILINE):
         return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    body = text.rstrip("\n") + "\n\n" + draft.to_toml()
-    fd, tmp = tempfile.mkstemp(prefix=".captured-", suffix=".toml", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(body)
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, text.rstrip("\n") + "\n\n" + draft.to_toml())
     return True
