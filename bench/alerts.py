@@ -20,12 +20,12 @@ SYMBOLS = ("CRWV", "NBIS", "IREN", "CIFR", "WULF", "APLD", "CORZ", "NVDA")
 
 
 def main() -> None:
-    from neotui.data.alert_engine import AlertEngine
-    from neotui.data.alerts import AlertKind, AlertRule
-    from neotui.data.feed import MarketFeed, SymbolState, SymbolStatus
-    from neotui.data.positions import Lot, build_portfolio
-    from neotui.data.quote import Quote
-    from neotui.data.yahoo import YahooClient
+    from neotui.data.alerts.engine import AlertEngine
+    from neotui.data.alerts.rules import AlertKind, AlertRule
+    from neotui.data.market.feed import MarketFeed, SymbolState, SymbolStatus
+    from neotui.data.market.quote import Quote
+    from neotui.data.market.yahoo import YahooClient
+    from neotui.data.portfolio import Lot, build_portfolio
 
     now = datetime.now(UTC)
     states = {

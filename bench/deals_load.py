@@ -15,7 +15,7 @@ RUNS = 7
 
 
 def main() -> None:
-    from neotui.data import analytics
+    from neotui.data.analytics import tables as analytics
     from neotui.data.deals import DealsSource, load_book
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -21,10 +21,10 @@ WATCHED = ("CRWV", "NBIS", "IREN", "CIFR", "WULF", "APLD", "CORZ", "NVDA")
 
 def main() -> None:
     sys.path.insert(0, str(REPO))
-    from neotui.data.filing import parse_submissions
-    from neotui.data.filings import FilingsFeed
-    from neotui.data.sec import SecClient
-    from neotui.data.store import JsonStore
+    from neotui.data.feeds_store import JsonStore
+    from neotui.data.sec.client import SecClient
+    from neotui.data.sec.feed import FilingsFeed
+    from neotui.data.sec.submissions import parse_submissions
     from tests.fake_sec import AAPL, FakeSec, recorded
 
     print("feeds: EDGAR parsing, cache read at start-up, one check of 8 companies")

@@ -41,10 +41,10 @@ def main() -> None:
                            timeout=120, check=True)  # fmt: skip
         os.environ.update({k: env[k] for k in ("XDG_CACHE_HOME", "XDG_CONFIG_HOME")})
 
+        from neotui.data.analytics.events import study_book, symbols_for
         from neotui.data.deals import DealsSource, load_book
-        from neotui.data.events import study_book, symbols_for
-        from neotui.data.history import cached_histories
-        from neotui.resources import bundled_config_path
+        from neotui.data.market.history import cached_histories
+        from neotui.data.resources import bundled_config_path
         from neotui.sources import listed_map, open_cache
 
         book = load_book([DealsSource(bundled_config_path("deals.toml"), "bundled")])

@@ -26,8 +26,8 @@ LATENCY = 0.4
 
 async def measure(url: str, symbols: tuple[str, ...], runs: int, batch: bool) -> tuple[float, int]:
     """Median seconds of one forced refresh, and the HTTP requests one refresh makes."""
-    from neotui.data.feed import MarketFeed
-    from neotui.data.yahoo import YahooClient
+    from neotui.data.market.feed import MarketFeed
+    from neotui.data.market.yahoo import YahooClient
 
     async with YahooClient(url, batch=batch) as client:
         feed = MarketFeed(symbols, client)

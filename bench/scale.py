@@ -96,8 +96,8 @@ def first_paint(tmp: Path, books: dict[str, Path], url: str) -> None:
 
 def build(url: str, symbols: tuple[str, ...], book: Path):
     from neotui.build import make_app
-    from neotui.data.feed import MarketFeed
-    from neotui.data.yahoo import YahooClient
+    from neotui.data.market.feed import MarketFeed
+    from neotui.data.market.yahoo import YahooClient
     from neotui.settings import load_settings
 
     settings = load_settings(environ={}, overrides={

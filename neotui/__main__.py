@@ -26,7 +26,7 @@ def main() -> None:
     try:
         settings = load_settings()
     except SettingsError as err:
-        print(f"neotui: bad settings: {err}", file=sys.stderr)  # as neotui.commands.context says it
+        print(f"neotui: bad settings: {err}", file=sys.stderr)  # as neotui.cli.context says it
         sys.exit(2)
     from neotui.build import make_app
 

@@ -18,10 +18,10 @@ from textual.worker import Worker, WorkerState
 
 from neotui import startup_gc
 from neotui.app_records import RecordsMixin
-from neotui.data.alert_engine import AlertEngine
-from neotui.data.alerts import FilingEvent, HeadlineEvent
-from neotui.data.feed import FeedUpdate, MarketFeed
-from neotui.data.watch import BookUpdate, DealsWatcher
+from neotui.data.alerts.engine import AlertEngine
+from neotui.data.alerts.rules import FilingEvent, HeadlineEvent
+from neotui.data.deals.watcher import BookUpdate, DealsWatcher
+from neotui.data.market.feed import FeedUpdate, MarketFeed
 from neotui.messages import (
     DealsUpdated,
     FilingsUpdated,
@@ -34,8 +34,8 @@ from neotui.screens.watch import WatchScreen
 from neotui.settings import Settings
 
 if TYPE_CHECKING:  # built after the first frame; their modules are not needed for it
-    from neotui.data.filings import FilingsFeed, FilingsUpdate
     from neotui.data.news import NewsFeed, NewsUpdate
+    from neotui.data.sec.feed import FilingsFeed, FilingsUpdate
 
     #: Builds the filings and headlines feeds (either may be None).
     FeedsBuilder = Callable[[], tuple[FilingsFeed | None, NewsFeed | None]]
@@ -251,9 +251,9 @@ class NeoApp(RecordsMixin, App[None]):
             if self.feed.last_refresh is not None:
                 break
             await asyncio.sleep(0.2)
-        from neotui.data.events import study_book, symbols_for
-        from neotui.data.history import load_histories
-        from neotui.data.listed import ListedError, ListedMap
+        from neotui.data.analytics.events import study_book, symbols_for
+        from neotui.data.deals.listed import ListedError, ListedMap
+        from neotui.data.market.history import load_histories
         from neotui.sources import listed_map
 
         try:
@@ -335,7 +335,7 @@ class NeoApp(RecordsMixin, App[None]):
         self.last_feed = update
         self.watch_screen.show_quotes(update, update.changed if changed is None else changed)
         if self.settings.lots:
-            from neotui.data.positions import build_portfolio
+            from neotui.data.portfolio import build_portfolio
 
             self.watch_screen.show_positions(build_portfolio(self.settings.lots, update.states))
         self.deliver(self.alert_engine.on_quotes(update.states))

@@ -13,8 +13,8 @@ from textual import work
 from neotui.settings import app_rules_file
 
 if TYPE_CHECKING:
-    from neotui.data.alerts import Alert, AlertRule, FilingEvent, HeadlineEvent
-    from neotui.data.capture import Draft
+    from neotui.data.alerts.rules import Alert, AlertRule, FilingEvent, HeadlineEvent
+    from neotui.data.deals.capture import Draft
     from neotui.notify import Notifier
     from neotui.widgets.feeds import FeedsTable
 
@@ -26,9 +26,9 @@ class RecordsMixin:
         from collections.abc import Callable
         from datetime import datetime
 
-        from neotui.data.alert_engine import AlertEngine
-        from neotui.data.feed import FeedUpdate, MarketFeed
-        from neotui.data.watch import BookUpdate, DealsWatcher
+        from neotui.data.alerts.engine import AlertEngine
+        from neotui.data.deals.watcher import BookUpdate, DealsWatcher
+        from neotui.data.market.feed import FeedUpdate, MarketFeed
         from neotui.screens.watch import WatchScreen
 
         alert_engine: AlertEngine
@@ -128,7 +128,7 @@ class RecordsMixin:
 
     def on_feeds_table_capture(self, event: FeedsTable.Capture) -> None:
         """Write the row as a draft deal in captured.toml and show it in the timeline."""
-        from neotui.data.capture import draft_for
+        from neotui.data.deals.capture import draft_for
 
         row = event.row
         draft = draft_for(self.watch_screen.book, row.symbol, row.filing, row.headline,
@@ -141,7 +141,7 @@ class RecordsMixin:
     @work(thread=True, group="capture", exit_on_error=False)
     def _capture(self, draft: Draft) -> None:
         """Off the event loop: the write, then the book reloaded with the draft in it."""
-        from neotui.data.capture import write_draft
+        from neotui.data.deals.capture import write_draft
         from neotui.sources import captured_path
 
         path = captured_path()

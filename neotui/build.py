@@ -10,14 +10,14 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from neotui.app import NeoApp, now_utc
-from neotui.data.alert_engine import AlertEngine
-from neotui.data.feed import MarketFeed
-from neotui.data.watch import EAGER_BOOK_BYTES, DealsWatcher
+from neotui.data.alerts.engine import AlertEngine
+from neotui.data.deals.watcher import EAGER_BOOK_BYTES, DealsWatcher
+from neotui.data.market.feed import MarketFeed
 from neotui.settings import Settings
 
 if TYPE_CHECKING:
-    from neotui.data.filings import FilingsFeed
     from neotui.data.news import NewsFeed
+    from neotui.data.sec.feed import FilingsFeed
 
 
 def make_app(

@@ -11,14 +11,14 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from neotui.data.feed import FeedUpdate
-from neotui.data.watch import BookUpdate
+from neotui.data.deals.watcher import BookUpdate
+from neotui.data.market.feed import FeedUpdate
 
 if TYPE_CHECKING:  # imported with the panes after the first frame
-    from neotui.data.events import Impact
-    from neotui.data.filings import FilingsUpdate
-    from neotui.data.history import Histories
+    from neotui.data.analytics.events import Impact
+    from neotui.data.market.history import Histories
     from neotui.data.news import NewsUpdate
+    from neotui.data.sec.feed import FilingsUpdate
 
 
 class QuotesUpdated(Message):

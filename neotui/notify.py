@@ -26,8 +26,8 @@ import contextlib
 import shlex
 from collections.abc import Callable, Mapping
 
-from neotui.data.alerts import Alert
-from neotui.data.text import clean_text
+from neotui.data.alerts.rules import Alert
+from neotui.data.clean import clean_text
 from neotui.settings import AlertsSettings
 
 ESC = "\x1b"

@@ -11,21 +11,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from neotui.data.alert_engine import STATE_FILE, AlertEngine, AlertStore
-from neotui.data.cache import QuoteCache
+from neotui.data.alerts.engine import STATE_FILE, AlertEngine, AlertStore
 from neotui.data.deals import DealBook, DealsSource, deal_sources
-from neotui.data.feed import MarketFeed
-from neotui.data.quote import Session
-from neotui.data.yahoo import YahooClient
-from neotui.resources import bundled_config_path
+from neotui.data.market.cache import QuoteCache
+from neotui.data.market.feed import MarketFeed
+from neotui.data.market.quote import Session
+from neotui.data.market.yahoo import YahooClient
+from neotui.data.resources import bundled_config_path
 from neotui.settings import Settings, user_cache_dir, user_config_dir, user_data_dir
 
 if TYPE_CHECKING:  # imported where they are built: the watch screen builds them after its
     # first frame, and most commands never do (~18 ms of imports off the launch path)
-    from neotui.data.filings import FilingsFeed
-    from neotui.data.listed import ListedMap
+    from neotui.data.deals.listed import ListedMap
+    from neotui.data.feeds_store import JsonStore
     from neotui.data.news import NewsFeed
-    from neotui.data.store import JsonStore
+    from neotui.data.sec.feed import FilingsFeed
 
 
 def book_sources(settings: Settings) -> list[DealsSource]:
@@ -45,7 +45,7 @@ def captured_path() -> Path:
 
 def open_feed_store() -> JsonStore:
     """The filings and headlines cache in the user cache directory."""
-    from neotui.data.store import JsonStore
+    from neotui.data.feeds_store import JsonStore
 
     return JsonStore(user_cache_dir() / "feeds.db")
 
@@ -60,8 +60,8 @@ def build_filings(
     settings: Settings, symbols: Sequence[str], store: JsonStore | None
 ) -> FilingsFeed:
     """The filings feed; without ``filings.contact`` it has no client and sends nothing."""
-    from neotui.data.filings import FilingsFeed
-    from neotui.data.sec import SecClient, TokenBucket
+    from neotui.data.sec.client import SecClient, TokenBucket
+    from neotui.data.sec.feed import FilingsFeed
 
     f = settings.filings
     client = None
@@ -131,7 +131,7 @@ def build_feed(settings: Settings, cache: QuoteCache | None) -> MarketFeed:
     client = build_client(settings, cache)
     fetcher = None
     if settings.fundamentals_enabled:
-        from neotui.data.fundamentals import yfinance_fetcher
+        from neotui.data.market.fundamentals import yfinance_fetcher
 
         fetcher = yfinance_fetcher(user_cache_dir())
     return MarketFeed(
@@ -161,6 +161,6 @@ def listed_map(book: DealBook) -> ListedMap:
     Raises:
         ListedError: a file is unreadable or malformed (the message names it).
     """
-    from neotui.data.listed import load_listed
+    from neotui.data.deals.listed import load_listed
 
     return load_listed(listed_paths(), book.providers.values())

@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
 
-from neotui.data.quote import NEW_YORK
+from neotui.data.market.quote import NEW_YORK
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "yahoo"
 QUOTED = FIXTURES / "quoted_in_issues"
@@ -135,7 +135,7 @@ def _scaled(body: Any, symbol: str, scale: float) -> bytes:
 
 def _us_state(now: datetime) -> str:
     """Yahoo's marketState for a US stock at ``now`` (by the clock; no holidays)."""
-    from neotui.data.quote import Session, us_session
+    from neotui.data.market.quote import Session, us_session
 
     session, _ = us_session(now)
     return {Session.PRE: "PRE", Session.REGULAR: "REGULAR", Session.POST: "POST"}.get(
@@ -158,7 +158,7 @@ def synthetic_daily(
     that factor); others add a beta of their own and noise, seeded by the symbol, so the event
     study has something to measure and the same request always gets the same prices. No deal
     effect is planted unless ``jumps`` adds a return on given days (``Route.jumps``)."""
-    from neotui.data.calendar import sessions
+    from neotui.data.market.calendar import sessions
 
     days = sessions(max(end - timedelta(days=730), FIRST_TRADE.get(symbol, date.min)), end)
     market = random.Random(0)

@@ -4,13 +4,13 @@ headlines from the fake Yahoo's search route (both real local servers), on a fro
 from __future__ import annotations
 
 from neotui.app import NeoApp
-from neotui.data.filings import FilingsFeed
+from neotui.data.feeds_store import JsonStore
+from neotui.data.market.yahoo import YahooClient
 from neotui.data.news import NewsFeed
-from neotui.data.sec import SecClient
-from neotui.data.store import JsonStore
-from neotui.data.yahoo import YahooClient
+from neotui.data.resources import bundled_config_path
+from neotui.data.sec.client import SecClient
+from neotui.data.sec.feed import FilingsFeed
 from neotui.messages import FilingsUpdated, NewsUpdated
-from neotui.resources import bundled_config_path
 from neotui.settings import user_cache_dir
 from tests.fake_sec import FakeSec
 from tests.fake_yahoo import FakeYahoo

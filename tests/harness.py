@@ -14,10 +14,10 @@ import httpx
 
 from neotui.app import NeoApp
 from neotui.build import make_app
-from neotui.data.feed import MarketFeed
-from neotui.data.quote import Session
-from neotui.data.watch import DealsWatcher
-from neotui.data.yahoo import YahooClient
+from neotui.data.deals.watcher import DealsWatcher
+from neotui.data.market.feed import MarketFeed
+from neotui.data.market.quote import Session
+from neotui.data.market.yahoo import YahooClient
 from neotui.settings import load_settings
 from neotui.sources import book_sources
 from tests.fake_yahoo import DEMO, FakeYahoo

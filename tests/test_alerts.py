@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from neotui.data.alert_engine import AlertEngine, AlertStore, RuleFile
-from neotui.data.alerts import (
+from neotui.data.alerts.engine import AlertEngine, AlertStore, RuleFile
+from neotui.data.alerts.rules import (
     AlertKind,
     AlertRule,
     FilingEvent,
@@ -19,9 +19,9 @@ from neotui.data.alerts import (
     parse_alerts,
 )
 from neotui.data.deals import DealsSource
-from neotui.data.feed import SymbolState, SymbolStatus
-from neotui.data.quote import Quote
-from neotui.data.watch import DealsWatcher
+from neotui.data.deals.watcher import DealsWatcher
+from neotui.data.market.feed import SymbolState, SymbolStatus
+from neotui.data.market.quote import Quote
 from neotui.settings import SettingsError, app_rules_file, load_settings
 from tests.helpers import PROVIDER, deal_toml, write
 

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from neotui.data.alert_engine import STATE_FILE
+from neotui.data.alerts.engine import STATE_FILE
 from tests.fake_yahoo import FakeYahoo, free_port_refusing
 
 RULES = """

@@ -6,7 +6,7 @@ import tomllib
 
 from textual.widgets import DataTable, Input, RadioSet
 
-from neotui.data.alerts import AlertKind, RuleStatus
+from neotui.data.alerts.rules import AlertKind, RuleStatus
 from neotui.screens.alert_add import AddAlert
 from neotui.screens.alerts import AlertsScreen
 from neotui.settings import app_rules_file, load_settings
@@ -198,7 +198,7 @@ async def test_new_deal_through_live_reload_fires_once_in_the_app(tmp_path) -> N
 
 
 async def test_filings_and_headlines_hooks_for_the_feeds() -> None:
-    from neotui.data.alerts import FilingEvent, HeadlineEvent
+    from neotui.data.alerts.rules import FilingEvent, HeadlineEvent
 
     app = build_app(with_feed=False, extra={"alert": [{"filing_items": ["1.01"]},
                                                       {"headline": "Alpha Meta"}]})  # fmt: skip
@@ -217,9 +217,9 @@ async def test_filing_and_headline_updates_reach_the_rules() -> None:
     headline rules once for what is new; the first update (the cache at start) only primes."""
     from datetime import UTC, date, datetime
 
-    from neotui.data.filing import Filing
-    from neotui.data.filings import CompanyFilings, FilingsUpdate
     from neotui.data.news import Headline, NewsUpdate
+    from neotui.data.sec.feed import CompanyFilings, FilingsUpdate
+    from neotui.data.sec.submissions import Filing
 
     old = Filing(1, "ALPH", "10-Q", date(2026, 11, 2), "0000000001-26-000001")
     new = Filing(1, "ALPH", "8-K", date(2026, 11, 20), "0000000001-26-000002", items="1.01,9.01",

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from neotui.data import analytics
+from neotui.data.analytics import tables as analytics
 from neotui.data.deals import DealBook, DealsSource, load_book
 from tests.helpers import SMALL_BOOK
 

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from neotui.data.http import BrowserSession, FailureKind, FetchError
-from neotui.data.quote import Quote, Session
-from neotui.data.quote_batch import BatchFormatError, parse_spark, parse_v7_quotes
-from neotui.data.yahoo import YahooClient
+from neotui.data.market.http import BrowserSession, FailureKind, FetchError
+from neotui.data.market.quote import Quote, Session
+from neotui.data.market.quote_batch import BatchFormatError, parse_spark, parse_v7_quotes
+from neotui.data.market.yahoo import YahooClient
 from tests.fake_yahoo import FakeYahoo, recorded_crumb, recorded_json
 
 NOW = datetime(2025, 2, 17, 11, 0, tzinfo=UTC)

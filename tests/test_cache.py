@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from neotui.data.cache import QuoteCache
-from neotui.data.fundamentals import Fundamentals
-from neotui.data.quote import parse_history, parse_quote
+from neotui.data.market.cache import QuoteCache
+from neotui.data.market.fundamentals import Fundamentals
+from neotui.data.market.quote import parse_history, parse_quote
 from tests.fake_yahoo import recorded_json
 
 NOW = datetime(2026, 11, 22, 18, 0, tzinfo=UTC)

@@ -61,7 +61,7 @@ def test_installed_layout_finds_config_inside_package(tmp_path: Path) -> None:
     shutil.copytree(REPO / "neotui", site / "neotui", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(REPO / "config", site / "neotui" / "config")
     code = (
-        "import neotui.resources as r, neotui.settings as s;"
+        "import neotui.data.resources as r, neotui.settings as s;"
         "print(r.bundled_config_dir()); print(s.load_settings(environ={}).market.symbols[0])"
     )
     result = subprocess.run(

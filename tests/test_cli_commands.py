@@ -1,4 +1,4 @@
-"""The command line after its split into neotui/commands/: every command the README lists is on
+"""The command line after its split into neotui/cli/: every command the README lists is on
 the group with the options the README gives it and answers ``-h``; the group imports a command's
 module only when asked for it, and none of the heavy modules the commands use."""
 
@@ -38,7 +38,7 @@ def test_help_lists_exactly_the_readme_commands() -> None:
 
 def test_every_command_module_defines_what_the_group_expects_of_it() -> None:
     for module_name in set(COMMAND_MODULES.values()):
-        module = importlib.import_module(f"neotui.commands.{module_name}")
+        module = importlib.import_module(f"neotui.cli.{module_name}")
         names = {c.name for c in module.COMMANDS}
         assert names == {n for n, m in COMMAND_MODULES.items() if m == module_name}
 
@@ -67,8 +67,8 @@ def test_importing_the_command_line_stays_light() -> None:
     --help loads them all, and none pulls in the UI, the HTTP stack, pandas or the data sources
     at module level."""
     heavy = ("textual", "rich", "httpx", "curl_cffi", "pandas", "numpy", "yfinance",
-             "neotui.app", "neotui.sources", "neotui.report", "neotui.market_report",
-             "neotui.doctor", "neotui.data.deals", "neotui.data.feed")  # fmt: skip
+             "neotui.app", "neotui.sources", "neotui.cli.report", "neotui.cli.market_report",
+             "neotui.cli.checks", "neotui.data.deals", "neotui.data.market.feed")  # fmt: skip
     code = f"import sys, neotui.cli\nprint(','.join(n for n in {heavy!r} if n in sys.modules))\n"
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60

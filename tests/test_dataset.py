@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from neotui.data import analytics
+from neotui.data.analytics import tables as analytics
 from neotui.data.deals import DealBook, DealsSource, load_book
-from neotui.resources import bundled_config_path
+from neotui.data.resources import bundled_config_path
 from tests.conftest import REPO
 
 SEEDS = REPO.parent / "shared" / "seeds"

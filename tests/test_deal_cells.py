@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from neotui.data.events import EventStudy, Impact
+from neotui.data.analytics.events import EventStudy, Impact
 from neotui.widgets.deal_cells import day0_cell
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from neotui.cli import cli
-from neotui.report import CAPACITY_FIELDS, DEAL_FIELDS, FINANCIAL_FIELDS
+from neotui.cli.report import CAPACITY_FIELDS, DEAL_FIELDS, FINANCIAL_FIELDS
 from tests.helpers import PROVIDER, SMALL_BOOK, deal_toml, write
 
 SMALL = ["--no-bundled-deals", "--deals", str(SMALL_BOOK)]

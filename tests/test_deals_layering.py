@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from neotui.data.deals import DealsSource, deal_sources, load_book, load_lenient
-from neotui.data.watch import DealsWatcher
+from neotui.data.deals.watcher import DealsWatcher
 from tests.helpers import PROVIDER, SMALL_BOOK, deal_toml, write
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from neotui.data.deals import DealsSource, load_book, parse_text
-from neotui.data.models import date_label
-from neotui.resources import bundled_config_path
+from neotui.data.deals.models import date_label
+from neotui.data.resources import bundled_config_path
 from tests.helpers import PROVIDER, deal_toml
 
 
@@ -64,8 +64,8 @@ def test_month_dates_and_stakes(book) -> None:
 
 
 def test_captured_file_layers_over_the_user_file(tmp_path: Path) -> None:
-    from neotui.data.capture import Draft, write_draft
     from neotui.data.deals import deal_sources
+    from neotui.data.deals.capture import Draft, write_draft
 
     user = tmp_path / "deals.toml"
     user.write_text(PROVIDER + deal_toml(id='"d1"'))

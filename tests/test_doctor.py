@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from neotui.doctor import CHECK_FIELDS, STATUSES, Check, _redact, run_doctor, summary
+from neotui.cli.checks import CHECK_FIELDS, STATUSES, Check, _redact, run_doctor, summary
 from neotui.settings import load_settings
 from tests.fake_yahoo import FakeYahoo, free_port_refusing
 

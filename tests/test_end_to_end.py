@@ -11,8 +11,8 @@ import pytest
 
 from neotui.app import NeoApp
 from neotui.build import make_app
-from neotui.data.feed import SymbolStatus
-from neotui.data.http import BrowserSession
+from neotui.data.market.feed import SymbolStatus
+from neotui.data.market.http import BrowserSession
 from neotui.settings import load_settings
 from neotui.widgets.quotes import QuotesTable
 from neotui.widgets.status_line import StatusLine

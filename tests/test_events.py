@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from neotui.data.calendar import event_day0, is_session, nyse_holidays, sessions
-from neotui.data.events import by_deal, study_book, study_event
-from neotui.data.listed import ListedCompany, ListedMap
-from neotui.data.quote import DailyHistory
+from neotui.data.analytics.events import by_deal, study_book, study_event
+from neotui.data.deals.listed import ListedCompany, ListedMap
+from neotui.data.market.calendar import event_day0, is_session, nyse_holidays, sessions
+from neotui.data.market.quote import DailyHistory
 from tests.helpers import DATA
 
 FETCHED = datetime(2026, 11, 20, tzinfo=UTC)

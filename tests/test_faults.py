@@ -7,7 +7,7 @@ import os
 import time
 from pathlib import Path
 
-from neotui.data.feed import SymbolStatus
+from neotui.data.market.feed import SymbolStatus
 from neotui.widgets.status_line import StatusLine
 from neotui.widgets.timeline import DealTable
 from tests.fake_yahoo import FakeYahoo

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from neotui.data.cache import QuoteCache
-from neotui.data.feed import FeedUpdate, MarketFeed, SymbolStatus
-from neotui.data.quote import Session
-from neotui.data.yahoo import YahooClient
+from neotui.data.market.cache import QuoteCache
+from neotui.data.market.feed import FeedUpdate, MarketFeed, SymbolStatus
+from neotui.data.market.quote import Session
+from neotui.data.market.yahoo import YahooClient
 from tests.fake_yahoo import FakeYahoo, free_port_refusing
 
 WATCHED = ["CRWV", "NBIS", "IREN", "CIFR", "WULF", "APLD", "CORZ", "NVDA"]

@@ -9,7 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from neotui.data.filing import (
+from neotui.data.feeds_store import JsonStore
+from neotui.data.sec.client import CONTACT_HINT, SecClient, TokenBucket
+from neotui.data.sec.feed import FilingsFeed
+from neotui.data.sec.submissions import (
     ITEM_NAMES,
     OLD_ITEM_NAMES,
     form_matches,
@@ -17,9 +20,6 @@ from neotui.data.filing import (
     parse_submissions,
     parse_tickers,
 )
-from neotui.data.filings import FilingsFeed
-from neotui.data.sec import CONTACT_HINT, SecClient, TokenBucket
-from neotui.data.store import JsonStore
 from tests.fake_sec import AAPL, FakeSec, recorded
 
 FIXTURES = Path(__file__).parent / "fixtures" / "edgar"

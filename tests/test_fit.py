@@ -9,9 +9,9 @@ import pytest
 from rich.text import Text
 from textual.widgets import DataTable
 
-from neotui.data.models import FinancialFact
-from neotui.data.positions import Position
-from neotui.data.valuation import MarketCap, Valuation
+from neotui.data.analytics.valuation import MarketCap, Valuation
+from neotui.data.deals.models import FinancialFact
+from neotui.data.portfolio import Position
 from neotui.widgets import positions as pos
 from neotui.widgets.cells import right
 from neotui.widgets.fit import FittedTable, available_width, fit_cells, fit_keys, forms
@@ -213,7 +213,7 @@ LOTS = {"lot": [{"symbol": "ALPH", "quantity": 20, "cost": 100.0},
 
 @pytest.mark.parametrize("size", [(80, 24), (200, 60)])
 async def test_valuation_table_drawn_whole(size: tuple[int, int]) -> None:
-    from neotui.resources import bundled_config_path
+    from neotui.data.resources import bundled_config_path
 
     app = build_app(bundled_config_path("deals.toml"), symbols=("CRWV", "NBIS", "CIFR", "NVDA"))
     async with app.run_test(size=size) as pilot:
@@ -229,7 +229,7 @@ async def test_valuation_table_drawn_whole(size: tuple[int, int]) -> None:
 
 
 async def test_valuation_refits_on_resize() -> None:
-    from neotui.resources import bundled_config_path
+    from neotui.data.resources import bundled_config_path
 
     app = build_app(bundled_config_path("deals.toml"), symbols=("CRWV", "NBIS", "CIFR", "NVDA"))
     async with app.run_test(size=(200, 60)) as pilot:
@@ -283,7 +283,7 @@ async def test_positions_and_alerts_drawn_whole(size: tuple[int, int]) -> None:
 
 @pytest.mark.parametrize("size", [(80, 24), (200, 60)])
 async def test_detail_impact_table_drawn_whole(size: tuple[int, int]) -> None:
-    from neotui.resources import bundled_config_path
+    from neotui.data.resources import bundled_config_path
 
     app = build_app(bundled_config_path("deals.toml"), symbols=("CRWV", "NVDA"))
     async with app.run_test(size=size) as pilot:
@@ -365,7 +365,7 @@ async def test_same_shape_updates_in_place_and_a_wider_figure_refits() -> None:
 @pytest.mark.parametrize("size", [(80, 24), (200, 60)])
 async def test_quotes_and_capacity_drawn_whole(size: tuple[int, int]) -> None:
     """The tables fitted before (quotes, capacity) pass the same check."""
-    from neotui.resources import bundled_config_path
+    from neotui.data.resources import bundled_config_path
 
     app = build_app(bundled_config_path("deals.toml"), symbols=("CRWV", "NBIS", "CIFR", "NVDA"))
     async with app.run_test(size=size) as pilot:

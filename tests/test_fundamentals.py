@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from neotui.data.fundamentals import (
+from neotui.data.market.fundamentals import (
     Fundamentals,
     FundamentalsError,
     fetch_fundamentals,

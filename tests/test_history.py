@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from neotui.data.cache import QuoteCache
-from neotui.data.history import cache_key, last_close, load_histories
-from neotui.data.listed import ListedError, load_listed
-from neotui.data.models import Provider
-from neotui.data.yahoo import YahooClient
-from neotui.resources import bundled_config_path
+from neotui.data.deals.listed import ListedError, load_listed
+from neotui.data.deals.models import Provider
+from neotui.data.market.cache import QuoteCache
+from neotui.data.market.history import cache_key, last_close, load_histories
+from neotui.data.market.yahoo import YahooClient
+from neotui.data.resources import bundled_config_path
 from tests.fake_yahoo import FakeYahoo, free_port_refusing
 
 MONDAY_NOON = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)  # 12:00 in New York

@@ -12,8 +12,8 @@ import httpx
 import pytest
 from rich.text import Text
 
-from neotui.data.events import by_deal, study_event
-from neotui.data.quote import parse_history
+from neotui.data.analytics.events import by_deal, study_event
+from neotui.data.market.quote import parse_history
 from neotui.screens.detail import ProviderDetail, rebase
 from neotui.widgets.capacity import CapacityTable
 from neotui.widgets.providers import ProviderList
@@ -202,7 +202,7 @@ def test_numpy_not_imported_before_the_first_frame() -> None:
 async def test_live_app_studies_the_deals_after_the_first_frame(fake_yahoo) -> None:
     """What `neotui` does: the real client and cache against the fake server; the Day 0 column
     fills in by itself, and the histories land in the cache for the next start."""
-    from neotui.data.history import cache_key
+    from neotui.data.market.history import cache_key
     from tests.test_end_to_end import real_app, until
 
     app = real_app(fake_yahoo.url, BOOK)

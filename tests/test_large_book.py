@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from neotui.app import NeoApp
-from neotui.data.watch import EAGER_BOOK_BYTES
+from neotui.data.deals.watcher import EAGER_BOOK_BYTES
 from neotui.screens.watch import WatchScreen
 from neotui.widgets.providers import ProviderList
 from neotui.widgets.quotes import QuotesTable

@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from neotui.market_report import IMPACT_FIELDS, VALUATION_FIELDS
+from neotui.cli.market_report import IMPACT_FIELDS, VALUATION_FIELDS
 from neotui.settings import SettingsError, load_settings
 from tests.fake_yahoo import FakeYahoo, free_port_refusing
 

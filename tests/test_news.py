@@ -9,9 +9,9 @@ from pathlib import Path
 
 import httpx
 
+from neotui.data.feeds_store import JsonStore
+from neotui.data.market.yahoo import YahooClient
 from neotui.data.news import NewsFeed, candidate_reason, mark, merge, parse_search
-from neotui.data.store import JsonStore
-from neotui.data.yahoo import YahooClient
 from tests.fake_yahoo import FakeYahoo, recorded
 
 GOOG = "y2_search_GOOG_news_2025-02-25.json"

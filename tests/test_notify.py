@@ -10,7 +10,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from neotui.data.alerts import Alert, AlertKind
+from neotui.data.alerts.rules import Alert, AlertKind
 from neotui.notify import Notifier, desktop_sequences, tmux_wrap
 from neotui.settings import AlertsSettings
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from neotui.data.feed import SymbolState, SymbolStatus
-from neotui.data.positions import Lot, build_portfolio
-from neotui.data.quote import Quote
+from neotui.data.market.feed import SymbolState, SymbolStatus
+from neotui.data.market.quote import Quote
+from neotui.data.portfolio import Lot, build_portfolio
 from neotui.settings import SettingsError, load_settings
 from tests.fake_yahoo import FakeYahoo, free_port_refusing
 

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from neotui.data.quote import (
+from neotui.data.market.quote import (
     ChartFormatError,
     Quote,
     Session,

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 from textual.app import App, ComposeResult
 
-from neotui.data.feed import FeedUpdate, SymbolState, SymbolStatus
-from neotui.data.quote import Quote, Session
+from neotui.data.market.feed import FeedUpdate, SymbolState, SymbolStatus
+from neotui.data.market.quote import Quote, Session
 from neotui.widgets.quotes import QuotesTable
 
 NOW = datetime(2026, 11, 20, 15, 30, tzinfo=UTC)

@@ -35,7 +35,7 @@ def test_main_screen_160x48(snap_compare) -> None:
 
 def test_main_screen_bundled_dataset(snap_compare) -> None:
     """The README's screenshot: the bundled dataset, the watchlist, CoreWeave selected."""
-    from neotui.resources import bundled_config_path
+    from neotui.data.resources import bundled_config_path
 
     watchlist = ("CRWV", "NBIS", "IREN", "CIFR", "WULF", "APLD", "CORZ", "NVDA")
 
@@ -73,7 +73,7 @@ def test_detail_screen(snap_compare) -> None:
 
 def test_valuation_view(snap_compare) -> None:
     """`v`: the valuation table in place of the capacity pane (bundled dataset)."""
-    from neotui.resources import bundled_config_path
+    from neotui.data.resources import bundled_config_path
 
     async def valuation(pilot) -> None:
         await _with_quotes(pilot)
@@ -86,7 +86,7 @@ def test_valuation_view(snap_compare) -> None:
 
 def test_detail_screen_with_benchmark(snap_compare) -> None:
     """CoreWeave's detail: the impact table, labelled deal markers and `b` (SPY rebased)."""
-    from neotui.resources import bundled_config_path
+    from neotui.data.resources import bundled_config_path
 
     async def coreweave(pilot) -> None:
         await _with_quotes(pilot)
@@ -208,7 +208,7 @@ def test_detail_screen_200x60(snap_compare) -> None:
 
 
 def _valuation_app():
-    from neotui.resources import bundled_config_path
+    from neotui.data.resources import bundled_config_path
 
     return build_app(bundled_config_path("deals.toml"), symbols=("CRWV", "NBIS", "CIFR", "NVDA"))
 

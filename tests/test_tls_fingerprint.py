@@ -8,8 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from neotui.data.http import FailureKind, FetchError
-from neotui.data.yahoo import YahooClient
+from neotui.data.market.http import FailureKind, FetchError
+from neotui.data.market.yahoo import YahooClient
 from tests.tls_listener import ClientHello, TLSListener, is_grease
 
 

@@ -6,10 +6,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from neotui.data.analytics.valuation import contracted_power, market_caps, sector_line, valuations
 from neotui.data.deals import DealsSource, load_book
-from neotui.data.fundamentals import Fundamentals
-from neotui.data.quote import Quote
-from neotui.data.valuation import contracted_power, market_caps, sector_line, valuations
+from neotui.data.market.fundamentals import Fundamentals
+from neotui.data.market.quote import Quote
 from tests.helpers import DATA, SMALL_BOOK
 
 NOW = datetime(2026, 11, 20, 15, 30, tzinfo=UTC)
@@ -120,8 +120,8 @@ def test_sector_line_equal_weight_breadth_and_supplier_apart(tmp_path) -> None:
 
 
 def test_year_index_equal_weight_from_a_common_start() -> None:
-    from neotui.data.quote import DailyHistory
-    from neotui.data.valuation import year_index
+    from neotui.data.analytics.valuation import year_index
+    from neotui.data.market.quote import DailyHistory
 
     d = [date(2026, 1, 5), date(2026, 1, 6), date(2026, 1, 7)]
 

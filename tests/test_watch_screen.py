@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.widgets import DataTable, Input
 
 from neotui.app import NeoApp
-from neotui.data.feed import SymbolStatus
+from neotui.data.market.feed import SymbolStatus
 from neotui.screens.detail import ProviderDetail
 from neotui.screens.help import HelpScreen
 from neotui.screens.watch import WatchScreen

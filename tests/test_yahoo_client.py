@@ -8,7 +8,7 @@ import time
 import httpx
 import pytest
 
-from neotui.data.yahoo import USER_AGENT, FailureKind, FetchError, YahooClient
+from neotui.data.market.yahoo import USER_AGENT, FailureKind, FetchError, YahooClient
 from tests.fake_yahoo import FakeYahoo, free_port_refusing, recorded
 
 WATCHED = ["CRWV", "NBIS", "IREN", "CIFR", "WULF", "APLD", "CORZ", "NVDA"]
@@ -29,7 +29,7 @@ async def test_browser_session_sleeps_between_requests(fake_yahoo: FakeYahoo) ->
     loop (it was most of neotui's idle CPU), and it must run again with the next request."""
     import asyncio
 
-    from neotui.data.http import BrowserSession
+    from neotui.data.market.http import BrowserSession
 
     async with YahooClient(fake_yahoo.url) as client:
         assert isinstance(client.session, BrowserSession)

@@ -1,11 +1,11 @@
 """Headlines for the watched symbols from Yahoo's search endpoint, deduplicated and marked.
 
 ``/v1/finance/search?q=SYM&newsCount=N&quotesCount=0`` goes through the same
-:class:`~neotui.data.yahoo.YahooClient` as quotes (one session, one transport). The traps of the
-recorded bodies: news for ``q=AAPL`` need not be about AAPL, items come unsorted, ``thumbnail``
-and ``relatedTickers`` are optional, ``news`` may be empty or missing, and the same story comes
-back for several symbols. A headline naming a provider, a counterparty of the book or a dollar
-amount is a deal candidate.
+:class:`~neotui.data.market.yahoo.YahooClient` as quotes (one session, one transport). The traps of
+the recorded bodies: news for ``q=AAPL`` need not be about AAPL, items come unsorted, ``thumbnail``
+and ``relatedTickers`` are optional, ``news`` may be empty or missing, and the same story comes back
+for several symbols. A headline naming a provider, a counterparty of the book or a dollar amount is
+a deal candidate.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from neotui.data.clean import clean_text
 from neotui.data.deals import DealBook
-from neotui.data.store import JsonStore
-from neotui.data.text import clean_text
-from neotui.data.yahoo import FailureKind, FetchError, YahooClient
+from neotui.data.feeds_store import JsonStore
+from neotui.data.market.yahoo import FailureKind, FetchError, YahooClient
 
 NEWS_KEY = "yahoo:news"
 

@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from neotui import formatting as fmt
-from neotui.data.alerts import AlertKind, AlertRule
+from neotui.data.alerts.rules import AlertKind, AlertRule
 
 #: The kinds the modal offers, in RadioSet order, with the suggested threshold for a price.
 KINDS: tuple[tuple[AlertKind, str], ...] = (

@@ -13,9 +13,9 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from neotui.data.alert_engine import AlertEngine
-from neotui.data.alerts import PRICE_KINDS, RuleStatus
-from neotui.data.text import clean_text
+from neotui.data.alerts.engine import AlertEngine
+from neotui.data.alerts.rules import PRICE_KINDS, RuleStatus
+from neotui.data.clean import clean_text
 from neotui.widgets.fit import FittedTable
 
 FIRED = (("time", "Time"), ("symbol", "Symbol"), ("alert", "Alert"), ("reason", "Reason"),

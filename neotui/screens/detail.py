@@ -19,10 +19,10 @@ from textual_plotext import PlotextPlot
 
 from neotui import formatting as fmt
 from neotui.data.deals import DealBook
-from neotui.data.feed import SymbolState
-from neotui.data.filing import Filing
-from neotui.data.models import Deal, Provider
-from neotui.data.quote import DailyHistory
+from neotui.data.deals.models import Deal, Provider
+from neotui.data.market.feed import SymbolState
+from neotui.data.market.quote import DailyHistory
+from neotui.data.sec.submissions import Filing
 from neotui.messages import ImpactUpdated
 from neotui.widgets.cells import direction_style, plain, right
 from neotui.widgets.fit import FittedTable

@@ -15,10 +15,10 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Header, Input
 
 from neotui.data.deals import DealBook
-from neotui.data.feed import FeedUpdate
-from neotui.data.models import Deal
-from neotui.data.positions import Portfolio
-from neotui.data.watch import BookUpdate
+from neotui.data.deals.models import Deal
+from neotui.data.deals.watcher import BookUpdate
+from neotui.data.market.feed import FeedUpdate
+from neotui.data.portfolio import Portfolio
 from neotui.screens.watch_feeds import FeedsSlot
 from neotui.screens.watch_keys import WATCH_KEYS
 from neotui.widgets.providers import ProviderList
@@ -27,13 +27,13 @@ from neotui.widgets.sector import SectorPane
 from neotui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
-    from neotui.data.events import Impact
-    from neotui.data.valuation import YearIndex
+    from neotui.data.analytics.events import Impact
+    from neotui.data.analytics.valuation import YearIndex
     from neotui.widgets.timeline import DealTable
 
 if TYPE_CHECKING:
-    from neotui.data.filings import FilingsUpdate
     from neotui.data.news import NewsUpdate
+    from neotui.data.sec.feed import FilingsUpdate
 
 #: Below these sizes the layout collapses: the providers pane hides (the quotes pane selects
 #: providers instead), and the capacity table swaps with the timeline on `c`.
@@ -216,7 +216,7 @@ class WatchScreen(Screen[None]):
     def _show_market_views(self) -> None:
         """The sector line and the valuation table follow the quotes and the book (plain
         arithmetic on a handful of rows: no worker needed)."""
-        from neotui.data.valuation import YearIndex, market_caps, sector_line, valuations
+        from neotui.data.analytics.valuation import YearIndex, market_caps, sector_line, valuations
 
         self._market_views_due = False
         states = dict(self._feed.states) if self._feed else {}
@@ -234,7 +234,7 @@ class WatchScreen(Screen[None]):
 
     def show_impact(self, rows: list[Impact]) -> None:
         """The event study arrived: the Day 0 column and the highlighted deal's detail line."""
-        from neotui.data.events import by_deal
+        from neotui.data.analytics.events import by_deal
 
         self._impacts = by_deal(rows)
         self._market_views_soon()  # the sector's one-year index comes from the same histories

@@ -13,8 +13,8 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
     from neotui.data.deals import DealBook
-    from neotui.data.filings import FilingsUpdate
     from neotui.data.news import NewsUpdate
+    from neotui.data.sec.feed import FilingsUpdate
     from neotui.widgets.feeds import FeedsPane
 
 

@@ -11,7 +11,7 @@ from textual.widgets import DataTable
 
 from neotui import formatting as fmt
 from neotui.data.deals import DealBook
-from neotui.data.models import CapacityPoint, FinancialFact
+from neotui.data.deals.models import CapacityPoint, FinancialFact
 from neotui.widgets.cells import clip, plain, right
 from neotui.widgets.fit import available_width, fit_keys
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from neotui.data.text import clean_text
+from neotui.data.clean import clean_text
 
 BLOCKS = "▁▂▃▄▅▆▇█"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 
 from neotui import formatting as fmt
-from neotui.data.events import Impact
-from neotui.data.models import Deal
+from neotui.data.analytics.events import Impact
+from neotui.data.deals.models import Deal
 from neotui.widgets.cells import direction_style, right
 
 KIND_STYLE = {

@@ -16,9 +16,9 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from neotui.data.analytics.events import Impact
 from neotui.data.deals import DealBook
-from neotui.data.events import Impact
-from neotui.data.models import Deal
+from neotui.data.deals.models import Deal
 from neotui.widgets.cells import plain, right
 from neotui.widgets.deal_cells import KIND_STYLE, day0_cell, deal_text, scale, term, value
 

@@ -16,9 +16,9 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from neotui import formatting as fmt
-from neotui.data.filing import NEW_YORK, Filing
-from neotui.data.filings import NOT_REGISTERED, FilingsUpdate
 from neotui.data.news import Headline, NewsUpdate, mark
+from neotui.data.sec.feed import NOT_REGISTERED, FilingsUpdate
+from neotui.data.sec.submissions import NEW_YORK, Filing
 from neotui.widgets.cells import plain
 from neotui.widgets.fit import FittedTable
 from neotui.widgets.timeline import clip

@@ -6,8 +6,7 @@ from rich.text import Text
 from textual.binding import Binding
 
 from neotui import formatting as fmt
-from neotui.data.positions import Portfolio, Position
-from neotui.report import portfolio_status
+from neotui.data.portfolio import Portfolio, Position, portfolio_status
 from neotui.widgets.cells import direction_style
 from neotui.widgets.fit import FittedTable
 

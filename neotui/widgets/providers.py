@@ -11,7 +11,7 @@ from textual.widgets import DataTable
 
 from neotui import formatting as fmt
 from neotui.data.deals import DealBook
-from neotui.data.feed import SymbolState
+from neotui.data.market.feed import SymbolState
 from neotui.widgets.cells import direction_style, plain, right, same
 
 ALL = "__all__"

@@ -10,8 +10,8 @@ from textual.binding import Binding
 from textual.widgets.data_table import ColumnKey
 
 from neotui import formatting as fmt
-from neotui.data.feed import FeedUpdate, SymbolState, SymbolStatus
-from neotui.data.quote import Session
+from neotui.data.market.feed import FeedUpdate, SymbolState, SymbolStatus
+from neotui.data.market.quote import Session
 from neotui.widgets.cells import clip, direction_style, plain, right, same, sparkline
 from neotui.widgets.fit import available_width, fit_keys
 from neotui.widgets.live_table import LiveTable

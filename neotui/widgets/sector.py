@@ -12,7 +12,7 @@ from neotui import formatting as fmt
 from neotui.widgets.cells import direction_style, sparkline
 
 if TYPE_CHECKING:
-    from neotui.data.valuation import SectorLine  # loaded with the first sector line
+    from neotui.data.analytics.valuation import SectorLine  # loaded with the first sector line
 
 
 def sector_text(line: SectorLine | None, width: int = 30) -> Text:

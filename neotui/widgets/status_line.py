@@ -8,9 +8,9 @@ from datetime import datetime
 from rich.text import Text
 from textual.widgets import Static
 
-from neotui.data.feed import FeedUpdate
-from neotui.data.quote import NEW_YORK, Session
-from neotui.data.watch import BookUpdate
+from neotui.data.deals.watcher import BookUpdate
+from neotui.data.market.feed import FeedUpdate
+from neotui.data.market.quote import NEW_YORK, Session
 from neotui.widgets.cells import same
 
 SESSION_LABEL = {

@@ -8,8 +8,8 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from neotui.data.events import Impact
-from neotui.data.models import Deal
+from neotui.data.analytics.events import Impact
+from neotui.data.deals.models import Deal
 from neotui.widgets.cells import direction_style
 from neotui.widgets.deal_cells import (  # re-exported: the detail screen and tests use them
     KIND_STYLE,

@@ -10,8 +10,8 @@ from textual.binding import Binding
 from textual.widgets import DataTable
 
 from neotui import formatting as fmt
-from neotui.data.models import FinancialFact
-from neotui.data.valuation import Valuation
+from neotui.data.analytics.valuation import Valuation
+from neotui.data.deals.models import FinancialFact
 from neotui.widgets.cells import plain, right
 from neotui.widgets.fit import Cell, FittedTable
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from neotui.data.models import CapacityPoint, Deal, FinancialFact, Provider
+from neotui.data.deals.models import CapacityPoint, Deal, FinancialFact, Provider
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any
 
-from neotui.data.models import (
+from neotui.data.clean import clean_text
+from neotui.data.deals.models import (
     CAPACITY_METRICS,
     CAPACITY_UNITS,
     DATE_KINDS,
@@ -27,7 +28,6 @@ from neotui.data.models import (
     FinancialFact,
     Provider,
 )
-from neotui.data.text import clean_text
 
 TABLES: tuple[str, ...] = ("provider", "deal", "capacity", "financial")
 _ID = re.compile(r"[a-z0-9][a-z0-9._-]*")

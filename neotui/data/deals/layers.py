@@ -98,7 +98,7 @@ def deal_sources(
         captured: neotui's own file of captured drafts (in its data directory), layered on top
             like the user's file; it need not exist.
     """
-    from neotui.resources import bundled_config_path
+    from neotui.data.resources import bundled_config_path
 
     sources = []
     if bundled:

@@ -1,0 +1,167 @@
+"""The feeds: ``neotui filings`` (SEC EDGAR) and ``neotui news`` (Yahoo headlines).
+
+Each fetches once for the watched symbols (or one provider's ticker) through the app's feed
+classes and their cache, so a failed fetch prints the cached items marked stale (exit 3), with
+their age on stderr.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+import click
+
+from neotui.cli.book import check_provider, load_for_output
+from neotui.cli.context import CommandContext, format_option, pass_context, provider_option
+
+if TYPE_CHECKING:
+    from neotui.data.deals import DealBook
+    from neotui.data.news import NewsUpdate
+    from neotui.data.sec.feed import FilingsUpdate
+    from neotui.settings import Settings
+
+
+def _symbols_for(settings: Settings, book: DealBook, provider: str | None) -> list[str]:
+    """The symbols a command covers: one provider's ticker, or every watched listed one."""
+    from neotui.sources import watched_listed
+
+    if provider is None:
+        return watched_listed(settings, book)
+    ticker = book.providers[provider].ticker
+    if ticker is None:
+        raise click.BadParameter(f"{provider!r} is a private company: no ticker to look up")
+    return [ticker]
+
+
+def _age(moment: datetime | None) -> str:
+    """How old cached items are, for the stale notes on stderr."""
+    from neotui import formatting as fmt
+
+    if moment is None:
+        return "never fetched"
+    return f"{fmt.age((datetime.now(UTC) - moment).total_seconds())} old"
+
+
+@click.command()
+@provider_option
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only filings filed on or "
+              "after this date (YYYY-MM-DD).")  # fmt: skip
+@click.option("--forms", help="Comma-separated forms, e.g. 8-K,6-K (424B* for a prefix), or "
+              "'all'. Default: filings.forms (8-K, 6-K, 10-Q, 10-K, 20-F, 40-F, S-1, S-3, "
+              "424B*).")  # fmt: skip
+@format_option
+@pass_context
+def filings(
+    obj: CommandContext,
+    provider: str | None,
+    since: datetime | None,
+    forms: str | None,
+    output: str,
+) -> None:
+    """Fetch the SEC filings of the watched listed providers once, print them, newest first.
+
+    Needs filings.contact (or NEOTUI_SEC_CONTACT): the SEC refuses requests without a contact
+    e-mail. Exit status 3 when filings are off or some are stale (cached ones printed).
+    """
+    import asyncio
+
+    from neotui.cli import report
+    from neotui.data.sec.feed import NOT_REGISTERED
+
+    settings = obj.settings
+    book, status = load_for_output(settings)
+    check_provider(book, provider)
+    symbols = _symbols_for(settings, book, provider)
+    wanted = tuple(f.strip() for f in forms.split(",") if f.strip()) if forms else None
+    update = asyncio.run(_fetch_filings_once(settings, symbols))
+    stale = bool(update.disabled)
+    if update.disabled:
+        click.echo(f"neotui: {update.disabled}", err=True)
+    for c in update.companies.values():
+        if c.reason == NOT_REGISTERED:
+            click.echo(f"neotui: {c.symbol}: {c.reason}", err=True)
+        elif c.reason or update.disabled:
+            stale = True
+            if c.filings:
+                why = c.reason or "cached"
+                click.echo(
+                    f"neotui: {c.symbol}: stale, filings {_age(c.fetched_at)}: {why}", err=True
+                )
+            elif c.reason:
+                click.echo(f"neotui: {c.symbol}: {c.reason}", err=True)
+    day = since.date() if since else None
+    shown = update.filings(symbols, wanted or settings.filings.forms, day)
+    records = [report.filing_record(book, f) for f in shown]
+    title = "SEC filings" + (" (stale)" if stale else "")
+    report.write(records, report.FILING_FIELDS, output, report.FILING_COLUMNS, title)
+    sys.exit(status or (3 if stale else 0))
+
+
+async def _fetch_filings_once(settings: Settings, symbols: list[str]) -> FilingsUpdate:
+    """One refresh of the symbols' SEC filings over the cached ones; without filings.contact
+    the feed has no client and sends nothing."""
+    from neotui.sources import build_filings, open_feed_store
+
+    store = open_feed_store()
+    feed = build_filings(settings, symbols, store)
+    try:
+        feed.load_cached()
+        return await feed.refresh_once()
+    finally:
+        if feed.client is not None:
+            await feed.client.aclose()
+        store.close()
+
+
+@click.command()
+@provider_option
+@format_option
+@pass_context
+def news(obj: CommandContext, provider: str | None, output: str) -> None:
+    """Fetch headlines for the watched symbols once, print them, newest first.
+
+    A headline naming a provider or counterparty of the deals book, or a dollar amount, is
+    marked as a deal candidate. Exit status 3 when some are stale (cached ones printed).
+    """
+    import asyncio
+
+    from neotui.cli import report
+    from neotui.data.news import book_names, mark
+
+    settings = obj.settings
+    book, status = load_for_output(settings)
+    check_provider(book, provider)
+    symbols = _symbols_for(settings, book, provider) if provider else list(settings.market.symbols)
+    update = asyncio.run(_fetch_news_once(settings, symbols))
+    if update.reason:
+        click.echo(f"neotui: headlines {_age(update.fetched_at)}: {update.reason}", err=True)
+    headlines = mark(update.for_symbols(symbols), book_names(book))
+    records = [report.news_record(h) for h in headlines]
+    title = "Headlines" + (" (stale)" if update.reason else "")
+    report.write(records, report.NEWS_FIELDS, output, report.NEWS_COLUMNS, title)
+    sys.exit(status or (3 if update.reason else 0))
+
+
+async def _fetch_news_once(settings: Settings, symbols: list[str]) -> NewsUpdate:
+    """One refresh of the symbols' headlines over the cached ones; with news off, the cache
+    alone, marked disabled, and nothing sent."""
+    from dataclasses import replace
+
+    from neotui.sources import build_client, build_news, open_feed_store
+
+    store = open_feed_store()
+    client = build_client(settings, None)  # the quotes' browser session, no crumb needed
+    feed = build_news(settings, client, symbols, store)
+    try:
+        cached = feed.load_cached()
+        if not settings.news.enabled:
+            return replace(cached, disabled="headlines are off (news.enabled = false)")
+        return await feed.refresh_once()
+    finally:
+        await client.aclose()
+        store.close()
+
+
+COMMANDS: tuple[click.Command, ...] = (filings, news)

@@ -1,0 +1,128 @@
+"""The ``neotui`` command line: the click group, its options, and the commands registered on it.
+
+``neotui`` alone opens the watch screen; subcommands print data for people and scripts. The
+commands live in :mod:`neotui.cli`, one module per domain (quotes, doctor, book, analytics,
+feeds), imported only when a command of theirs is run or listed by ``--help``: ``neotui quotes``
+builds three commands, not twelve. Heavy imports (Textual, httpx, pandas) happen inside the
+commands that need them, so ``--help`` and ``validate`` stay fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Any
+
+import click
+
+from neotui import __version__
+from neotui.cli.context import CommandContext
+from neotui.settings import Settings, user_cache_dir, user_config_dir
+
+COMMAND_MODULES: dict[str, str] = {
+    "quotes": "quotes",
+    "positions": "quotes",
+    "alerts": "quotes",
+    "doctor": "doctor",
+    "deals": "book",
+    "capacity": "book",
+    "financials": "book",
+    "validate": "book",
+    "impact": "analytics",
+    "valuation": "analytics",
+    "filings": "feeds",
+    "news": "feeds",
+}
+"""Each command's module under :mod:`neotui.cli` (whose ``COMMANDS`` defines it)."""
+
+
+class _LazyGroup(click.Group):
+    """A group that imports a command's module when the command is first asked for (to run it,
+    or by ``--help`` to list it), the lazy loading of click's documentation."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMAND_MODULES})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in COMMAND_MODULES and cmd_name not in self.commands:
+            module = importlib.import_module(f"neotui.cli.{COMMAND_MODULES[cmd_name]}")
+            for command in module.COMMANDS:
+                self.add_command(command)
+        return super().get_command(ctx, cmd_name)
+
+
+def _version_message() -> str:
+    return f"neotui {__version__}\nconfig dir: {user_config_dir()}\ncache dir:  {user_cache_dir()}"
+
+
+@click.group(
+    cls=_LazyGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=(
+        "Environment: NEOTUI_CONFIG, NEOTUI_YAHOO_URL, NEOTUI_DEALS, NEOTUI_SYMBOLS, "
+        "NEOTUI_CONCURRENCY, NEOTUI_BUNDLED_DEALS, NEOTUI_THEME, NEOTUI_ALERTS_BELL, "
+        "NEOTUI_ALERTS_DESKTOP, NEOTUI_BENCHMARK, NEOTUI_YAHOO_TRANSPORT, NEOTUI_PROXY, "
+        "NEOTUI_SEC_CONTACT, NEOTUI_SEC_DATA_URL, NEOTUI_SEC_TICKERS_URL. "
+        f"User settings: {user_config_dir() / 'neotui.toml'}"
+    ),
+)
+@click.version_option(__version__, "-V", "--version", message=_version_message())
+@click.option(
+    "--config",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Settings file layered over the bundled and user settings (or NEOTUI_CONFIG).",
+)
+@click.option(
+    "--deals",
+    "deals_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Your deals file, layered over the bundled dataset (or NEOTUI_DEALS).",
+)
+@click.option("--no-bundled-deals", is_flag=True, help="Show only your own deals file.")
+@click.option("--yahoo-url", help="Base URL of Yahoo's chart API (or NEOTUI_YAHOO_URL).")
+@click.option("--symbols", help="Comma-separated symbols to watch, e.g. CRWV,NBIS,NVDA.")
+@click.option("--theme", help="Textual theme name, e.g. nord, gruvbox, textual-light.")
+@click.pass_context
+def cli(
+    ctx: click.Context,
+    config: Path | None,
+    deals_path: Path | None,
+    no_bundled_deals: bool,
+    yahoo_url: str | None,
+    symbols: str | None,
+    theme: str | None,
+) -> None:
+    """neotui: watch the AI neoclouds (CoreWeave, Nebius, IREN, Cipher, TeraWulf, Applied
+    Digital, Core Scientific, NVIDIA …), their quotes and their multi-billion compute deals.
+
+    Run without a command to open the live watch screen.
+    """
+    overrides: dict[str, dict[str, Any]] = {"market": {}, "deals": {}, "ui": {}}
+    if yahoo_url:
+        overrides["market"]["yahoo_url"] = yahoo_url
+    if symbols:
+        overrides["market"]["symbols"] = tuple(s.strip() for s in symbols.split(",") if s.strip())
+    if deals_path:
+        overrides["deals"]["path"] = str(deals_path)
+    if no_bundled_deals:
+        overrides["deals"]["bundled"] = False
+    if theme:
+        overrides["ui"]["theme"] = theme
+    ctx.obj = CommandContext(config, overrides)
+    if ctx.invoked_subcommand is None:
+        _run_app(ctx.obj.settings)
+
+
+def _run_app(settings: Settings) -> None:
+    from neotui import startup_gc
+
+    startup_gc.pause()  # as a plain ``neotui`` launch: resumed once the screen is up
+    from neotui.build import make_app
+
+    make_app(settings).run()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="neotui")

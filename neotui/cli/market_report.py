@@ -1,0 +1,208 @@
+"""``neotui impact`` and ``neotui valuation``: gathering prices (cache first, Yahoo once a day)
+and turning the results into records with stable field names (documented in the README).
+
+Returns are fractions in JSON and CSV (0.135 = +13.5 %) and percentages in the table.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from typing import Any
+
+from neotui import formatting as fmt
+from neotui.cli.report import Column
+from neotui.data.analytics.events import Impact, study_book, symbols_for
+from neotui.data.analytics.valuation import Valuation, market_caps, valuations
+from neotui.data.deals import DealBook
+from neotui.data.deals.listed import ListedMap
+from neotui.data.market.history import Histories, load_histories
+from neotui.settings import Settings
+
+IMPACT_FIELDS: tuple[str, ...] = (
+    "deal_id", "date", "symbol", "role", "day0", "benchmark", "model", "estimation_days",
+    "return_0", "abnormal_0", "car_m1_p1", "car_0_p5", "t_car_m1_p1", "note",
+)  # fmt: skip
+VALUATION_FIELDS: tuple[str, ...] = (
+    "provider", "symbol", "market_cap", "contracted_mw", "market_cap_per_mw", "backlog",
+    "backlog_as_of", "backlog_to_market_cap", "debt", "debt_as_of", "debt_to_backlog",
+    "revenue", "revenue_as_of",
+)  # fmt: skip
+
+
+def impact_record(row: Impact) -> dict[str, Any]:
+    """One impact row as a flat dict (``IMPACT_FIELDS``)."""
+    s = row.study
+    return {
+        "deal_id": row.deal_id,
+        "date": row.date,
+        "symbol": s.symbol,
+        "role": row.role,
+        "day0": s.day0 if s.model else None,
+        "benchmark": s.benchmark,
+        "model": s.model,
+        "estimation_days": s.estimation_days if s.model else None,
+        "return_0": s.return_0,
+        "abnormal_0": s.abnormal_0,
+        "car_m1_p1": s.car_m1_p1,
+        "car_0_p5": s.car_0_p5,
+        "t_car_m1_p1": s.t_car_m1_p1,
+        "note": s.note,
+    }
+
+
+def _pct(value: float | None) -> str:
+    return "" if value is None else fmt.percent(value * 100.0)
+
+
+def _t(value: float | None) -> str:
+    return "" if value is None else f"{value:+.2f}"
+
+
+IMPACT_COLUMNS = (
+    Column("Date", lambda r: str(r["date"])),
+    Column("Deal", lambda r: r["deal_id"]),
+    Column("Symbol", lambda r: r["symbol"] + ("" if r["role"] == "provider" else " (cpty)")),
+    Column("Day 0", lambda r: str(r["day0"] or "")),
+    Column(
+        "Model",
+        lambda r: {"market": "market", "market_adjusted": "mkt-adj"}.get(r["model"] or "", ""),
+    ),
+    Column(
+        "Est", lambda r: "" if r["estimation_days"] is None else str(r["estimation_days"]), "right"
+    ),
+    Column("Ret 0", lambda r: _pct(r["return_0"]), "right"),
+    Column("AR 0", lambda r: _pct(r["abnormal_0"]), "right"),
+    Column("CAR-1+1", lambda r: _pct(r["car_m1_p1"]), "right"),
+    Column("CAR0+5", lambda r: _pct(r["car_0_p5"]), "right"),
+    Column("t", lambda r: _t(r["t_car_m1_p1"]), "right"),
+    Column("Note", lambda r: r["note"] or ""),
+)
+
+
+def valuation_record(v: Valuation) -> dict[str, Any]:
+    """One provider's valuation as a flat dict (``VALUATION_FIELDS``)."""
+    return {
+        "provider": v.provider,
+        "symbol": v.symbol,
+        "market_cap": v.market_cap_value,
+        "contracted_mw": v.contracted_mw,
+        "market_cap_per_mw": v.market_cap_per_mw,
+        "backlog": v.backlog.value if v.backlog else None,
+        "backlog_as_of": v.backlog.as_of if v.backlog else None,
+        "backlog_to_market_cap": v.backlog_to_market_cap,
+        "debt": v.debt.value if v.debt else None,
+        "debt_as_of": v.debt.as_of if v.debt else None,
+        "debt_to_backlog": v.debt_to_backlog,
+        "revenue": v.revenue.value if v.revenue else None,
+        "revenue_as_of": v.revenue.as_of if v.revenue else None,
+    }
+
+
+def _money_at(value: float | None, as_of: object) -> str:
+    return "—" if value is None else f"{fmt.money(value)} ({as_of})"
+
+
+def _times(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}×"
+
+
+VALUATION_COLUMNS = (
+    Column("Provider", lambda r: r["provider"]),
+    Column("Symbol", lambda r: r["symbol"]),
+    Column("Mkt cap", lambda r: fmt.money(r["market_cap"]), "right"),
+    Column(
+        "Contracted",
+        lambda r: fmt.power(r["contracted_mw"]),
+        "right",
+    ),
+    Column(
+        "Cap/MW",
+        lambda r: fmt.money(r["market_cap_per_mw"]),
+        "right",
+    ),
+    Column("Backlog", lambda r: _money_at(r["backlog"], r["backlog_as_of"]), "right"),
+    Column("Backlog/cap", lambda r: _times(r["backlog_to_market_cap"]), "right"),
+    Column("Debt", lambda r: _money_at(r["debt"], r["debt_as_of"]), "right"),
+    Column("Debt/backlog", lambda r: _times(r["debt_to_backlog"]), "right"),
+    Column("Revenue", lambda r: _money_at(r["revenue"], r["revenue_as_of"]), "right"),
+)
+
+
+# --- gathering ----------------------------------------------------------------------------------
+
+
+async def gather_impact(
+    settings: Settings,
+    book: DealBook,
+    listed: ListedMap,
+    *,
+    provider: str | None = None,
+    offline: bool = False,
+) -> tuple[list[Impact], Histories]:
+    """The impact rows of ``book``: histories from the cache (fetched when a day old), studied."""
+    import asyncio
+
+    from neotui.sources import open_cache
+
+    benchmark = settings.analytics.benchmark
+    symbols = [*symbols_for(book, listed, provider), benchmark]
+    cache = open_cache()
+    client = None
+    if not offline:
+        from neotui.data.market.yahoo import YahooClient
+
+        market = settings.market
+        client = YahooClient(
+            market.yahoo_url,
+            concurrency=market.concurrency,
+            connect_timeout=market.connect_timeout,
+            read_timeout=market.read_timeout,
+        )
+    try:
+        histories = await load_histories(symbols, client, cache, offline=offline)
+    finally:
+        if client is not None:
+            await client.aclose()
+        cache.close()
+    rows = await asyncio.to_thread(
+        study_book, book, histories.prices, listed, benchmark=benchmark, provider=provider,
+        missing=histories.errors,
+    )  # fmt: skip
+    return rows, histories
+
+
+async def gather_valuation(
+    settings: Settings, book: DealBook, *, offline: bool = False
+) -> tuple[list[Valuation], dict[str, str]]:
+    """Valuation rows: market caps from one quote refresh (or the cache when offline); returns
+    the rows and, by symbol, why a quote is stale or missing."""
+    from neotui.sources import build_feed, open_cache
+
+    tickers = tuple(p.ticker for p in book.providers.values() if p.ticker)
+    if not tickers:
+        return [], {}
+    market = dataclasses.replace(settings.market, symbols=tickers)
+    cache = open_cache()
+    feed = build_feed(dataclasses.replace(settings, market=market), cache)
+    feed.fundamentals_fetcher = None  # one-shot: the cached fundamentals are used as they are
+    try:
+        update = feed.load_cached()
+        if not offline:
+            update = await feed.refresh_once(force=True)
+    finally:
+        await feed.client.aclose()
+        cache.close()
+    quotes = {s: st.quote for s, st in update.states.items()}
+    fundamentals = {s: st.fundamentals for s, st in update.states.items() if st.fundamentals}
+    problems = {
+        s: (f"offline: {update.offline_reason}" if update.offline else st.reason or "no data")
+        for s, st in update.states.items()
+        if st.status.value != "fresh"
+    }
+    return valuations(book, market_caps(quotes, fundamentals)), problems
+
+
+def histories_summary(histories: Histories, symbols: Sequence[str]) -> list[str]:
+    """Lines for stderr: which symbols had no fresh prices, and why."""
+    return [f"{s}: {histories.errors[s]}" for s in symbols if s in histories.errors]

@@ -1,0 +1,390 @@
+"""Typed settings, layered from TOML files, the environment and the command line.
+
+Layers, lowest precedence first:
+
+1. the bundled ``config/neotui.toml`` (always present, ships with the package);
+2. the user's ``neotui.toml`` in ``platformdirs.user_config_path("neotui")``;
+3. an explicit file: ``--config PATH`` or ``NEOTUI_CONFIG``;
+4. ``NEOTUI_*`` environment variables;
+5. command-line flags.
+
+Each layer is validated on its own before it is merged, so an error names the file (or variable)
+it came from and the dotted key inside it. Nothing here imports Textual. The sections' typed
+shape lives in :mod:`neotui.settings.model`; its names are importable from here too.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import tomllib
+import types
+import typing
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from neotui.data.alerts.engine import RULES_FILE, RuleFile
+from neotui.data.alerts.rules import AlertRule, merge_rules, parse_alerts
+from neotui.data.entries import EntryError
+from neotui.data.portfolio import parse_lots
+from neotui.data.resources import bundled_config_path
+from neotui.settings.model import (
+    APP_NAME,
+    DEFAULT_FORMS,
+    DEFAULT_SYMBOLS,
+    YAHOO_HOSTS,
+    AlertsSettings,
+    AnalyticsSettings,
+    DealsSettings,
+    FilingsSettings,
+    MarketSettings,
+    NewsSettings,
+    RefreshSettings,
+    Settings,
+    SettingsError,
+    UISettings,
+    user_cache_dir,
+    user_config_dir,
+    user_data_dir,
+)
+
+__all__ = [
+    "APP_NAME",
+    "DEFAULT_FORMS",
+    "DEFAULT_SYMBOLS",
+    "ENV_VARS",
+    "YAHOO_HOSTS",
+    "AlertsSettings",
+    "AnalyticsSettings",
+    "DealsSettings",
+    "FilingsSettings",
+    "MarketSettings",
+    "NewsSettings",
+    "RefreshSettings",
+    "Settings",
+    "SettingsError",
+    "UISettings",
+    "app_rules_file",
+    "env_layer",
+    "load_settings",
+    "read_layer",
+    "user_cache_dir",
+    "user_config_dir",
+    "user_data_dir",
+]
+
+# Environment variables and the dotted key each one sets.
+ENV_VARS: dict[str, str] = {
+    "NEOTUI_YAHOO_URL": "market.yahoo_url",
+    "NEOTUI_SYMBOLS": "market.symbols",
+    "NEOTUI_CONCURRENCY": "market.concurrency",
+    "NEOTUI_YAHOO_TRANSPORT": "market.transport",
+    "NEOTUI_YAHOO_COOKIE_URL": "market.cookie_url",
+    "NEOTUI_PROXY": "market.proxy",
+    "NEOTUI_DEALS": "deals.path",
+    "NEOTUI_BUNDLED_DEALS": "deals.bundled",
+    "NEOTUI_THEME": "ui.theme",
+    "NEOTUI_ALERTS_BELL": "alerts.bell",
+    "NEOTUI_ALERTS_DESKTOP": "alerts.desktop",
+    "NEOTUI_BENCHMARK": "analytics.benchmark",
+    "NEOTUI_SEC_CONTACT": "filings.contact",
+    "NEOTUI_SEC_DATA_URL": "filings.data_url",
+    "NEOTUI_SEC_TICKERS_URL": "filings.tickers_url",
+}
+
+_SECTIONS: dict[str, type] = {
+    "market": MarketSettings,
+    "refresh": RefreshSettings,
+    "deals": DealsSettings,
+    "ui": UISettings,
+    "alerts": AlertsSettings,
+    "analytics": AnalyticsSettings,
+    "filings": FilingsSettings,
+    "news": NewsSettings,
+}
+
+
+#: Arrays of tables (``[[lot]]``), each validated entry by entry by the data layer's parser.
+_ENTRY_TABLES: dict[str, Any] = {"lot": parse_lots, "alert": parse_alerts}
+
+
+def _field_types(cls: type) -> dict[str, Any]:
+    hints = typing.get_type_hints(cls)
+    return {f.name: hints[f.name] for f in dataclasses.fields(cls)}
+
+
+def _type_name(tp: Any) -> str:
+    if tp is float:
+        return "a number"
+    if tp is int:
+        return "an integer"
+    if tp is bool:
+        return "true or false"
+    if tp is str:
+        return "a string"
+    return "a list of strings"
+
+
+def _check_value(tp: Any, value: Any) -> Any:
+    """Return ``value`` converted to ``tp``, or raise ValueError with what was expected."""
+    if tp is bool:
+        if isinstance(value, bool):
+            return value
+    elif tp is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    elif tp is float:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+    elif tp is str:
+        if isinstance(value, str):
+            return value
+    elif (
+        typing.get_origin(tp) is tuple
+        and isinstance(value, (list, tuple))
+        and all(isinstance(v, str) for v in value)
+    ):
+        return tuple(value)
+    kind = type(value).__name__
+    raise ValueError(f"expected {_type_name(tp)}, got {kind} {value!r}")
+
+
+def _from_env_string(tp: Any, raw: str) -> Any:
+    """Parse an environment variable's text into the field's type."""
+    text = raw.strip()
+    if tp is bool:
+        if text.lower() in {"1", "true", "yes", "on"}:
+            return True
+        if text.lower() in {"0", "false", "no", "off"}:
+            return False
+        raise ValueError(f"expected true or false, got {raw!r}")
+    if tp is int:
+        try:
+            return int(text)
+        except ValueError:
+            raise ValueError(f"expected an integer, got {raw!r}") from None
+    if tp is float:
+        try:
+            return float(text)
+        except ValueError:
+            raise ValueError(f"expected a number, got {raw!r}") from None
+    if typing.get_origin(tp) is tuple:
+        return tuple(s.strip() for s in text.split(",") if s.strip())
+    return raw
+
+
+def _validate_layer(where: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Check one layer's keys and types; return it normalised (lists to tuples, ints to floats)."""
+    out: dict[str, Any] = {}
+    for section, body in data.items():
+        if section == "keys":
+            if not isinstance(body, dict):
+                raise SettingsError(where, "expected a table of binding id = keys", "keys")
+            for binding_id, keys in body.items():
+                if not isinstance(keys, str) or not keys.strip():
+                    raise SettingsError(
+                        where,
+                        f"expected a key string like 'r,f5', got {keys!r}",
+                        f"keys.{binding_id}",
+                    )
+            out["keys"] = dict(body)
+            continue
+        if section in _ENTRY_TABLES:
+            try:
+                out[section] = _ENTRY_TABLES[section](body)
+            except EntryError as exc:
+                raise SettingsError(where, exc.message, exc.key) from None
+            continue
+        cls = _SECTIONS.get(section)
+        if cls is None:
+            known = ", ".join([*_SECTIONS, "keys", *_ENTRY_TABLES])
+            raise SettingsError(where, f"unknown section (known: {known})", section)
+        if not isinstance(body, dict):
+            raise SettingsError(where, "expected a table", section)
+        types_ = _field_types(cls)
+        checked: dict[str, Any] = {}
+        for key, value in body.items():
+            dotted = f"{section}.{key}"
+            if key not in types_:
+                raise SettingsError(where, f"unknown key (known: {', '.join(types_)})", dotted)
+            try:
+                checked[key] = _check_value(types_[key], value)
+            except ValueError as exc:
+                raise SettingsError(where, str(exc), dotted) from None
+            _check_range(where, dotted, checked[key])
+        out[section] = checked
+    return out
+
+
+def _check_range(where: str, dotted: str, value: Any) -> None:
+    """Reject values of the right type that still cannot work."""
+    if dotted in ("alerts.rearm_pct",) and value < 0:
+        raise SettingsError(where, "must be 0 or more", dotted)
+    if dotted == "alerts.desktop_escape" and value not in ("auto", "both", "osc777", "osc9"):
+        raise SettingsError(where, "must be one of auto, both, osc777, osc9", dotted)
+    if dotted == "alerts.command_timeout" and value <= 0:
+        raise SettingsError(where, "must be greater than 0", dotted)
+    if dotted == "market.concurrency" and value < 1:
+        raise SettingsError(where, "must be at least 1", dotted)
+    if (dotted.startswith("refresh.") or dotted.endswith("_timeout")) and value <= 0:
+        raise SettingsError(where, "must be greater than 0", dotted)
+    positive = dotted in ("news.interval", "news.count") or dotted.endswith(
+        ("_interval", "max_rate")
+    )
+    if positive and value <= 0:
+        raise SettingsError(where, "must be greater than 0", dotted)
+    if dotted in ("filings.data_url", "filings.tickers_url") and not value.startswith(
+        ("http://", "https://")
+    ):
+        raise SettingsError(where, "must start with http:// or https://", dotted)
+    if dotted == "filings.contact" and value and not _EMAIL.search(value):
+        raise SettingsError(where, f"must contain an e-mail address, got {value!r}", dotted)
+    if dotted == "market.yahoo_url" and not value.startswith(("http://", "https://")):
+        raise SettingsError(where, "must start with http:// or https://", dotted)
+    if dotted == "market.cookie_url" and value and not value.startswith(("http://", "https://")):
+        raise SettingsError(where, "must start with http:// or https:// (or be empty)", dotted)
+    if dotted == "market.proxy" and value and "://" not in value:
+        raise SettingsError(where, "must be a URL such as http://proxy:3128 (or empty)", dotted)
+    if dotted == "market.transport" and value not in ("browser", "plain"):
+        raise SettingsError(where, f'must be "browser" or "plain", got {value!r}', dotted)
+    if dotted == "analytics.benchmark" and (
+        not value or any(c.isspace() or c == "/" for c in value)
+    ):
+        raise SettingsError(where, f"not a ticker symbol: {value!r}", dotted)
+    if dotted == "market.symbols":
+        if not value:
+            raise SettingsError(where, "must name at least one symbol", dotted)
+        for sym in value:
+            if not sym or any(c.isspace() or c == "/" for c in sym):
+                raise SettingsError(where, f"not a ticker symbol: {sym!r}", dotted)
+
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def read_layer(path: Path) -> dict[str, Any]:
+    """Read and validate one settings file. Raises SettingsError naming the file."""
+    where = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SettingsError(where, f"cannot read file ({exc.strerror or exc})") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise SettingsError(where, f"not UTF-8 text (byte {exc.start})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(where, f"TOML syntax error: {exc}") from None
+    return _validate_layer(where, data)
+
+
+def env_layer(environ: Mapping[str, str]) -> tuple[dict[str, Any], list[str]]:
+    """Build the layer of ``NEOTUI_*`` variables. Returns the layer and the variables used."""
+    layer: dict[str, Any] = {}
+    used: list[str] = []
+    for var, dotted in ENV_VARS.items():
+        if var not in environ:
+            continue
+        section, key = dotted.split(".")
+        tp = _field_types(_SECTIONS[section])[key]
+        try:
+            value = _from_env_string(tp, environ[var])
+        except ValueError as exc:
+            raise SettingsError(var, str(exc), dotted) from None
+        _check_range(var, dotted, value)
+        layer.setdefault(section, {})[key] = value
+        used.append(var)
+    return layer, used
+
+
+def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    merged = {k: dict(v) if isinstance(v, dict) else v for k, v in base.items()}
+    for section, body in over.items():
+        if section in _ENTRY_TABLES:
+            merged[section] = body  # a later file's entries replace, like any other list
+        else:
+            merged.setdefault(section, {}).update(body)
+    return merged
+
+
+def app_rules_file() -> RuleFile:
+    """The app-owned alerts.toml (rules added from the screen) in the user data directory."""
+    return RuleFile(user_data_dir() / RULES_FILE)
+
+
+def _app_rules() -> tuple[AlertRule, ...]:
+    rules = app_rules_file()
+    try:
+        return rules.load()
+    except EntryError as exc:
+        raise SettingsError(str(rules.path), exc.message, exc.key) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(str(rules.path), f"TOML syntax error: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SettingsError(str(rules.path), f"cannot read file ({exc})") from None
+
+
+def load_settings(
+    *,
+    config: Path | None = None,
+    overrides: Mapping[str, Mapping[str, Any]] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    """Build the settings from every layer.
+
+    Args:
+        config: an explicit settings file (``--config``); if None, ``NEOTUI_CONFIG`` is used.
+        overrides: the command-line layer, as ``{"section": {"key": value}}``, already typed.
+        environ: the environment to read (defaults to ``os.environ``); tests pass their own.
+
+    Raises:
+        SettingsError: naming the file or variable and the key at fault.
+    """
+    env = os.environ if environ is None else environ
+    sources: list[str] = []
+    bundled = bundled_config_path("neotui.toml")
+    merged = read_layer(bundled)
+    sources.append(f"bundled {bundled}")
+
+    user_file = user_config_dir() / "neotui.toml"
+    if user_file.is_file():
+        merged = _merge(merged, read_layer(user_file))
+        sources.append(f"user {user_file}")
+
+    explicit = config
+    if explicit is None and env.get("NEOTUI_CONFIG"):
+        explicit = Path(env["NEOTUI_CONFIG"]).expanduser()
+    if explicit is not None:
+        merged = _merge(merged, read_layer(explicit))
+        sources.append(f"file {explicit}")
+
+    env_values, used = env_layer(env)
+    merged = _merge(merged, env_values)
+    sources.extend(f"env {var}" for var in used)
+
+    if overrides:
+        cli = _validate_layer("command line", {k: v for k, v in overrides.items() if v})
+        merged = _merge(merged, cli)
+        if cli:
+            sources.append("command line")
+
+    app_rules = _app_rules()
+    if app_rules:
+        sources.append(f"alerts {user_data_dir() / RULES_FILE}")
+
+    return Settings(
+        market=MarketSettings(**merged.get("market", {})),
+        refresh=RefreshSettings(**merged.get("refresh", {})),
+        deals=DealsSettings(**merged.get("deals", {})),
+        ui=UISettings(**merged.get("ui", {})),
+        alerts=AlertsSettings(**merged.get("alerts", {})),
+        alert_rules=merge_rules(merged.get("alert", ()), app_rules),
+        lots=merged.get("lot", ()),
+        analytics=AnalyticsSettings(**merged.get("analytics", {})),
+        filings=FilingsSettings(**merged.get("filings", {})),
+        news=NewsSettings(**merged.get("news", {})),
+        keys=types.MappingProxyType(dict(merged.get("keys", {}))),
+        sources=tuple(sources),
+    )
