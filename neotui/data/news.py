@@ -249,7 +249,7 @@ class NewsFeed:
         """Fetch now instead of at the next scheduled time."""
         self._wake.set()
 
-    async def run(self, publish: Callable[[NewsUpdate], None]) -> None:
+    async def run(self, publish: Callable[[NewsUpdate], object]) -> None:
         """Fetch, publish, wait ``interval``, forever (until cancelled)."""
         while True:
             self._wake.clear()

@@ -148,6 +148,7 @@ def build_portfolio(lots: Sequence[Lot], states: Mapping[str, SymbolState]) -> P
         quote = state.quote if state else None
         price = quote.price if quote else None
         fresh = state is not None and state.status == _FRESH
+        reason: str | None
         if price is None:
             reason = (state.reason if state else None) or "no quote"
         else:

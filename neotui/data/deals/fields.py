@@ -110,7 +110,7 @@ def _number(minimum: float | None = 0.0) -> Check:
 
 
 def _percent(value: Any) -> float:
-    number = _number()(value)
+    number: float = _number()(value)
     if number > 100:
         raise Bad(f"a percentage must be at most 100, got {number:g}")
     return number

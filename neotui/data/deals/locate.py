@@ -12,7 +12,7 @@ from typing import Any
 try:
     import toml_rs
 except ImportError:  # pragma: no cover - toml-rs is a dependency; tomllib is the safety net
-    toml_rs = None
+    toml_rs = None  # type: ignore[assignment]
 
 
 class Locator:

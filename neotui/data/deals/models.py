@@ -6,6 +6,7 @@ disagreeing reports. Instances are frozen so a book can be shared between the UI
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -115,8 +116,9 @@ class Deal:
     seed: str | None = None
     value_usd: float | None = None
     value_eur: float | None = None
-    starts: date | None = None
-    ends: date | None = None
+    # dt.date: inside the class, plain ``date`` names the field above, not the type.
+    starts: dt.date | None = None
+    ends: dt.date | None = None
     term_years: float | None = None
     power: float | None = None
     power_unit: str | None = None

@@ -274,7 +274,7 @@ class FilingsFeed:
         """Check now instead of at the next scheduled time."""
         self._wake.set()
 
-    async def run(self, publish: Callable[[FilingsUpdate], None]) -> None:
+    async def run(self, publish: Callable[[FilingsUpdate], object]) -> None:
         """Check, publish, wait, forever (until cancelled). Publishes once even when off."""
         while True:
             self._wake.clear()
