@@ -17,9 +17,8 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from neotui import startup_gc
-from neotui.app_records import RecordsMixin
 from neotui.data.alerts.engine import AlertEngine
-from neotui.data.alerts.rules import FilingEvent, HeadlineEvent
+from neotui.data.alerts.rules import Alert, FilingEvent, HeadlineEvent
 from neotui.data.deals.watcher import BookUpdate, DealsWatcher
 from neotui.data.market.feed import FeedUpdate, MarketFeed
 from neotui.messages import (
@@ -30,6 +29,8 @@ from neotui.messages import (
     QuotesUpdated,
 )
 from neotui.notify import Notifier
+from neotui.screens.host import WatchHost
+from neotui.screens.palette import watch_commands
 from neotui.screens.watch import WatchScreen
 from neotui.settings import Settings
 
@@ -51,7 +52,7 @@ def now_utc() -> datetime:
     return datetime.now(UTC)
 
 
-class NeoApp(RecordsMixin, App[None]):
+class NeoApp(App[None]):
     """neotui's app. It receives its settings and data sources from :func:`make_app`."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
@@ -251,28 +252,17 @@ class NeoApp(RecordsMixin, App[None]):
             if self.feed.last_refresh is not None:
                 break
             await asyncio.sleep(0.2)
-        from neotui.data.analytics.events import study_book, symbols_for
-        from neotui.data.deals.listed import ListedError, ListedMap
-        from neotui.data.market.history import load_histories
-        from neotui.sources import listed_map
+        from neotui.sources import study_watched
 
         try:
             book = self.watch_screen.book
         except NoMatches:
             return  # shutting down
-        try:
-            listed = listed_map(book)
-        except ListedError as err:
-            self.notify(f"{err}\nCounterparties are not studied.", title="Listed companies file",
-                        severity="warning", markup=False)  # fmt: skip
-            listed = ListedMap.of([], book.providers.values())
-        benchmark = self.settings.analytics.benchmark
-        symbols = [*symbols_for(book, listed), benchmark]
-        histories = await load_histories(symbols, self.feed.client, self.feed.cache,
-                                         clock=self.clock)  # fmt: skip
-        rows = await asyncio.to_thread(study_book, book, histories.prices, listed,
-                                       benchmark=benchmark, missing=histories.errors)  # fmt: skip
-        self.post_message(ImpactUpdated(rows, histories, benchmark))
+        study = await study_watched(book, self.feed, self.settings.analytics.benchmark, self.clock)
+        if study.listed_error:
+            message = f"{study.listed_error}\nCounterparties are not studied."
+            self.notify(message, title="Listed companies file", severity="warning", markup=False)
+        self.post_message(ImpactUpdated(study.rows, study.histories, study.benchmark))
 
     def on_impact_updated(self, message: ImpactUpdated) -> None:
         self.impact = message
@@ -409,7 +399,60 @@ class NeoApp(RecordsMixin, App[None]):
                 markup=False,
             )
 
+    # --- alert delivery -------------------------------------------------------------------------
+
+    def deliver(self, alerts: list[Alert]) -> None:
+        """Show fired alerts (toast always; bell, desktop, command as set) and store the state."""
+        for alert in alerts:
+            self.notify(alert.message, title=alert.title, severity="warning", timeout=12,
+                        markup=False)  # fmt: skip
+            self.notifier.on_screen(alert)
+            if self.notifier.argv:
+                self.run_alert_command(alert)
+        store = self.alert_engine.store
+        if self.alert_engine.dirty and store is not None:
+            data, generation = self.alert_engine.snapshot()
+            self.run_worker(partial(self._save_alert_state, data, generation), thread=True,
+                            name="alert state save", group="alerts-save",
+                            exit_on_error=False)  # fmt: skip
+
+    def _save_alert_state(self, data: dict[str, object], generation: int) -> None:
+        """In a thread: the engine's state written; a failed write is shown, once per save."""
+        store = self.alert_engine.store
+        if store is not None:
+            store.save(data, generation)
+            if store.warning:
+                self.call_from_thread(self.notify, store.warning, title="Alerts",
+                                      severity="error", markup=False)  # fmt: skip
+
+    @work(group="alert-command", exit_on_error=False)
+    async def run_alert_command(self, alert: Alert) -> None:
+        """Run ``alerts.command`` for one alert; its first failure is shown."""
+        problem = await self.notifier.command(alert)
+        if problem:
+            self.notify(problem, title="Alerts", severity="error", timeout=10, markup=False)
+
+    def _write_terminal(self, text: str) -> None:
+        # Through the driver, like App.bell: in order with the frames, never mid-frame.
+        if not self.is_headless and self._driver is not None:
+            self._driver.write(text)
+
+    def deliver_filings(self, events: list[FilingEvent]) -> None:
+        """New filings from the filings feed: ``filing_items`` rules."""
+        self.deliver(self.alert_engine.on_filings(events))
+
+    def deliver_headlines(self, events: list[HeadlineEvent]) -> None:
+        """New headlines from the news feed: ``headline`` rules."""
+        self.deliver(self.alert_engine.on_headlines(events))
+
     # --- actions --------------------------------------------------------------------------------
+
+    def action_alerts(self) -> None:
+        """Open the alerts list, unless it is already open."""
+        from neotui.screens.alerts import AlertsScreen
+
+        if not isinstance(self.screen, AlertsScreen):
+            self.push_screen(AlertsScreen(self.alert_engine, self.clock))
 
     def action_refresh(self) -> None:
         """Fetch quotes now instead of waiting for the next scheduled refresh."""
@@ -421,13 +464,10 @@ class NeoApp(RecordsMixin, App[None]):
 
     def action_help(self) -> None:
         """Open the help screen, unless it is already open."""
-        from neotui.screens.help import HelpScreen, collect_key_help
+        from neotui.screens.help import HelpScreen, help_for
 
         if not isinstance(self.screen, HelpScreen):
-            screen = self.screen
-            own = [b for bs in screen._bindings.key_to_bindings.values() for b in bs]
-            rows = collect_key_help(screen.active_bindings, self.get_key_display, own)
-            self.push_screen(HelpScreen(rows))
+            self.push_screen(help_for(self.screen, self.get_key_display))
 
     def open_provider(self, provider_id: str) -> None:
         """Push the detail screen of one provider."""
@@ -451,26 +491,10 @@ class NeoApp(RecordsMixin, App[None]):
         yield SystemCommand("Refresh quotes", "Fetch quotes now", self.action_refresh)
         yield SystemCommand("Help: keys", "List every key and its id", self.action_help)
         yield SystemCommand("Alerts", "The last 100 alerts and every rule", self.action_alerts)
-        if isinstance(screen, WatchScreen):
-            yield SystemCommand("Filter deals", "Filter the timeline by text", screen.action_filter)
-            yield SystemCommand(
-                "Positions", "Show or hide your positions", screen.action_toggle_positions
-            )
-            for symbol in self.settings.market.symbols:
-                yield SystemCommand(
-                    f"Add alert on {symbol}",
-                    f"A price alert on {symbol}: above, below or a day move in %",
-                    partial(self.ask_alert, symbol),
-                )
-            yield SystemCommand("Sort quotes", "Cycle the quotes sort order", screen.action_sort)
-            yield SystemCommand(
-                "Filings and news",
-                "Show or hide SEC filings and headlines of the selected provider",
-                screen.action_toggle_feeds,
-            )
-            for provider in sorted(screen.book.providers.values(), key=lambda p: p.name):
-                yield SystemCommand(
-                    f"Open {provider.name}",
-                    f"Details, chart and deals of {provider.name}",
-                    partial(self.open_provider, provider.id),
-                )
+        if isinstance(screen, WatchScreen) and screen.panes_ready:
+            yield from watch_commands(screen, self.settings.market.symbols, self.open_provider)
+
+
+def _is_a_host(app: NeoApp) -> WatchHost:
+    """Never called: mypy checks here that the app is what the screens take it for."""
+    return app

@@ -64,8 +64,8 @@ def make_app(
                               filings=filings is True, news=news is True)  # fmt: skip
     return app_class(
         settings, watcher=watcher, feed=feed or None, clock=clock, live=live,
-        alerts=alerts or None, filings=filings if filings is not True else None,
-        news=news if news is not True else None, feeds_later=feeds_later,
+        alerts=alerts or None, filings=None if isinstance(filings, bool) else filings,
+        news=None if isinstance(news, bool) else news, feeds_later=feeds_later,
     )  # fmt: skip
 
 

@@ -7,6 +7,7 @@ cache and pace requests the same way.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,8 +23,10 @@ from neotui.settings import Settings, user_cache_dir, user_config_dir, user_data
 
 if TYPE_CHECKING:  # imported where they are built: the watch screen builds them after its
     # first frame, and most commands never do (~18 ms of imports off the launch path)
+    from neotui.data.analytics.events import Impact
     from neotui.data.deals.listed import ListedMap
     from neotui.data.feeds_store import JsonStore
+    from neotui.data.market.history import Histories
     from neotui.data.news import NewsFeed
     from neotui.data.sec.feed import FilingsFeed
 
@@ -164,3 +167,38 @@ def listed_map(book: DealBook) -> ListedMap:
     from neotui.data.deals.listed import load_listed
 
     return load_listed(listed_paths(), book.providers.values())
+
+
+@dataclass(frozen=True)
+class WatchedStudy:
+    """The deal-day event study of a book, and why counterparties were left out, if they were."""
+
+    rows: list[Impact]
+    histories: Histories
+    benchmark: str
+    listed_error: str | None
+
+
+async def study_watched(
+    book: DealBook, feed: MarketFeed, benchmark: str, clock: Callable[[], datetime]
+) -> WatchedStudy:
+    """The event study the watch screen shows: two-year histories from the feed's cache (fetched
+    when a day old), then numpy in a thread. The modules (numpy among them, ~120 ms) load here,
+    after the first refresh, not when the app starts."""
+    import asyncio
+
+    from neotui.data.analytics.events import study_book, symbols_for
+    from neotui.data.deals.listed import ListedError, ListedMap
+    from neotui.data.market.history import load_histories
+
+    listed_error = None
+    try:
+        listed = listed_map(book)
+    except ListedError as err:
+        listed_error = str(err)
+        listed = ListedMap.of([], book.providers.values())
+    symbols = [*symbols_for(book, listed), benchmark]
+    histories = await load_histories(symbols, feed.client, feed.cache, clock=clock)
+    rows = await asyncio.to_thread(study_book, book, histories.prices, listed,
+                                   benchmark=benchmark, missing=histories.errors)  # fmt: skip
+    return WatchedStudy(rows, histories, benchmark, listed_error)

@@ -3,10 +3,14 @@ up by it, and the providers, timeline and live start follow once it is in."""
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
+import pytest
+
 from neotui.app import NeoApp
-from neotui.data.deals.watcher import EAGER_BOOK_BYTES
+from neotui.data.deals.watcher import EAGER_BOOK_BYTES, BookUpdate
 from neotui.screens.watch import WatchScreen
 from neotui.widgets.providers import ProviderList
 from neotui.widgets.quotes import QuotesTable
@@ -59,4 +63,46 @@ async def test_quitting_at_the_first_frame_is_clean() -> None:
     app = build_app(app_class=NeoApp)
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.press("q")
+    assert app.return_code == 0
+
+
+async def test_keys_pressed_while_a_10000_deal_book_loads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """/, c and p pressed in the first 300 ms, before the panes they act on exist: greyed and
+    ignored (they raised NoMatches and took the app down), then working once the panes are in.
+    The book's load waits for the keys, so they come before the panes however fast it is."""
+    deals = "".join(
+        deal_toml(id=f'"d{i}"', date=f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}")
+        for i in range(10_000)
+    )
+    app = build_app(write(tmp_path / "deals.toml", PROVIDER + deals), app_class=NeoApp)
+    keys_pressed = threading.Event()
+    load = app.watcher.load
+
+    def load_after_the_keys() -> BookUpdate:
+        keys_pressed.wait(10)
+        return load()
+
+    monkeypatch.setattr(app.watcher, "load", load_after_the_keys)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, WatchScreen)
+        assert not screen.panes_ready
+        started = time.perf_counter()
+        await pilot.press("slash", "c", "p")
+        assert not screen.panes_ready  # the keys really came before the panes
+        assert time.perf_counter() - started < 0.3
+        assert app.is_running and app.return_code is None
+        assert screen.check_action("filter", ()) is None  # greyed in the footer, not hidden
+        keys_pressed.set()
+        for _ in range(1000):
+            if screen.panes_ready:
+                break
+            await pilot.pause(0.02)
+        assert screen.panes_ready and screen.check_action("filter", ()) is True
+        await pilot.press("slash")
+        assert screen.query_one("#filter").has_focus
+        assert screen.query_one(DealTable).total == 10_000
+        await pilot.press("escape", "q")
     assert app.return_code == 0

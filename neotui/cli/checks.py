@@ -167,7 +167,7 @@ class Doctor:
             self.network_ok = False
             hint = "offline or DNS broken: neotui shows cached prices until it is back"
             return Check("dns", "fail", f"cannot resolve {self.host}: {exc}", hint)
-        addresses = sorted({info[4][0] for info in infos})
+        addresses = sorted({str(info[4][0]) for info in infos})
         return Check("dns", "ok", f"{self.host} → {', '.join(addresses[:3])}")
 
     async def _tcp(self) -> Check:
@@ -180,8 +180,9 @@ class Doctor:
             _, writer = await asyncio.wait_for(asyncio.open_connection(self.host, self.port), STEP)
         except (OSError, TimeoutError) as exc:
             self.network_ok = False
-            return Check("tcp", "fail", f"cannot connect to {self.host}:{self.port} "
-                         f"({exc or 'timed out'})", _HINTS[FailureKind.UNREACHABLE])  # fmt: skip
+            why = str(exc) or "timed out"
+            return Check("tcp", "fail", f"cannot connect to {self.host}:{self.port} ({why})",
+                         _HINTS[FailureKind.UNREACHABLE])  # fmt: skip
         writer.close()
         ms = (time.perf_counter() - started) * 1000
         return Check("tcp", "ok", f"connected to {self.host}:{self.port} in {ms:.0f} ms")

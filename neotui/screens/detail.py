@@ -16,6 +16,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 from textual_plotext import PlotextPlot
+from textual_plotext.plot import Plot
 
 from neotui import formatting as fmt
 from neotui.data.deals import DealBook
@@ -24,6 +25,7 @@ from neotui.data.market.feed import SymbolState
 from neotui.data.market.quote import DailyHistory
 from neotui.data.sec.submissions import Filing
 from neotui.messages import ImpactUpdated
+from neotui.screens.host import host_of
 from neotui.widgets.cells import direction_style, plain, right
 from neotui.widgets.fit import FittedTable
 from neotui.widgets.timeline import clip, value
@@ -140,14 +142,16 @@ class ProviderDetail(Screen[None]):
         self._fill_tables()
         self._fill_impact()
         self._draw_chart()
-        if self.provider.ticker and self.app.feed is not None:  # type: ignore[attr-defined]
+        if self.provider.ticker and host_of(self).feed is not None:
             self.load_history()
 
     @work(exclusive=True, group="history", exit_on_error=False)
     async def load_history(self) -> None:
         """Fetch (or read from the cache) a year of daily closes for the chart."""
-        feed = self.app.feed  # type: ignore[attr-defined]
-        history, error = await feed.history(self.provider.ticker)
+        feed, ticker = host_of(self).feed, self.provider.ticker
+        if feed is None or ticker is None:
+            return
+        history, error = await feed.history(ticker)
         self.history, self.history_error = history, error
         self._draw_chart()
 
@@ -161,7 +165,7 @@ class ProviderDetail(Screen[None]):
         """Draw (or hide) the benchmark on the 1-year chart."""
         self.show_benchmark = not self.show_benchmark
         if self.show_benchmark and self._benchmark_history() is None:
-            name = self.app.settings.analytics.benchmark  # type: ignore[attr-defined]
+            name = host_of(self).settings.analytics.benchmark
             why = "the event study has not run yet" if self.impact is None else (
                 self.impact.histories.errors.get(name, "no prices"))  # fmt: skip
             self.notify(f"No {name} prices to draw: {why}.", timeout=4, markup=False)
@@ -239,7 +243,7 @@ class ProviderDetail(Screen[None]):
         table = self.query_one("#detail-filings", FittedTable)
         rows: list[list[Text]] = []
         if not self.filings:
-            last = self.app.last_filings  # type: ignore[attr-defined]
+            last = host_of(self).last_filings
             hint = (last.disabled if last is not None else None) or "none cached yet"
             rows.append([plain(""), plain(""), plain(hint, "dim"), plain("")])
         for f in self.filings:
@@ -303,13 +307,13 @@ class ProviderDetail(Screen[None]):
             self._plot_year(plt)
         chart.refresh()
 
-    def _plot_intraday(self, plt) -> None:
+    def _plot_intraday(self, plt: Plot) -> None:
         q = self.state.quote if self.state else None
         if q is None or len(q.series) < 2:
             plt.title("No intraday prices yet")
             return
         times = [datetime.fromtimestamp(t, UTC) for t in q.series_times]
-        xs = list(range(len(q.series)))
+        xs: list[float] = list(range(len(q.series)))
         plt.plot(xs, list(q.series), marker="braille")
         step = max(1, len(xs) // 6)
         plt.xticks(xs[::step], [f"{t.astimezone():%H:%M}" for t in times[::step]])
@@ -326,12 +330,12 @@ class ProviderDetail(Screen[None]):
         start = bisect.bisect_left(study.dates, study.dates[-1] - timedelta(days=365))
         return replace(study, dates=study.dates[start:], closes=study.closes[start:])
 
-    def _plot_year(self, plt) -> None:
+    def _plot_year(self, plt: Plot) -> None:
         h = self._year_history()
         if h is None or len(h.closes) < 2:
             plt.title(self.history_error or "Loading a year of prices…")
             return
-        xs = list(range(len(h.closes)))
+        xs: list[float] = list(range(len(h.closes)))
         plt.plot(xs, list(h.closes), marker="braille")
         step = max(1, len(xs) // 6)
         plt.xticks(xs[::step], [f"{d:%Y-%m}" for d in h.dates[::step]])

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
 
@@ -36,7 +37,7 @@ def collect_key_help(
             same key (``enter`` on a table opens the detail screen either way).
     """
     grouped: dict[tuple[int, str], tuple[list[str], Binding]] = {}
-    items = [(item.node, item.binding) for item in active.values()]
+    items: list[tuple[object, Binding]] = [(item.node, item.binding) for item in active.values()]
     items += [(None, binding) for binding in shadowed]
     for node, binding in items:
         if not binding.description:
@@ -83,3 +84,10 @@ class HelpScreen(ModalScreen[None]):
                 Text(row.description),
                 Text(row.binding_id, style="dim"),
             )
+
+
+def help_for(screen: Screen[Any], display: Callable[[Binding], str]) -> HelpScreen:
+    """The help screen about ``screen``: its active keys, and its own even where a focused
+    widget binds the same key."""
+    own = [b for bs in screen._bindings.key_to_bindings.values() for b in bs]
+    return HelpScreen(collect_key_help(screen.active_bindings, display, own))

@@ -11,7 +11,6 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Header, Input
 
 from neotui.data.deals import DealBook
@@ -19,8 +18,11 @@ from neotui.data.deals.models import Deal
 from neotui.data.deals.watcher import BookUpdate
 from neotui.data.market.feed import FeedUpdate
 from neotui.data.portfolio import Portfolio
+from neotui.screens.host import WatchHost, host_of
 from neotui.screens.watch_feeds import FeedsSlot
-from neotui.screens.watch_keys import WATCH_KEYS
+from neotui.screens.watch_keys import NEED_PANES, WATCH_KEYS
+from neotui.screens.watch_panes import Panes, mount_panes, positions_pane
+from neotui.screens.watch_records import WatchRecords
 from neotui.widgets.providers import ProviderList
 from neotui.widgets.quotes import QuotesTable
 from neotui.widgets.sector import SectorPane
@@ -29,11 +31,10 @@ from neotui.widgets.status_line import StatusLine
 if TYPE_CHECKING:
     from neotui.data.analytics.events import Impact
     from neotui.data.analytics.valuation import YearIndex
-    from neotui.widgets.timeline import DealTable
-
-if TYPE_CHECKING:
     from neotui.data.news import NewsUpdate
     from neotui.data.sec.feed import FilingsUpdate
+    from neotui.widgets.feeds import FeedsTable
+    from neotui.widgets.timeline import DealTable
 
 #: Below these sizes the layout collapses: the providers pane hides (the quotes pane selects
 #: providers instead), and the capacity table swaps with the timeline on `c`.
@@ -41,12 +42,6 @@ NARROW_WIDTH = 110
 SHORT_HEIGHT = 34
 #: Below this width the quotes pane keeps only its essential columns.
 COMPACT_WIDTH = 100
-
-
-def _is(widget: object, *ids: str) -> bool:
-    """A pane with one of these ids (the modules of the panes mounted after the first frame load
-    then, so their classes are not imported here)."""
-    return getattr(widget, "id", None) in ids
 
 
 class WatchScreen(Screen[None]):
@@ -58,6 +53,23 @@ class WatchScreen(Screen[None]):
         """``cached``: the cached quotes, drawn into the quotes table as it is built."""
         super().__init__()
         self._cached = cached
+        self._panes: Panes | None = None  # the timeline and the rest, after the first frame
+        self._detail_deal: Deal | None = None
+        self._positions_hidden = False  # the user pressed p to hide them
+        self._impacts: dict[str, Impact] = {}
+        self._feed: FeedUpdate | None = None
+        self._market_views_due = False
+        self._year: YearIndex | None = None  # the sector's one-year index, once per study
+        self._book = DealBook()
+        self._book_update: BookUpdate | None = None
+        self._deferred_scheduled = False
+        self._after_deferred: Callable[[], None] | None = None
+        self.records = WatchRecords(self)
+
+    @property
+    def host(self) -> WatchHost:
+        """The app, typed as what this screen uses of it."""
+        return host_of(self)
 
     def compose(self) -> ComposeResult:
         # The first frame holds what a user looks for at launch: providers and quotes (cached
@@ -65,9 +77,9 @@ class WatchScreen(Screen[None]):
         # box, valuation, positions without lots) are mounted right after it
         # (:meth:`_mount_deferred`): their styling and their rows off the launch path
         # (bench/terminal_paint.py measures launch to the price, and to the whole screen).
-        app = self.app
+        host = self.host
         yield Header(icon="◆")
-        yield StatusLine(app.clock, id="status")  # type: ignore[attr-defined]
+        yield StatusLine(host.clock, id="status")
         with Horizontal(id="body"):
             with Vertical(id="left"):
                 providers = ProviderList(id="providers")
@@ -77,81 +89,39 @@ class WatchScreen(Screen[None]):
                 sector.border_title = "Sector"
                 yield sector
             with Vertical(id="main"):
-                symbols = app.settings.market.symbols  # type: ignore[attr-defined]
-                quotes = QuotesTable(symbols, app.clock, id="quotes")  # type: ignore[attr-defined]
+                quotes = QuotesTable(host.settings.market.symbols, host.clock, id="quotes")
                 quotes.border_title = "Quotes"
                 if self._cached is not None:
                     quotes.preload(self._cached)
                 yield quotes
-                if app.settings.lots:  # type: ignore[attr-defined]
-                    yield self._positions_pane()  # visible from the first frame
-
-    @staticmethod
-    def _positions_pane() -> Widget:
-        from neotui.widgets.positions import PositionsTable
-
-        positions = PositionsTable(id="positions", classes="hidden")
-        positions.border_title = "Positions"
-        return positions
+                if host.settings.lots:
+                    yield positions_pane()  # visible from the first frame
 
     async def _mount_deferred(self) -> None:
         """After the first frame: the timeline, capacity, footer and the panes that start
         hidden; then the book (and any event study already in) is drawn into them."""
-        from neotui.widgets.capacity import CapacityTable
-        from neotui.widgets.timeline import Timeline
-        from neotui.widgets.valuation import ValuationTable
-
-        main = self.query_one("#main")
-        later: list[Widget] = []
-        if not self.query("#positions"):
-            later.append(self._positions_pane())
-        later.append(
-            Input(
-                placeholder="filter deals: words to match, escape to close",
-                id="filter",
-                classes="hidden",
-            )
-        )
-        timeline = Timeline(id="timeline")
-        timeline.border_title = "Deal timeline"
-        capacity = CapacityTable(id="capacity")
-        capacity.border_title = "Capacity · debt · backlog"
-        valuation = ValuationTable(id="valuation", classes="hidden")
-        valuation.border_title = "Valuation · what the market pays per MW and backlog"
-        later += [timeline, capacity, valuation]
-        await main.mount_all(later)
-        if self._closing or not self.is_attached or not timeline.query("#deals"):
+        panes = await mount_panes(self.query_one("#main"))
+        if panes is None or self._closing or not self.is_attached:
             return  # the app is quitting (q pressed at launch): nothing left to fill
         # The footer last: its keys are one widget each, styled one by one (~85 ms at launch,
         # measured in the terminal; in the first frame it also held up the price).
         await self.mount(Footer())
-        self.refresh_bindings()  # a footer mounted late hears of the keys at the next change
-        self._panes_ready = True
+        self._panes = panes
+        self.refresh_bindings()  # the keys that need the panes are live; the footer hears of it
         if self.has_class("narrow") and isinstance(self.focused, ProviderList):
             self.query_one(QuotesTable).focus()
         if self._book_update is not None:
             self.show_book(self._book_update)
         if self._impacts:
-            self.query_one("#deals").set_impacts(self._impacts)
-            self._show_deal(self.query_one("#deals").current)
+            panes.deals.set_impacts(self._impacts)
+            self._show_deal(panes.deals.current)
         if self._after_deferred is not None:
             # After the frame that shows these panes: what follows (feeds built, workers
             # started) would otherwise delay that frame.
             self.call_after_refresh(self._after_deferred)
 
     def on_mount(self) -> None:
-        self._detail_deal: Deal | None = None
-        self._positions_hidden = False  # the user pressed p to hide them
-        self._impacts: dict[str, Impact] = {}
-        self._feed: FeedUpdate | None = None
-        self._market_views_due = False
-        self._year: YearIndex | None = None  # the sector's one-year index, once per study
-        self._valuation_table: DataTable | None = None
-        self._book = DealBook()
-        self._book_update: BookUpdate | None = None
-        self._panes_ready = False  # the timeline and the rest, mounted after the first frame
-        self._deferred_scheduled = False
-        self._feeds = FeedsSlot(self.app.settings.filings.forms)  # type: ignore[attr-defined]
+        self._feeds = FeedsSlot(self.host.settings.filings.forms)
         self.query_one(ProviderList).focus()
 
     def first_frame_shown(self, then: Callable[[], None] | None = None) -> None:
@@ -171,13 +141,22 @@ class WatchScreen(Screen[None]):
     @property
     def panes_ready(self) -> bool:
         """Whether the panes mounted after the first frame are in place."""
-        return self._panes_ready
+        return self._panes is not None
 
-    def _valuation(self) -> DataTable | None:
-        """The valuation table, once mounted (after the first frame)."""
-        if self._valuation_table is None and self._panes_ready:
-            self._valuation_table = self.query_one("#valuation", DataTable)
-        return self._valuation_table
+    @property
+    def panes(self) -> Panes:
+        """The panes mounted after the first frame. Only the actions that need them read this,
+        and :meth:`check_action` holds those back until the panes exist."""
+        if self._panes is None:
+            raise RuntimeError("the watch screen's panes are not mounted yet")
+        return self._panes
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keys that work on the panes mounted after the first frame wait for them: greyed in
+        the footer (None) until then, so a key pressed during start-up does nothing."""
+        if action in NEED_PANES and self._panes is None:
+            return None
+        return True
 
     # --- data in --------------------------------------------------------------------------------
 
@@ -188,9 +167,9 @@ class WatchScreen(Screen[None]):
         self._book_update = update
         self.query_one(StatusLine).show(deals=update)
         self.query_one(ProviderList).set_book(book)
-        if self._panes_ready:
-            self.query_one("#deals").set_book(book)
-            self.query_one("#capacity").set_book(book)
+        if self._panes is not None:
+            self._panes.deals.set_book(book)
+            self._panes.capacity.set_book(book)
         self._feeds.book(book)
         self._link(self._linked_provider())
         self._market_views_soon()
@@ -208,7 +187,7 @@ class WatchScreen(Screen[None]):
         pass for a book and a quote update arriving together; off the first frame's path)."""
         if not self._market_views_due:
             self._market_views_due = True
-            if self._panes_ready:
+            if self._panes is not None:
                 self.call_later(self._show_market_views)
             else:  # at launch: after the first frame
                 self.call_after_refresh(self._show_market_views)
@@ -221,13 +200,14 @@ class WatchScreen(Screen[None]):
         self._market_views_due = False
         states = dict(self._feed.states) if self._feed else {}
         quotes = {s: st.quote for s, st in states.items()}
-        symbols = self.app.settings.market.symbols  # type: ignore[attr-defined]
-        histories = self.app.impact.histories.prices if self.app.impact else None  # type: ignore[attr-defined]
+        symbols = self.host.settings.market.symbols
+        impact = self.host.impact
+        histories = impact.histories.prices if impact else None
         if self._year is None:
             self._year = YearIndex()
         line = self._year.apply(sector_line(self.book, symbols, quotes), histories)
         self.query_one(SectorPane).show(line)
-        table = self._valuation()
+        table = self._panes.valuation if self._panes is not None else None
         if table is not None and table.display:
             fundamentals = {s: st.fundamentals for s, st in states.items() if st.fundamentals}
             table.set_rows(valuations(self.book, market_caps(quotes, fundamentals)))
@@ -238,30 +218,32 @@ class WatchScreen(Screen[None]):
 
         self._impacts = by_deal(rows)
         self._market_views_soon()  # the sector's one-year index comes from the same histories
-        if self._panes_ready:
-            self.query_one("#deals").set_impacts(self._impacts)
-            self._show_deal(self.query_one("#deals").current)
+        if self._panes is not None:
+            self._panes.deals.set_impacts(self._impacts)
+            self._show_deal(self._panes.deals.current)
 
     def show_positions(self, portfolio: Portfolio) -> None:
         """New valuations of the user's lots; the pane appears with the first ones."""
-        table = self.query_one("#positions", DataTable)
-        table.show(portfolio)  # type: ignore[attr-defined]
+        from neotui.widgets.positions import PositionsTable
+
+        table = self.query_one("#positions", PositionsTable)
+        table.show(portfolio)
         if portfolio.positions and not self._positions_hidden:
             table.remove_class("hidden")
 
     def show_filings(self, update: FilingsUpdate) -> None:
         """New filings (or how to turn them on): kept for the pane, drawn if it is there."""
-        self._feeds.filings(update, self.app.clock())  # type: ignore[attr-defined]
+        self._feeds.filings(update, self.host.clock())
 
     def show_news(self, update: NewsUpdate) -> None:
         """New headlines (the last good ones stay when a fetch fails)."""
-        self._feeds.news(update, self.app.clock())  # type: ignore[attr-defined]
+        self._feeds.news(update, self.host.clock())
 
     def tick(self) -> None:
         """Once in a while: ages in the stale rows and the status line move on."""
         self.query_one(QuotesTable).refresh_ages()
         self.query_one(StatusLine).show()
-        self._feeds.tick(self.app.clock())  # type: ignore[attr-defined]
+        self._feeds.tick(self.host.clock())
 
     @property
     def book(self) -> DealBook:
@@ -290,14 +272,15 @@ class WatchScreen(Screen[None]):
     def _link(self, provider: str | None) -> None:
         p = self.book.providers.get(provider) if provider else None
         self.query_one(QuotesTable).set_highlight(p.ticker if p else None)
-        if not self._panes_ready:
+        panes = self._panes
+        if panes is None:
             return  # the deferred panes pick the provider up when they mount
-        self.query_one("#deals").show_provider(provider)
-        self.query_one("#capacity").show_provider(provider)
+        panes.deals.show_provider(provider)
+        panes.capacity.show_provider(provider)
         name = p.name if p else "all providers"
         # Content, not a str: a str title is parsed as markup, and names come from user files.
-        self.query_one("#timeline").border_title = Content(f"Deal timeline · {name}")
-        watched = self.app.settings.market.symbols  # type: ignore[attr-defined]
+        panes.timeline.border_title = Content(f"Deal timeline · {name}")
+        watched = self.host.settings.market.symbols
         if p is None:
             self._feeds.select(None, None, name)
         elif p.ticker is None:
@@ -333,17 +316,19 @@ class WatchScreen(Screen[None]):
             impact = self._impacts.get(deal.id)
             if impact is None and self._impacts:  # studied, but this deal is not in it
                 impact = f"{name or deal.provider} has no listed stock"
-        self.query_one("#deal-detail").show(deal, name, impact)
+        self.panes.detail.show(deal, name, impact)
 
     # --- keys -----------------------------------------------------------------------------------
 
     def _focused_provider(self) -> str | None:
-        focused = self.focused
-        if _is(focused, "deals") and focused.current is not None:
-            return focused.current.provider
+        focused, panes = self.focused, self._panes
+        if panes is not None and focused is panes.deals and panes.deals.current is not None:
+            return panes.deals.current.provider
         if isinstance(focused, DataTable) and focused.id == "valuation" and focused.row_count:
             return str(focused.coordinate_to_cell_key(focused.cursor_coordinate).row_key.value)
-        if _is(focused, "quotes", "positions") and focused.row_count:
+        if isinstance(focused, DataTable) and focused.id in ("quotes", "positions"):
+            if not focused.row_count:
+                return self.query_one(ProviderList).selected
             row_key = focused.coordinate_to_cell_key(focused.cursor_coordinate).row_key
             provider = self.book.provider_for_ticker(str(row_key.value))
             return provider.id if provider else None
@@ -352,10 +337,12 @@ class WatchScreen(Screen[None]):
     def _focused_symbol(self) -> str | None:
         """The ticker under the cursor: a quote or position row, else the provider's ticker."""
         focused = self.focused
-        if _is(focused, "quotes", "positions") and focused.row_count:
+        if isinstance(focused, DataTable) and focused.id in ("quotes", "positions"):
             from neotui.widgets.positions import TOTAL
 
-            key = focused.coordinate_to_cell_key(focused.cursor_coordinate).row_key.value
+            key = None
+            if focused.row_count:
+                key = focused.coordinate_to_cell_key(focused.cursor_coordinate).row_key.value
             if key and key != TOTAL:
                 return str(key)
         provider = self._focused_provider()
@@ -370,17 +357,22 @@ class WatchScreen(Screen[None]):
             what = "This provider is private" if provider else "Select a quote or a provider"
             self.notify(f"{what}: price alerts need a listed symbol.", timeout=4)
             return
-        self.app.ask_alert(symbol)  # type: ignore[attr-defined]
+        self.records.ask_alert(symbol)
+
+    def on_feeds_table_capture(self, event: FeedsTable.Capture) -> None:
+        """``x`` in the Filings · News pane: the row becomes a draft deal."""
+        event.stop()
+        self.records.capture(event.row)
 
     def action_toggle_positions(self) -> None:
         """Show or hide the positions pane (focused when shown)."""
-        table = self.query_one("#positions", DataTable)
-        if not self.app.settings.lots:  # type: ignore[attr-defined]
+        if not self.host.settings.lots:
             self.notify(
                 "No positions: add [[lot]] tables (symbol, quantity, cost) to neotui.toml.",
                 timeout=6,
             )
             return
+        table = self.panes.positions
         self._positions_hidden = not table.has_class("hidden")
         table.set_class(self._positions_hidden, "hidden")
         if not self._positions_hidden:
@@ -390,22 +382,21 @@ class WatchScreen(Screen[None]):
 
     def action_open_detail(self) -> None:
         """Open the detail screen of the provider under the cursor."""
-        if not self._panes_ready:
-            return  # a key in the instant before the panes mount
         provider = self._focused_provider()
         if provider is None:
             self.notify("Select a provider first (the “All” row has no detail).", timeout=3)
             return
-        self.app.open_provider(provider)  # type: ignore[attr-defined]
+        self.host.open_provider(provider)
 
     @on(DataTable.RowSelected)
     def _row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        self.action_open_detail()
+        if self._panes is not None:  # enter on a table in the instant before the panes mount
+            self.action_open_detail()
 
     def action_filter(self) -> None:
         """Show the filter box above the timeline and focus it."""
-        box = self.query_one("#filter", Input)
+        box = self.panes.filter
         box.remove_class("hidden")
         if self.has_class("short"):
             self.remove_class("show-capacity")
@@ -413,7 +404,7 @@ class WatchScreen(Screen[None]):
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        self.query_one("#deals").set_filter(text=event.value)
+        self.panes.deals.set_filter(text=event.value)
         self._update_filter_title()
 
     @on(Input.Submitted, "#filter")
@@ -421,95 +412,89 @@ class WatchScreen(Screen[None]):
         self._close_filter()
 
     def _close_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        if not box.value:
-            box.add_class("hidden")
-        self.query_one("#deals").focus()
+        panes = self.panes
+        if not panes.filter.value:
+            panes.filter.add_class("hidden")
+        panes.deals.focus()
 
     def _update_filter_title(self) -> None:
-        table = self.query_one("#deals")
-        timeline = self.query_one("#timeline")
+        table = self.panes.deals
         count = table.total
         suffix = f" · “{table.text}”" if table.text else ""
         if len(table.shown) < count:
             suffix += f" · newest {len(table.shown)} shown, / to narrow"
-        timeline.border_subtitle = Content(f"{count:,} deal{'s' if count != 1 else ''}{suffix}")
+        subtitle = f"{count:,} deal{'s' if count != 1 else ''}{suffix}"
+        self.panes.timeline.border_subtitle = Content(subtitle)
 
     def action_clear(self) -> None:
         """Escape: close the filter box, or clear an active filter."""
-        if not self._panes_ready:
-            return  # a key in the instant before the panes mount
-        box = self.query_one("#filter", Input)
+        panes = self.panes
+        box = panes.filter
         if box.has_focus:
             self._close_filter()
             return
         if box.value:
             box.value = ""
             box.add_class("hidden")
-            self.query_one("#deals").set_filter(text="")
+            panes.deals.set_filter(text="")
             self._update_filter_title()
         elif self.has_class("narrow"):
             self._link(None)  # no providers pane to pick "All" from: escape shows everything
 
     def action_sort(self) -> None:
         """Cycle the quotes pane's sort order."""
-        if not self._panes_ready:
-            return  # a key in the instant before the panes mount
         quotes = self.query_one(QuotesTable)
         label = quotes.cycle_sort()
         quotes.border_subtitle = f"sorted by {label}"
 
     def action_toggle_capacity(self) -> None:
         """On short terminals, swap the timeline and the capacity table; else focus capacity."""
+        panes = self.panes
         if self.has_class("short"):
             self.toggle_class("show-capacity")
-            target = "#capacity" if self.has_class("show-capacity") else "#deals"
-            self.query_one(target).focus()
+            target = panes.capacity if self.has_class("show-capacity") else panes.deals
+            target.focus()
         else:
-            self.query_one("#capacity").focus()
+            panes.capacity.focus()
 
     def action_toggle_valuation(self) -> None:
         """Swap the capacity pane for the valuation table (and back)."""
-        if not self._panes_ready:
-            return  # a key in the instant before the panes mount
-        if not self._panes_ready:
-            return  # a key in the instant before the panes mount
-        table = self.query_one("#valuation", DataTable)
+        panes = self.panes
+        table = panes.valuation
         showing = table.has_class("hidden")
         table.set_class(not showing, "hidden")
-        self.query_one("#capacity").set_class(showing, "hidden")
+        panes.capacity.set_class(showing, "hidden")
         self.set_class(showing, "show-valuation")
         if showing:
-            if self._feeds.shown:  # one pane in the capacity's place at a time
-                self._feeds.pane.add_class("hidden")  # type: ignore[union-attr]
+            if self._feeds.pane is not None and self._feeds.shown:  # one pane in its place
+                self._feeds.pane.add_class("hidden")
                 self.remove_class("show-feeds")
             if self.has_class("short"):
                 self.add_class("show-capacity")  # on short terminals it takes the timeline's place
             self._show_market_views()  # after the classes that decide whether it is displayed
             table.focus()
         else:
-            self.query_one("#capacity").focus()
+            panes.capacity.focus()
 
     async def action_toggle_feeds(self) -> None:
         """Show the Filings · News pane (in place of the capacity table) and focus it, or hide
         it again. The first time, the pane is built and given what arrived so far."""
-        if not self._panes_ready:
-            return  # a key in the instant before the panes mount
-        feeds = await self._feeds.ensure(self, self.book, self.app.clock())  # type: ignore[attr-defined]
+        panes = self.panes
+        feeds = await self._feeds.ensure(self, self.book, self.host.clock())
         showing = feeds.has_class("hidden")
         feeds.set_class(not showing, "hidden")
         self.set_class(showing, "show-feeds")
         if showing:
-            if not self.query_one("#valuation").has_class("hidden"):
+            if not panes.valuation.has_class("hidden"):
                 # one pane in the capacity's place at a time: valuation goes back behind it
-                self.query_one("#valuation").add_class("hidden")
-                self.query_one("#capacity").remove_class("hidden")
+                panes.valuation.add_class("hidden")
+                panes.capacity.remove_class("hidden")
                 self.remove_class("show-valuation")
             self.remove_class("show-capacity")
-            feeds.update_data(now=self.app.clock())  # type: ignore[attr-defined]
+            feeds.update_data(now=self.host.clock())
             feeds.query_one("#feeds-table").focus()
         elif self.focused is None or self.focused.id == "feeds-table":
-            self.query_one("#deals").focus()
+            panes.deals.focus()
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < NARROW_WIDTH, "narrow")

@@ -3,9 +3,9 @@ help screen (``?``) lists it."""
 
 from __future__ import annotations
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
-WATCH_KEYS = [
+WATCH_KEYS: list[BindingType] = [
     Binding("tab", "app.focus_next", "Next pane", id="neotui.next_pane"),
     Binding("shift+tab", "app.focus_previous", "Prev pane", show=False, id="neotui.prev_pane"),
     Binding("enter", "open_detail", "Details", id="neotui.details"),
@@ -56,3 +56,18 @@ WATCH_KEYS = [
         id="neotui.add_alert",
     ),
 ]
+
+NEED_PANES = frozenset(
+    {
+        "open_detail",
+        "filter",
+        "clear",
+        "sort",
+        "toggle_capacity",
+        "toggle_valuation",
+        "toggle_feeds",
+        "toggle_positions",
+    }
+)
+"""The actions that work on the panes mounted after the first frame; the screen greys their
+keys until those panes exist (a key pressed during start-up does nothing, never crashes)."""
