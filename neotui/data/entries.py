@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from neotui.data.symbols import symbol_problem
+
 
 class EntryError(ValueError):
     """One ``[[lot]]`` or ``[[alert]]`` entry is invalid: which entry (1-based) and field."""
@@ -37,9 +39,7 @@ def finite_number(value: Any) -> float | None:
 
 def check_symbol(table: str, index: int, value: Any) -> str:
     """A ticker symbol from a settings entry, upper-cased; raises EntryError naming the entry."""
-    if not isinstance(value, str) or not value.strip():
-        raise EntryError(table, index, "symbol", f"expected a ticker symbol, got {value!r}")
-    symbol = value.strip().upper()
-    if any(c.isspace() or c == "/" or not c.isprintable() for c in symbol):
-        raise EntryError(table, index, "symbol", f"not a ticker symbol: {value!r}")
-    return symbol
+    problem = symbol_problem(value)
+    if problem is not None or not isinstance(value, str):
+        raise EntryError(table, index, "symbol", problem or "expected a ticker symbol")
+    return value.strip().upper()

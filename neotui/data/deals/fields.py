@@ -28,6 +28,7 @@ from neotui.data.deals.models import (
     FinancialFact,
     Provider,
 )
+from neotui.data.symbols import symbol_problem
 
 TABLES: tuple[str, ...] = ("provider", "deal", "capacity", "financial")
 _ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
@@ -157,8 +158,9 @@ def _country(value: Any) -> str:
 
 def _ticker(value: Any) -> str:
     text = text_check(value)
-    if any(c.isspace() for c in text) or len(text) > 12:
-        raise Bad(f"not a ticker symbol: {text!r}")
+    problem = symbol_problem(text)
+    if problem is not None:
+        raise Bad(problem)  # the alert rules and the settings take the same symbols
     return text.upper()
 
 
