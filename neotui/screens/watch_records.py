@@ -61,10 +61,10 @@ class WatchRecords:
         rules = app_rules_file()
         try:
             rules.append(rule)
-        except OSError as exc:
+        except (OSError, ValueError) as exc:  # ValueError: the file is not UTF-8 text
             self._screen.app.call_from_thread(
                 self._screen.notify,
-                f"Cannot save the alert to {rules.path}: {exc.strerror or exc}. "
+                f"Cannot save the alert to {rules.path}: {getattr(exc, 'strerror', None) or exc}. "
                 "It works until neotui exits.",
                 title="Alerts", severity="error", markup=False,
             )  # fmt: skip
@@ -92,9 +92,10 @@ class WatchRecords:
         path = captured_path()
         try:
             written = write_draft(path, draft)
-        except OSError as exc:
-            app.call_from_thread(screen.notify, f"Cannot write {path}: {exc.strerror or exc}",
-                                 severity="error", markup=False)  # fmt: skip
+        except (OSError, ValueError) as exc:  # ValueError: the file is not UTF-8 text
+            why = getattr(exc, "strerror", None) or exc
+            app.call_from_thread(screen.notify, f"Not captured: cannot write {path}: {why}",
+                                 title="Capture", severity="error", markup=False)  # fmt: skip
             return
         if not written:
             app.call_from_thread(screen.notify, f"Already captured as {draft.id}.", timeout=4,

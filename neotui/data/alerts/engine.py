@@ -33,7 +33,7 @@ from neotui.data.alerts.rules import (
 )
 from neotui.data.clean import clean_text
 from neotui.data.entries import EntryError
-from neotui.data.files import atomic_write
+from neotui.data.files import replace_file, update_file
 
 if TYPE_CHECKING:
     from neotui.data.deals import DealBook
@@ -44,6 +44,7 @@ HISTORY = 100
 SEEN = 2000
 STATE_FILE = "alerts-state.json"
 RULES_FILE = "alerts.toml"
+RULES_HEADER = "# Alerts added from neotui's screen. neotui owns this file; edit with care.\n"
 
 
 class AlertStore:
@@ -74,9 +75,11 @@ class AlertStore:
             if generation < self._saved_generation:
                 return
             try:
-                atomic_write(self.path, json.dumps(data, ensure_ascii=False, indent=1))
-            except OSError as exc:
-                self.warning = f"cannot save alert state to {self.path}: {exc.strerror or exc}"
+                text = json.dumps(data, ensure_ascii=False, indent=1, allow_nan=False)
+                replace_file(self.path, text)
+            except (OSError, ValueError) as exc:
+                why = getattr(exc, "strerror", None) or exc
+                self.warning = f"cannot save alert state to {self.path}: {why}"
                 return
             self._saved_generation = generation
             self.warning = None
@@ -106,14 +109,22 @@ class RuleFile:
         return parse_alerts(data.get("alert", []))
 
     def append(self, rule: AlertRule) -> None:
-        """Add a rule at the end (read, append, atomic rename)."""
-        try:
-            text = self.path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            text = "# Alerts added from neotui's screen. neotui owns this file; edit with care.\n"
-        if text and not text.endswith("\n"):
-            text += "\n"
-        atomic_write(self.path, f"{text}\n{rule.to_toml()}")
+        """Add a rule at the end (read, append, atomic rename, under the writer's lock).
+
+        Raises:
+            FileLocked, ValueError, OSError: nothing was written.
+        """
+
+        def add(text: str | None) -> str:
+            if text is None:
+                text = (
+                    "# Alerts added from neotui's screen. neotui owns this file; edit with care.\n"
+                )
+            if text and not text.endswith("\n"):
+                text += "\n"
+            return f"{text}\n{rule.to_toml()}"
+
+        update_file(self.path, add)
 
 
 def _state_json(state: RuleState) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from neotui.data.clean import clean_text
-from neotui.data.files import atomic_write
+from neotui.data.files import update_file
 from neotui.data.news import Headline
 from neotui.data.sec.submissions import Filing
 
@@ -124,14 +124,18 @@ def draft_for(
 def write_draft(path: Path, draft: Draft) -> bool:
     """Append ``draft`` to ``path`` (created with a header). False if its id is already there.
 
-    The file is rewritten through a temporary file and a rename, so the deals watcher never
-    reads half a table.
+    The file is rewritten under the writer's lock (two instances, or a burst of ``x``, never
+    lose each other's drafts) through a temporary file and a rename, so the deals watcher
+    never reads half a table.
+
+    Raises:
+        FileLocked, ValueError, OSError: nothing was written (see :func:`update_file`).
     """
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        text = HEADER
-    if re.search(rf"^id = {re.escape(_string(draft.id))}\s*$", text, re.MULTILINE):
-        return False
-    atomic_write(path, text.rstrip("\n") + "\n\n" + draft.to_toml())
-    return True
+
+    def append(text: str | None) -> str | None:
+        text = HEADER if text is None else text
+        if re.search(rf"^id = {re.escape(_string(draft.id))}\s*$", text, re.MULTILINE):
+            return None
+        return text.rstrip("\n") + "\n\n" + draft.to_toml()
+
+    return update_file(path, append)
