@@ -157,7 +157,9 @@ class MarketFeed:
         self.last_result: str | None = None
         self.next_refresh: datetime | None = None
         self.requests = 0  # HTTP requests made by refreshes: for tests and benchmarks
-        self._warning = cache.warning if cache else None
+        # The cache's state is read when the cache is first used (load_cached, a save): asking
+        # here would open the file while the app is being built.
+        self._warning: str | None = None
 
     # --- publishing ----------------------------------------------------------------------------
 
@@ -217,13 +219,13 @@ class MarketFeed:
         """Seconds until the next regular refresh, by session (or the offline probe delay)."""
         if self.offline:
             return min(
-                self.offline_cap, self.backoff_base * 2 ** max(0, self._offline_failures - 1)
+                self.offline_cap, self.backoff_base * 2.0 ** max(0, self._offline_failures - 1)
             )
         session, _ = self.session(now or self._clock())
         return self.intervals[session]
 
     def _backoff(self, failures: int, jitter: float) -> float:
-        delay = min(self.backoff_cap, self.backoff_base * 2 ** max(0, failures - 1))
+        delay = min(self.backoff_cap, self.backoff_base * 2.0 ** max(0, failures - 1))
         return delay * jitter
 
     # --- start-up from the cache ----------------------------------------------------------------
