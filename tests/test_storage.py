@@ -294,3 +294,44 @@ def test_case_13_impact_offline_with_an_unreadable_cache_file(tmp_path: Path) ->
     assert "Traceback" not in result.stderr, result.stderr
     assert result.returncode == 3 and "CRWV: not in the cache" in result.stderr
     assert "running with an in-memory cache" in result.stderr
+
+
+# --- what neotui doctor says of it ----------------------------------------------------------
+
+
+def _doctor_cache(monkeypatch: pytest.MonkeyPatch, cache_home: Path):
+    from neotui.cli.checks import run_doctor
+    from neotui.settings import load_settings
+    from tests.fake_yahoo import free_port_refusing
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home))
+    settings = load_settings(environ={"NEOTUI_YAHOO_URL": free_port_refusing()},
+                             overrides={"market": {"connect_timeout": 0.5}})  # fmt: skip
+    return next(r for r in run_doctor(settings) if r.check == "cache")
+
+
+def test_case_13_doctor_fails_the_cache_and_says_in_memory(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("not a directory")
+    check = _doctor_cache(monkeypatch, blocker / "cache")
+    assert check.status == "fail" and "running with an in-memory cache" in check.detail
+    assert "writable" in check.hint
+
+
+def test_case_12_doctor_warns_of_a_locked_cache(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    path = filled(tmp_path / "home" / "neotui" / "quotes.db")
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("PRAGMA locking_mode=EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    holder.execute("UPDATE quote SET saved = saved")
+    holder.execute("COMMIT")
+    try:
+        check = _doctor_cache(monkeypatch, tmp_path / "home")
+    finally:
+        holder.close()
+    assert check.status == "warn" and "locked by another process" in check.detail
+    assert "left as it is" in check.hint and aside(path.parent) == []

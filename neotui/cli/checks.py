@@ -130,14 +130,26 @@ class Doctor:
 
     async def _cache(self) -> Check:
         from neotui.data.market.cache import QuoteCache
+        from neotui.data.storage import Mode
 
         path = user_cache_dir() / "quotes.db"
-        cache = await asyncio.to_thread(QuoteCache, path)
-        try:
-            warning, writable = cache.warning, cache.writable
-        finally:
-            cache.close()
-        if not writable:
+
+        def state() -> tuple[Mode, str | None, bool]:
+            # Asking the store is what opens it: done here, in the thread, not in the loop.
+            cache = QuoteCache(path)
+            try:
+                return cache.store.mode, cache.warning, cache.writable
+            finally:
+                cache.close()
+
+        mode, warning, writable = await asyncio.to_thread(state)
+        if mode is Mode.LOCKED:
+            hint = "another process (a second neotui, a sqlite3 shell) holds it; left as it is"
+            return Check("cache", "warn", warning or f"{path} is locked", hint)
+        if mode is Mode.READ_ONLY:
+            hint = "a newer neotui wrote it: run that one, or move the file aside to start afresh"
+            return Check("cache", "warn", warning or f"{path} is read only", hint)
+        if not writable:  # in memory, or writes turned off
             hint = f"make {path.parent} writable; prices are not kept between runs"
             return Check("cache", "fail", warning or f"{path} is not writable", hint)
         if warning:
@@ -167,7 +179,7 @@ class Doctor:
             self.network_ok = False
             hint = "offline or DNS broken: neotui shows cached prices until it is back"
             return Check("dns", "fail", f"cannot resolve {self.host}: {exc}", hint)
-        addresses = sorted({info[4][0] for info in infos})
+        addresses = sorted({str(info[4][0]) for info in infos})
         return Check("dns", "ok", f"{self.host} → {', '.join(addresses[:3])}")
 
     async def _tcp(self) -> Check:
@@ -180,8 +192,9 @@ class Doctor:
             _, writer = await asyncio.wait_for(asyncio.open_connection(self.host, self.port), STEP)
         except (OSError, TimeoutError) as exc:
             self.network_ok = False
-            return Check("tcp", "fail", f"cannot connect to {self.host}:{self.port} "
-                         f"({exc or 'timed out'})", _HINTS[FailureKind.UNREACHABLE])  # fmt: skip
+            why = str(exc) or "timed out"
+            return Check("tcp", "fail", f"cannot connect to {self.host}:{self.port} ({why})",
+                         _HINTS[FailureKind.UNREACHABLE])  # fmt: skip
         writer.close()
         ms = (time.perf_counter() - started) * 1000
         return Check("tcp", "ok", f"connected to {self.host}:{self.port} in {ms:.0f} ms")
