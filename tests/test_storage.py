@@ -69,6 +69,16 @@ def test_lazy_open_creates_nothing_until_first_use(tmp_path: Path, layer: type) 
     assert path.exists() and cache.writable and cache.degraded is None
 
 
+def test_building_the_app_opens_no_cache() -> None:
+    """The first frame is measured: make_app builds the feeds, their caches stay unopened."""
+    from neotui.build import make_app
+    from neotui.settings import load_settings, user_cache_dir
+
+    app = make_app(load_settings(), live=False)
+    assert app.feed is not None and app.feed.cache is not None
+    assert not user_cache_dir().exists()
+
+
 def test_newer_schema_is_opened_read_only_never_rebuilt(tmp_path: Path) -> None:
     path = filled(tmp_path / "quotes.db")
     with sqlite3.connect(path) as db:
@@ -294,6 +304,22 @@ def test_case_13_impact_offline_with_an_unreadable_cache_file(tmp_path: Path) ->
     assert "Traceback" not in result.stderr, result.stderr
     assert result.returncode == 3 and "CRWV: not in the cache" in result.stderr
     assert "running with an in-memory cache" in result.stderr
+
+
+async def test_case_13_app_shows_quotes_and_says_in_memory(
+    fake_yahoo: FakeYahoo, isolated_dirs: dict[str, Path]
+) -> None:
+    """The TUI used to stay "loading…": the feed died of the quote cache's UnboundLocalError."""
+    from neotui.data.market.feed import SymbolStatus
+    from neotui.widgets.status_line import StatusLine
+    from tests.test_end_to_end import SIZE, real_app, statuses, until
+
+    path = filled(isolated_dirs["XDG_CACHE_HOME"] / "neotui" / "quotes.db")
+    Path(f"{path}-wal").mkdir()
+    app = real_app(fake_yahoo.url)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: statuses(app) == {SymbolStatus.FRESH})
+        assert "in-memory cache" in app.screen.query_one(StatusLine).plain
 
 
 # --- what neotui doctor says of it ----------------------------------------------------------

@@ -42,7 +42,7 @@ LOCKED_RETRY = 30.0
 
 # SQLite's primary result codes (Python gives the extended code; its low byte is the primary).
 _BUSY, _LOCKED, _CORRUPT, _NOTADB = 5, 6, 11, 26
-_IN_MEMORY = "running with an in-memory cache: nothing is kept after this run"
+_IN_MEMORY = "not caching to disk; running with an in-memory cache for this run"
 
 
 class Mode(Enum):
@@ -131,37 +131,42 @@ class Store:
         self._warning: str | None = None
         self._degraded: str | None = None
 
-    # --- status: asking is a use, so it opens the file (a status of an unopened file would
-    # --- be a guess) ------------------------------------------------------------------------
+    # --- status ---------------------------------------------------------------------------------
+    # Asking is a use, so it opens the file (the status of a file never looked at would be a
+    # guess). Once open, status is read without the lock: the event loop reads it while a
+    # thread may hold the lock through SQLite's busy timeout. It never retries a locked file
+    # either; reads and writes do.
+
+    def _asked(self) -> None:
+        if self._mode is Mode.UNOPENED:
+            with self._lock:
+                if self._mode is Mode.UNOPENED:
+                    self._open()
 
     @property
     def mode(self) -> Mode:
         """Where the data lives now."""
-        with self._lock:
-            self._ready()
-            return self._mode
+        self._asked()
+        return self._mode
 
     @property
     def warning(self) -> str | None:
         """The latest thing to tell the user (moved aside, degraded, a failed write), if any."""
-        with self._lock:
-            self._ready()
-            return self._warning
+        self._asked()
+        return self._warning
 
     @property
     def degraded(self) -> str | None:
         """Why nothing is being saved to the file (in memory, read-only, locked, writes off);
         None while the file takes writes."""
-        with self._lock:
-            self._ready()
-            return self._degraded
+        self._asked()
+        return self._degraded
 
     @property
     def writable(self) -> bool:
         """Whether writes reach the file (False in memory, read-only, locked, or writes off)."""
-        with self._lock:
-            self._ready()
-            return self._mode is Mode.FILE and not self._writes_off
+        self._asked()
+        return self._mode is Mode.FILE and not self._writes_off
 
     @property
     def connection(self) -> sqlite3.Connection | None:
@@ -358,7 +363,8 @@ class Store:
         """Copy what the file holds into ``target``, if it can be read at all.
 
         Read-only first; then immutable, for a WAL file in a directory where SQLite cannot
-        make its shared-memory file (nobody can be writing there, so nothing is missed).
+        make its shared-memory file: a place this user cannot write is rarely one being written,
+        and a copy that reads wrong is dropped like any unreadable row.
         """
         if not self.path.is_file():
             return False
