@@ -56,8 +56,9 @@ def test_corrupt_file_is_moved_aside_and_rebuilt(tmp_path: Path) -> None:
 def test_bad_row_is_skipped(tmp_path: Path) -> None:
     cache = QuoteCache(tmp_path / "q.db")
     cache.save_quotes([msft()])
-    cache._db.execute("INSERT INTO quote VALUES ('BAD', '{not json', 0)")
-    cache._db.execute("""INSERT INTO quote VALUES ('ODD', '{"symbol": "ODD"}', 0)""")
+    db = cache.store.connection
+    db.execute("INSERT INTO quote VALUES ('BAD', '{not json', 0)")
+    db.execute("""INSERT INTO quote VALUES ('ODD', '{"symbol": "ODD"}', 0)""")
     assert list(cache.load_quotes()) == ["MSFT"]
 
 
@@ -80,21 +81,24 @@ def test_read_only_cache_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_unusable_directory_disables_cache_with_one_warning(tmp_path: Path) -> None:
+    """Nothing reaches the disk; the run keeps what it saves in memory (issue 22 case 13)."""
     blocker = tmp_path / "file"
     blocker.write_text("a file where the cache directory should be")
     cache = QuoteCache(blocker / "neotui" / "quotes.db")
     assert not cache.writable
     assert "cache directory unusable" in cache.warning
     cache.save_quotes([msft()])  # no exception
-    assert cache.load_quotes() == {}
+    assert list(cache.load_quotes()) == ["MSFT"]  # in memory for this run
+    assert QuoteCache(blocker / "neotui" / "quotes.db").load_quotes() == {}
 
 
 def test_write_failure_disables_writes_once(tmp_path: Path) -> None:
     """A full disk (or any write error) turns writes off and says so; reads still work."""
     cache = QuoteCache(tmp_path / "q.db")
     cache.save_quotes([msft()])
-    pages = cache._db.execute("PRAGMA page_count").fetchone()[0]
-    cache._db.execute(f"PRAGMA max_page_count = {pages}")  # the disk is now full
+    db = cache.store.connection
+    pages = db.execute("PRAGMA page_count").fetchone()[0]
+    db.execute(f"PRAGMA max_page_count = {pages}")  # the disk is now full
     history = parse_history(recorded_json("y2_chart_NVDA_1d_1y_split_event.json"), "NVDA", NOW)
     cache.save_history(history)
     assert not cache.writable

@@ -130,14 +130,26 @@ class Doctor:
 
     async def _cache(self) -> Check:
         from neotui.data.market.cache import QuoteCache
+        from neotui.data.storage import Mode
 
         path = user_cache_dir() / "quotes.db"
-        cache = await asyncio.to_thread(QuoteCache, path)
-        try:
-            warning, writable = cache.warning, cache.writable
-        finally:
-            cache.close()
-        if not writable:
+
+        def state() -> tuple[Mode, str | None, bool]:
+            # Asking the store is what opens it: done here, in the thread, not in the loop.
+            cache = QuoteCache(path)
+            try:
+                return cache.store.mode, cache.warning, cache.writable
+            finally:
+                cache.close()
+
+        mode, warning, writable = await asyncio.to_thread(state)
+        if mode is Mode.LOCKED:
+            hint = "another process (a second neotui, a sqlite3 shell) holds it; left as it is"
+            return Check("cache", "warn", warning or f"{path} is locked", hint)
+        if mode is Mode.READ_ONLY:
+            hint = "a newer neotui wrote it: run that one, or move the file aside to start afresh"
+            return Check("cache", "warn", warning or f"{path} is read only", hint)
+        if not writable:  # in memory, or writes turned off
             hint = f"make {path.parent} writable; prices are not kept between runs"
             return Check("cache", "fail", warning or f"{path} is not writable", hint)
         if warning:

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from neotui.settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from neotui.data.storage import Cache
 
 EXIT_SETTINGS = 2
 """Exit status for bad settings (a settings file, a NEOTUI_* variable, the listed companies)."""
@@ -44,6 +47,17 @@ class CommandContext:
             except SettingsError as err:
                 fail_settings(err)
         return self._settings
+
+
+def say_cache(cache: Cache, said: str | None = None) -> str | None:
+    """Print the cache's warning (in memory, read only, locked, rebuilt, a failed write) on
+    stderr unless it is ``said`` already; returns what stands said. Called when a command first
+    uses its cache and again before closing it, so a problem met on the way is not hidden."""
+    warning = cache.warning
+    if warning and warning != said:
+        click.echo(f"neotui: {warning}", err=True)
+        return warning
+    return said
 
 
 pass_context = click.make_pass_decorator(CommandContext)

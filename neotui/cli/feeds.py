@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING
 import click
 
 from neotui.cli.book import check_provider, load_for_output
-from neotui.cli.context import CommandContext, format_option, pass_context, provider_option
+from neotui.cli.context import (
+    CommandContext,
+    format_option,
+    pass_context,
+    provider_option,
+    say_cache,
+)
 
 if TYPE_CHECKING:
     from neotui.data.deals import DealBook
@@ -112,6 +118,7 @@ async def _fetch_filings_once(settings: Settings, symbols: list[str]) -> Filings
     finally:
         if feed.client is not None:
             await feed.client.aclose()
+        say_cache(store)
         store.close()
 
 
@@ -161,6 +168,7 @@ async def _fetch_news_once(settings: Settings, symbols: list[str]) -> NewsUpdate
         return await feed.refresh_once()
     finally:
         await client.aclose()
+        say_cache(store)
         store.close()
 
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from neotui import formatting as fmt
+from neotui.cli.context import say_cache
 from neotui.cli.report import Column
 from neotui.data.analytics.events import Impact, study_book, symbols_for
 from neotui.data.analytics.valuation import Valuation, market_caps, valuations
@@ -164,6 +165,7 @@ async def gather_impact(
     finally:
         if client is not None:
             await client.aclose()
+        say_cache(cache)
         cache.close()
     rows = await asyncio.to_thread(
         study_book, book, histories.prices, listed, benchmark=benchmark, provider=provider,
@@ -192,6 +194,7 @@ async def gather_valuation(
             update = await feed.refresh_once(force=True)
     finally:
         await feed.client.aclose()
+        say_cache(cache)
         cache.close()
     quotes = {s: st.quote for s, st in update.states.items()}
     fundamentals = {s: st.fundamentals for s, st in update.states.items() if st.fundamentals}

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from neotui.cli.context import CommandContext, format_option, pass_context
+from neotui.cli.context import CommandContext, format_option, pass_context, say_cache
 
 if TYPE_CHECKING:
     from neotui.data.market.feed import FeedUpdate
@@ -45,8 +45,7 @@ async def _fetch_quotes_once(settings: Settings) -> FeedUpdate:
     from neotui.sources import build_feed, open_cache
 
     cache = open_cache()
-    if cache.warning:
-        click.echo(f"neotui: {cache.warning}", err=True)
+    said = say_cache(cache)
     feed = build_feed(settings, cache)
     feed.fundamentals_fetcher = None  # one-shot: quotes only
     try:
@@ -54,6 +53,7 @@ async def _fetch_quotes_once(settings: Settings) -> FeedUpdate:
         update = await feed.refresh_once(force=True)
     finally:
         await feed.client.aclose()
+        say_cache(cache, said)
         cache.close()
     return update
 

@@ -157,7 +157,9 @@ class MarketFeed:
         self.last_result: str | None = None
         self.next_refresh: datetime | None = None
         self.requests = 0  # HTTP requests made by refreshes: for tests and benchmarks
-        self._warning = cache.warning if cache else None
+        # The cache's state is read when the cache is first used (load_cached, a save): asking
+        # here would open the file while the app is being built.
+        self._warning: str | None = None
 
     # --- publishing ----------------------------------------------------------------------------
 
