@@ -28,9 +28,9 @@ def main() -> None:
     except SettingsError as err:
         print(f"neotui: bad settings: {err}", file=sys.stderr)  # as neotui.cli.context says it
         sys.exit(2)
-    from neotui.build import make_app
+    from neotui.build import run_app
 
-    make_app(settings).run()
+    run_app(settings)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ tests and the benchmarks all come through :func:`make_app`."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from datetime import datetime
 from functools import partial
@@ -85,3 +86,13 @@ def _build_feeds(
     if news and feed is not None and settings.news.enabled:
         built_news = build_news(settings, feed.client, settings.market.symbols, store)
     return built_filings, built_news
+
+
+def run_app(settings: Settings) -> None:
+    """Run the watch screen until the user quits, then exit with the app's status: an error
+    that stopped the app (shown with its traceback once the terminal is restored) exits 1,
+    never 0 as if all went well."""
+    app = make_app(settings)
+    app.run()
+    if app.return_code:
+        sys.exit(app.return_code)

@@ -235,3 +235,28 @@ async def test_unwatched_listed_provider_says_how(fakes) -> None:
         await pilot.press(*["j"] * names.index("Oracle"))
         await pilot.pause()
         assert rows(app) == [] and "ORCL is not watched" in status(app)
+
+
+async def test_case_26_x_with_a_damaged_captured_file_says_what_is_wrong(
+    fakes, isolated_dirs
+) -> None:
+    """A captured.toml that is not UTF-8: "Internal error: _capture stopped:
+    UnicodeDecodeError" before; now the file and the byte are named, and the file is kept."""
+    sec, yahoo = fakes
+    path = isolated_dirs["XDG_DATA_HOME"] / "neotui" / "captured.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"# drafts\n\xff\xfe\n")
+    app = feeds_app(sec, yahoo)
+    said: list[str] = []
+    notify = app.notify
+    app.notify = lambda message, **kw: (said.append(str(message)), notify(message, **kw))[1]  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        await open_pane(app, pilot)
+        table = app.screen.query_one(FeedsTable)
+        table.move_cursor(row=next(i for i, r in enumerate(rows(app)) if r.filing))
+        await pilot.press("x")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert any("is not UTF-8 text (byte 0xff at offset 9)" in s for s in said), said
+    assert not any("Internal error" in s or s.startswith("Captured") for s in said)
+    assert path.read_bytes() == b"# drafts\n\xff\xfe\n"

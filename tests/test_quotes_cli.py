@@ -68,3 +68,14 @@ def test_table_output(fake_yahoo: FakeYahoo, tmp_path: Path) -> None:
     result = quotes(fake_yahoo.url)
     assert result.returncode == 0
     assert "CRWV" in result.stdout and "Chg%" in result.stdout
+
+
+def test_case_24_stale_quotes_say_why_and_how_old_on_stderr(fake_yahoo: FakeYahoo) -> None:
+    assert quotes(fake_yahoo.url, "--format", "csv").returncode == 0  # fills the cache
+    fake_yahoo.set_fault("429", "CRWV")
+    result = quotes(fake_yahoo.url, "--format", "csv")
+    assert result.returncode == 3
+    lines = [line for line in result.stderr.splitlines() if line.startswith("neotui: CRWV")]
+    assert len(lines) == 1
+    assert "stale, price" in lines[0] and " old: rate limited by Yahoo (429)" in lines[0]
+    assert "NBIS" not in result.stderr  # fresh symbols are not mentioned

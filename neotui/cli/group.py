@@ -10,6 +10,8 @@ commands that need them, so ``--help`` and ``validate`` stay fast.
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,11 @@ import click
 from neotui import __version__
 from neotui.cli.context import CommandContext
 from neotui.settings import Settings, user_cache_dir, user_config_dir
+
+#: A reader that went away: 128 + SIGPIPE, what a shell reports for any program it happens to.
+EXIT_BROKEN_PIPE = 141
+#: Standard output closed before the start: nothing can be printed (EX_IOERR).
+EXIT_NO_OUTPUT = 74
 
 COMMAND_MODULES: dict[str, str] = {
     "quotes": "quotes",
@@ -43,12 +50,40 @@ class _LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *COMMAND_MODULES})
 
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; a reader that goes away (``| head -1``) ends it quietly with the
+        status a shell gives a program its pipe closed on (141), not a traceback or click's
+        exit 1, which here means a deals file has problems."""
+        try:
+            try:
+                return super().invoke(ctx)
+            finally:
+                if sys.stdout is not None:
+                    sys.stdout.flush()  # inside the try: the last buffered lines can fail too
+        except BrokenPipeError:
+            _silence_stdout()
+            ctx.exit(EXIT_BROKEN_PIPE)
+
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in COMMAND_MODULES and cmd_name not in self.commands:
             module = importlib.import_module(f"neotui.cli.{COMMAND_MODULES[cmd_name]}")
             for command in module.COMMANDS:
                 self.add_command(command)
         return super().get_command(ctx, cmd_name)
+
+
+def _silence_stdout() -> None:
+    """Point standard output at the null device, so the interpreter's last flush at exit does
+    not fail on the closed pipe a second time (Python's documented recipe)."""
+    if sys.stdout is None:
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    finally:
+        os.close(devnull)
 
 
 def _version_message() -> str:
@@ -118,11 +153,14 @@ def _run_app(settings: Settings) -> None:
     from neotui import startup_gc
 
     startup_gc.pause()  # as a plain ``neotui`` launch: resumed once the screen is up
-    from neotui.build import make_app
+    from neotui.build import run_app
 
-    make_app(settings).run()
+    run_app(settings)
 
 
 def main() -> None:
     """Console-script entry point."""
+    if sys.stdout is None:  # started with standard output closed (``neotui quotes >&-``)
+        print("neotui: standard output is closed: nothing to print to", file=sys.stderr)
+        sys.exit(EXIT_NO_OUTPUT)
     cli(prog_name="neotui")

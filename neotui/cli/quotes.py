@@ -8,6 +8,7 @@ script that some prices are not fresh.
 from __future__ import annotations
 
 import sys
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import click
@@ -36,6 +37,8 @@ def quotes(obj: CommandContext, output: str) -> None:
     watched = obj.settings.market.symbols
     records = [report.quote_record(update.states[s], update) for s in watched]
     report.write(records, report.QUOTE_FIELDS, output, report.QUOTE_COLUMNS, "Quotes")
+    for note in report.quote_notes(records, datetime.now(UTC)):
+        click.echo(f"neotui: {note}", err=True)
     sys.exit(0 if all(not r["stale"] and r["error"] is None for r in records) else 3)
 
 

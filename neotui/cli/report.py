@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -77,6 +78,10 @@ def financial_record(book: DealBook, f: FinancialFact) -> dict[str, Any]:
 def _plain(value: Any) -> Any:
     if isinstance(value, (date, datetime)):
         return value.isoformat()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None  # JSON has no infinity: null (the record's reason or status says why)
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
     return value
 
 
@@ -110,7 +115,7 @@ def write(
     stream = out or sys.stdout
     if output == "json":
         data = [{k: _plain(r.get(k)) for k in fields} for r in records]
-        stream.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        stream.write(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n")
     elif output == "csv":
         writer = csv.DictWriter(stream, fieldnames=list(fields), lineterminator="\n")
         writer.writeheader()
@@ -211,6 +216,22 @@ def quote_record(state: SymbolState, update: FeedUpdate) -> dict[str, Any]:
         "fifty_two_week_high": q.year_high if q else None,
         "exchange": q.exchange if q else None,
     }
+
+
+def quote_notes(records: Sequence[dict[str, Any]], now: datetime) -> list[str]:
+    """Lines for stderr: each symbol that is not fresh, the age of what is printed for it and
+    why (the README promises scripts the reason and age there)."""
+    notes = []
+    for r in records:
+        if r["error"] is None:
+            continue
+        if r["price"] is None:
+            notes.append(f"{r['symbol']}: no price: {r['error']}")
+            continue
+        moment = r["as_of"]
+        age = f"{fmt.age((now - moment).total_seconds())} old" if moment else "age unknown"
+        notes.append(f"{r['symbol']}: stale, price {age}: {r['error']}")
+    return notes
 
 
 def _status(r: dict[str, Any]) -> str:

@@ -24,6 +24,10 @@ if TYPE_CHECKING:
 _FRESH = "fresh"
 
 _LOT_FIELDS = ("symbol", "quantity", "cost", "date")
+#: Bounds on a lot: beyond them a figure is a typo, and its value (quantity x price) could
+#: overflow to infinity, which no JSON output can carry.
+MAX_QUANTITY = 1e12
+MAX_COST = 1e9
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,16 +61,17 @@ def parse_lots(entries: Any) -> tuple[Lot, ...]:
                 raise EntryError("lot", index, key, "missing")
         symbol = check_symbol("lot", index, entry["symbol"])
         quantity = finite_number(entry["quantity"])
-        if quantity is None or quantity == 0:
+        if quantity is None or quantity == 0 or abs(quantity) > MAX_QUANTITY:
             raise EntryError(
                 "lot", index, "quantity",
-                f"expected a non-zero number (negative for a short), got {entry['quantity']!r}",
+                "expected a non-zero number (negative for a short) of at most "
+                f"{MAX_QUANTITY:g} shares, got {entry['quantity']!r}",
             )  # fmt: skip
         cost = finite_number(entry["cost"])
-        if cost is None or cost < 0:
+        if cost is None or cost < 0 or cost > MAX_COST:
             raise EntryError(
                 "lot", index, "cost",
-                f"expected a price per share of 0 or more, got {entry['cost']!r}",
+                f"expected a price per share from 0 to {MAX_COST:g}, got {entry['cost']!r}",
             )  # fmt: skip
         when = entry.get("date")
         if when is not None and (not isinstance(when, date) or hasattr(when, "hour")):

@@ -93,18 +93,25 @@ def _date(value: Any) -> date:
     raise Bad(f"expected a date like 2025-09-30, got {_kind(value)}")
 
 
-def _number(minimum: float | None = 0.0) -> Check:
-    low = float("-inf") if minimum is None else minimum
+def _number(minimum: float | None = 0.0, maximum: float = 1e15) -> Check:
+    """A finite number within plausible bounds: a figure no filing could report (a deal of
+    1e308 dollars, 1e308 GW) is a typo, and arithmetic on it (GW to MW, sums) overflows to
+    infinity, which no JSON output can carry."""
+    low = -maximum if minimum is None else minimum
 
     def check(value: Any) -> float:
-        if type(value) is float and low <= value < _INF:
+        if type(value) is float and low <= value <= maximum:
             return value  # the common case: a finite float in range
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise Bad(f"expected a number, got {_kind(value)}")
         if value != value or value in (_INF, -_INF):
             raise Bad("must be a finite number")
         if value < low:
-            raise Bad(f"must not be negative, got {value:g}")
+            if minimum is not None and minimum == 0:
+                raise Bad(f"must not be negative, got {value:g}")
+            raise Bad(f"must be at least {low:g}, got {value:g}")
+        if value > maximum:
+            raise Bad(f"must be at most {maximum:g}, got {value:g} (a typo?)")
         return float(value)
 
     return check
@@ -191,12 +198,12 @@ SPECS: dict[str, Spec] = {
         "counterparty": (text_check, True),
         "kind": (_choice(DEAL_KINDS, "deal kind"), True),
         "summary": (text_check, True),
-        "value_usd": (_number(), False),
-        "value_eur": (_number(), False),
+        "value_usd": (_number(maximum=1e13), False),  # $10 trillion: above any deal
+        "value_eur": (_number(maximum=1e13), False),
         "starts": (_date, False),
         "ends": (_date, False),
-        "term_years": (_number(), False),
-        "power": (_number(), False),
+        "term_years": (_number(maximum=100), False),
+        "power": (_number(maximum=1e6), False),  # a million of any unit: far above any site
         "power_unit": (_choice(POWER_UNITS, "unit"), False),
         "gpus": (_integer(0, 100_000_000), False),
         "hardware": (text_check, False),
@@ -212,7 +219,7 @@ SPECS: dict[str, Spec] = {
         "id": (_ident, True),
         "provider": (_ident, True),
         "metric": (_choice(CAPACITY_METRICS, "capacity metric"), True),
-        "value": (_number(), True),
+        "value": (_number(maximum=1e12), True),
         "unit": (text_check, True),
         "year": (_integer(1990, 2100), False),
         "as_of": (_date, True),
@@ -222,7 +229,7 @@ SPECS: dict[str, Spec] = {
         "id": (_ident, True),
         "provider": (_ident, True),
         "metric": (_choice(FINANCIAL_METRICS, "financial metric"), True),
-        "value": (_number(None), True),
+        "value": (_number(None, maximum=1e14), True),
         "unit": (_choice(FINANCIAL_UNITS, "unit"), True),
         "period": (text_check, False),
         "counterparty": (text_check, False),
