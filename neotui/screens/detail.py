@@ -7,6 +7,7 @@ import bisect
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from rich.text import Text
 from textual import work
@@ -25,7 +26,7 @@ from neotui.data.market.quote import DailyHistory
 from neotui.data.sec.submissions import Filing
 from neotui.messages import ImpactUpdated
 from neotui.widgets.cells import direction_style, plain, right
-from neotui.widgets.fit import FittedTable
+from neotui.widgets.tables import NeoTable
 from neotui.widgets.timeline import clip, value
 
 
@@ -111,17 +112,17 @@ class ProviderDetail(Screen[None]):
             chart = PlotextPlot(id="chart")
             chart.border_title = "Price"
             yield chart
-            table = FittedTable(id="detail-impact", narrow={"note": 12, "with": 10},
+            table = NeoTable(id="detail-impact", narrow={"note": 12, "with": 10},
                                 drop=("model", "t", "car5", "day0", "ret"))  # fmt: skip
             table.border_title = "Deal-day impact (abnormal returns against the benchmark)"
             yield table
             with Horizontal(id="detail-tables"):
-                deals = FittedTable(id="detail-deals", narrow={"with": 10, "source": 8},
+                deals = NeoTable(id="detail-deals", narrow={"with": 10, "source": 8},
                                     drop=("source", "kind"))  # fmt: skip
                 deals.border_title = "Deals"
                 yield deals
                 with Vertical(id="detail-side"):
-                    figures = FittedTable(id="detail-figures", narrow={"source": 8, "for": 8},
+                    figures = NeoTable(id="detail-figures", narrow={"source": 8, "for": 8},
                                           drop=("source", "for"))  # fmt: skip
                     figures.border_title = "Capacity and financials (each with its date)"
                     yield figures
@@ -129,7 +130,7 @@ class ProviderDetail(Screen[None]):
                     parties.border_title = "Counterparties"
                     yield parties
             if self.provider.ticker:
-                filings = FittedTable(id="detail-filings", narrow={"title": 20, "doc": 12},
+                filings = NeoTable(id="detail-filings", narrow={"title": 20, "doc": 12},
                                       drop=("doc",))  # fmt: skip
                 filings.border_title = "Recent SEC filings (enter opens)"
                 yield filings
@@ -192,7 +193,7 @@ class ProviderDetail(Screen[None]):
             ]
             for d in self.book.timeline(pid)
         ]
-        self.query_one("#detail-deals", FittedTable).set_data(
+        self.query_one("#detail-deals", NeoTable).set_data(
             [("date", "Date"), ("with", "With"), ("kind", "Kind"), ("value", "Value"),
              ("source", "Source")], deal_rows)  # fmt: skip
         figure_rows: list[list[Text]] = []
@@ -224,7 +225,7 @@ class ProviderDetail(Screen[None]):
                 plain(f"{f.as_of}"),
                 plain(f.source, "dim"),
             ])  # fmt: skip
-        self.query_one("#detail-figures", FittedTable).set_data(
+        self.query_one("#detail-figures", NeoTable).set_data(
             [("figure", "Figure"), ("value", "Value"), ("for", "For"), ("as_of", "As of"),
              ("source", "Source")], figure_rows)  # fmt: skip
         parties = self.book.counterparties(pid)
@@ -236,7 +237,7 @@ class ProviderDetail(Screen[None]):
             self._fill_filings()
 
     def _fill_filings(self) -> None:
-        table = self.query_one("#detail-filings", FittedTable)
+        table = self.query_one("#detail-filings", NeoTable)
         rows: list[list[Text]] = []
         if not self.filings:
             last = self.app.last_filings  # type: ignore[attr-defined]
@@ -253,14 +254,14 @@ class ProviderDetail(Screen[None]):
         table.set_data([("filed", "Filed"), ("mark", ""), ("title", "Form and items"),
                         ("doc", "Document")], rows)  # fmt: skip
 
-    def on_data_table_row_selected(self, event: FittedTable.RowSelected) -> None:
+    def on_data_table_row_selected(self, event: NeoTable.RowSelected) -> None:
         """Enter on a filing opens it in the browser."""
         if event.data_table.id == "detail-filings" and self.filings:
             event.stop()
             self.app.open_url(self.filings[event.cursor_row].url)
 
     def _fill_impact(self) -> None:
-        table = self.query_one("#detail-impact", FittedTable)
+        table = self.query_one("#detail-impact", NeoTable)
         columns = [("date", "Date"), ("with", "With"), ("symbol", "Symbol"), ("day0", "Day 0"),
                    ("model", "Model"), ("ret", "Return"), ("ar", "AR"), ("car1", "CAR[-1,+1]"),
                    ("car5", "CAR[0,+5]"), ("t", "t"), ("note", "Note")]  # fmt: skip
@@ -303,7 +304,7 @@ class ProviderDetail(Screen[None]):
             self._plot_year(plt)
         chart.refresh()
 
-    def _plot_intraday(self, plt) -> None:
+    def _plot_intraday(self, plt: Any) -> None:
         q = self.state.quote if self.state else None
         if q is None or len(q.series) < 2:
             plt.title("No intraday prices yet")
@@ -326,7 +327,7 @@ class ProviderDetail(Screen[None]):
         start = bisect.bisect_left(study.dates, study.dates[-1] - timedelta(days=365))
         return replace(study, dates=study.dates[start:], closes=study.closes[start:])
 
-    def _plot_year(self, plt) -> None:
+    def _plot_year(self, plt: Any) -> None:
         h = self._year_history()
         if h is None or len(h.closes) < 2:
             plt.title(self.history_error or "Loading a year of prices…")
