@@ -28,7 +28,6 @@ from typing import Any, ClassVar, Self
 
 from rich.text import Text
 from textual.binding import BindingType
-from textual.coordinate import Coordinate
 from textual.geometry import Region, Size
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowDoesNotExist, RowKey
@@ -313,7 +312,7 @@ class NeoTable(DataTable[Text]):
         self._draw_pending()  # other rows are in view now
         return self
 
-    # --- reading a row draws it first: nobody sees a stale cell ----------------------------------
+    # --- reading a row draws it first: nobody sees a stale cell (get_row_at reads get_row) -----
 
     def get_row(self, row_key: RowKey | str) -> list[Text]:
         self._draw_if_pending(str(getattr(row_key, "value", row_key)))
@@ -322,12 +321,6 @@ class NeoTable(DataTable[Text]):
     def get_cell(self, row_key: RowKey | str, column_key: ColumnKey | str) -> Text:
         self._draw_if_pending(str(getattr(row_key, "value", row_key)))
         return super().get_cell(row_key, column_key)
-
-    def get_row_at(self, row_index: int) -> list[Text]:
-        if self._pending and self.columns:
-            row_key, _ = self.coordinate_to_cell_key(Coordinate(row_index, 0))
-            self._draw_if_pending(str(row_key.value))
-        return super().get_row_at(row_index)
 
     # --- the cells on screen, kept as they are set -----------------------------------------------
 
