@@ -14,7 +14,8 @@ from neotui.data.deals.models import FinancialFact
 from neotui.data.portfolio import Position
 from neotui.widgets import positions as pos
 from neotui.widgets.cells import right
-from neotui.widgets.fit import FittedTable, available_width, fit_cells, fit_keys, forms
+from neotui.widgets.tables import NeoTable
+from neotui.widgets.tables.fit import available_width, fit_cells, fit_keys, forms
 from neotui.widgets.valuation import ValuationTable, valuation_cells
 from tests.harness import build_app
 
@@ -271,8 +272,8 @@ async def test_positions_and_alerts_drawn_whole(size: tuple[int, int]) -> None:
         await pilot.press("A")
         await pilot.pause()
         await pilot.pause()
-        fired = app.screen.query_one("#alerts-fired", FittedTable)
-        rules = app.screen.query_one("#alerts-rules", FittedTable)
+        fired = app.screen.query_one("#alerts-fired", NeoTable)
+        rules = app.screen.query_one("#alerts-rules", NeoTable)
         assert_fits(fired, {"reason"})
         assert_fits(rules, {"rule"})
         wide = ("time", "symbol", "alert", "reason", "rule")
@@ -294,7 +295,7 @@ async def test_detail_impact_table_drawn_whole(size: tuple[int, int]) -> None:
         await app.workers.wait_for_complete()
         await pilot.press("b")
         await pilot.pause()
-        impact = app.screen.query_one("#detail-impact", FittedTable)
+        impact = app.screen.query_one("#detail-impact", NeoTable)
         assert impact.row_count > 1
         assert_fits(impact, {"note", "with"})
 
@@ -314,7 +315,7 @@ async def test_feeds_table_drawn_whole(size: tuple[int, int]) -> None:
             await pilot.pause()
             await pilot.press("f")
             await pilot.pause()
-            table = app.screen.query_one("#feeds-table", FittedTable)
+            table = app.screen.query_one("#feeds-table", NeoTable)
             assert table.row_count >= 4
             assert_fits(table, {"title", "source"})
             drawn = [table.get_row_at(r)[-1].cell_len for r in range(table.row_count)]
@@ -330,7 +331,7 @@ async def test_same_shape_updates_in_place_and_a_wider_figure_refits() -> None:
 
     class One(App):
         def compose(self) -> ComposeResult:
-            yield FittedTable(narrow={"name": 6}, drop=("b",))
+            yield NeoTable(narrow={"name": 6}, drop=("b",))
 
     columns = [("name", "Name"), ("a", "A"), ("b", "B")]
 
@@ -339,7 +340,7 @@ async def test_same_shape_updates_in_place_and_a_wider_figure_refits() -> None:
 
     app = One()
     async with app.run_test(size=(30, 10)) as pilot:
-        table = app.query_one(FittedTable)
+        table = app.query_one(NeoTable)
         table.set_data(columns, rows("10.00"), ["x", "y"])
         await pilot.pause()
         table.move_cursor(row=1)

@@ -43,8 +43,8 @@ async def test_preloaded_rows_show_cached_prices_and_the_same_update_changes_not
         assert table.get_row("CRWV")[1].plain == "91.25"
         assert table.get_row("NBIS")[1].plain == "44.50"
         redrawn: list[str] = []
-        real = table._redraw
-        table._redraw = lambda s: (redrawn.append(s), real(s))  # type: ignore[method-assign]
+        real = table.draw_row
+        table.draw_row = lambda s: (redrawn.append(s), real(s))  # type: ignore[method-assign]
         table.apply(update, update.changed)  # what the app does next with the same snapshot
         assert redrawn == []  # drawn once, at mount
         # A later snapshot is applied as usual.

@@ -16,7 +16,7 @@ from textual.widgets import Static
 from neotui.data.alerts.engine import AlertEngine
 from neotui.data.alerts.rules import PRICE_KINDS, RuleStatus
 from neotui.data.clean import clean_text
-from neotui.widgets.fit import FittedTable
+from neotui.widgets.tables import NeoTable
 
 FIRED = (("time", "Time"), ("symbol", "Symbol"), ("alert", "Alert"), ("reason", "Reason"),
          ("rule", "Rule"))  # fmt: skip
@@ -42,10 +42,10 @@ class AlertsScreen(ModalScreen[None]):
             yield Static("Alerts", id="alerts-title")
             # Narrow terminals: the rule's name goes first, then the alert's title (the reason
             # says it again, with the price), then the reason is clipped.
-            yield FittedTable(id="alerts-fired", drop_first=("rule", "alert"),
+            yield NeoTable(id="alerts-fired", drop_first=("rule", "alert"),
                               narrow={"reason": 16})  # fmt: skip
             yield Static("Rules", id="alerts-rules-title")
-            yield FittedTable(id="alerts-rules", narrow={"rule": 14}, drop=("since", "kind"))
+            yield NeoTable(id="alerts-rules", narrow={"rule": 14}, drop=("since", "kind"))
             yield Static(
                 "a on a quote or provider adds a price alert  ·  rules live in neotui.toml "
                 "[[alert]] and the data dir's alerts.toml  ·  escape closes",
@@ -54,7 +54,7 @@ class AlertsScreen(ModalScreen[None]):
             )
 
     def on_mount(self) -> None:
-        fired = self.query_one("#alerts-fired", FittedTable)
+        fired = self.query_one("#alerts-fired", NeoTable)
         history = list(reversed(self.engine.history))
         rows = [
             [
@@ -86,5 +86,5 @@ class AlertsScreen(ModalScreen[None]):
         if not self.engine.rules:
             lines = [[Text("no rules: press a on a quote", style="dim italic"),
                       *(Text("") for _ in range(3))]]  # fmt: skip
-        self.query_one("#alerts-rules", FittedTable).set_data(RULES, lines)
+        self.query_one("#alerts-rules", NeoTable).set_data(RULES, lines)
         fired.focus()

@@ -27,7 +27,7 @@ from neotui.data.sec.submissions import Filing
 from neotui.messages import ImpactUpdated
 from neotui.screens.host import host_of
 from neotui.widgets.cells import direction_style, plain, right
-from neotui.widgets.fit import FittedTable
+from neotui.widgets.tables import NeoTable
 from neotui.widgets.timeline import clip, value
 
 
@@ -113,17 +113,17 @@ class ProviderDetail(Screen[None]):
             chart = PlotextPlot(id="chart")
             chart.border_title = "Price"
             yield chart
-            table = FittedTable(id="detail-impact", narrow={"note": 12, "with": 10},
+            table = NeoTable(id="detail-impact", narrow={"note": 12, "with": 10},
                                 drop=("model", "t", "car5", "day0", "ret"))  # fmt: skip
             table.border_title = "Deal-day impact (abnormal returns against the benchmark)"
             yield table
             with Horizontal(id="detail-tables"):
-                deals = FittedTable(id="detail-deals", narrow={"with": 10, "source": 8},
+                deals = NeoTable(id="detail-deals", narrow={"with": 10, "source": 8},
                                     drop=("source", "kind"))  # fmt: skip
                 deals.border_title = "Deals"
                 yield deals
                 with Vertical(id="detail-side"):
-                    figures = FittedTable(id="detail-figures", narrow={"source": 8, "for": 8},
+                    figures = NeoTable(id="detail-figures", narrow={"source": 8, "for": 8},
                                           drop=("source", "for"))  # fmt: skip
                     figures.border_title = "Capacity and financials (each with its date)"
                     yield figures
@@ -131,7 +131,7 @@ class ProviderDetail(Screen[None]):
                     parties.border_title = "Counterparties"
                     yield parties
             if self.provider.ticker:
-                filings = FittedTable(id="detail-filings", narrow={"title": 20, "doc": 12},
+                filings = NeoTable(id="detail-filings", narrow={"title": 20, "doc": 12},
                                       drop=("doc",))  # fmt: skip
                 filings.border_title = "Recent SEC filings (enter opens)"
                 yield filings
@@ -196,7 +196,7 @@ class ProviderDetail(Screen[None]):
             ]
             for d in self.book.timeline(pid)
         ]
-        self.query_one("#detail-deals", FittedTable).set_data(
+        self.query_one("#detail-deals", NeoTable).set_data(
             [("date", "Date"), ("with", "With"), ("kind", "Kind"), ("value", "Value"),
              ("source", "Source")], deal_rows)  # fmt: skip
         figure_rows: list[list[Text]] = []
@@ -228,7 +228,7 @@ class ProviderDetail(Screen[None]):
                 plain(f"{f.as_of}"),
                 plain(f.source, "dim"),
             ])  # fmt: skip
-        self.query_one("#detail-figures", FittedTable).set_data(
+        self.query_one("#detail-figures", NeoTable).set_data(
             [("figure", "Figure"), ("value", "Value"), ("for", "For"), ("as_of", "As of"),
              ("source", "Source")], figure_rows)  # fmt: skip
         parties = self.book.counterparties(pid)
@@ -240,7 +240,7 @@ class ProviderDetail(Screen[None]):
             self._fill_filings()
 
     def _fill_filings(self) -> None:
-        table = self.query_one("#detail-filings", FittedTable)
+        table = self.query_one("#detail-filings", NeoTable)
         rows: list[list[Text]] = []
         if not self.filings:
             last = host_of(self).last_filings
@@ -257,14 +257,14 @@ class ProviderDetail(Screen[None]):
         table.set_data([("filed", "Filed"), ("mark", ""), ("title", "Form and items"),
                         ("doc", "Document")], rows)  # fmt: skip
 
-    def on_data_table_row_selected(self, event: FittedTable.RowSelected) -> None:
+    def on_data_table_row_selected(self, event: NeoTable.RowSelected) -> None:
         """Enter on a filing opens it in the browser."""
         if event.data_table.id == "detail-filings" and self.filings:
             event.stop()
             self.app.open_url(self.filings[event.cursor_row].url)
 
     def _fill_impact(self) -> None:
-        table = self.query_one("#detail-impact", FittedTable)
+        table = self.query_one("#detail-impact", NeoTable)
         columns = [("date", "Date"), ("with", "With"), ("symbol", "Symbol"), ("day0", "Day 0"),
                    ("model", "Model"), ("ret", "Return"), ("ar", "AR"), ("car1", "CAR[-1,+1]"),
                    ("car5", "CAR[0,+5]"), ("t", "t"), ("note", "Note")]  # fmt: skip

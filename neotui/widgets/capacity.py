@@ -4,16 +4,15 @@ latest debt and backlog with their dates, to read contracted value against debt.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from rich.text import Text
-from textual.binding import Binding
-from textual.widgets import DataTable
 
 from neotui import formatting as fmt
 from neotui.data.deals import DealBook
 from neotui.data.deals.models import CapacityPoint, FinancialFact
-from neotui.widgets.cells import clip, plain, right
-from neotui.widgets.fit import available_width, fit_keys
+from neotui.widgets.cells import plain, right
+from neotui.widgets.tables import NeoTable
 
 
 @dataclass(frozen=True)
@@ -43,9 +42,11 @@ def capacity_rows(book: DealBook, provider: str | None = None) -> list[CapacityR
         points = [c for c in book.capacity if c.provider == pid]
         targets: dict[int, CapacityPoint] = {}
         for c in points:
-            is_target = c.metric == "power_target" and c.year is not None
-            if is_target and (c.year not in targets or targets[c.year].as_of < c.as_of):
-                targets[c.year] = c
+            year = c.year
+            if c.metric != "power_target" or year is None:
+                continue
+            if year not in targets or targets[year].as_of < c.as_of:
+                targets[year] = c
         # USD figures first (they compare with each other), else whatever was reported.
         debt = book.latest(pid, "debt", "USD") or book.latest(pid, "debt")
         backlog = book.latest(pid, "backlog", "USD") or book.latest(pid, "backlog")
@@ -86,61 +87,35 @@ def _amount(point: CapacityPoint | None) -> Text:
     return right(f"{fmt.count(point.value)}{suffix}")
 
 
-class CapacityTable(DataTable[Text]):
-    """The capacity rows; columns for every target year present in the book."""
+class CapacityTable(NeoTable, keys="capacity"):
+    """The capacity rows; columns for every target year present in the book. When the pane is
+    narrow long names are clipped, then the least useful columns go: site and GPU counts, the
+    furthest targets, then today's power."""
 
-    BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False, id="neotui.capacity.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="neotui.capacity.up"),
-    ]
-
-    def __init__(self, **kw) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=True, **kw)
+    def __init__(self, **kw: Any) -> None:
+        super().__init__(narrow={"name": 10}, **kw)
         self.book = DealBook()
         self.provider: str | None = None
-        self._signature: object = None
 
     def set_book(self, book: DealBook) -> None:
         """Show a new book."""
         self.book = book
-        self._rebuild()
+        self._fill()
 
     def show_provider(self, provider: str | None) -> None:
         """Only one provider's row (None: every provider)."""
         self.provider = provider
-        self._rebuild()
+        self._fill()
 
-    def _rebuild(self, force: bool = False) -> None:
+    def _fill(self) -> None:
         rows = capacity_rows(self.book, self.provider)
         years = sorted({y for r in rows for y in r.targets})
-        width = available_width(self, len(rows))
-        signature = (tuple(rows), tuple(years), width)
-        if signature == self._signature and not force:
-            return
-        self._signature = signature
-        labels = {"name": "Provider", "now": "Power now"}
-        labels.update({f"y{year}": f"→{year}" for year in years})
-        labels.update(gpus="GPUs", sites="Data centres", backlog="Backlog", debt="Debt",
-                      ratio="Backlog/Debt")  # fmt: skip
-        table = [(r.provider, self._cells(r, years)) for r in rows]
-        widths = {key: len(label) for key, label in labels.items()}
-        for _, cells in table:
-            for key, cell in zip(labels, cells, strict=True):
-                widths[key] = max(widths[key], cell.cell_len)
-        keys, limits = list(labels), {}
-        if width:
-            # Least useful first: site and GPU counts, the furthest targets, then today's power.
-            drop = ["sites", "gpus", *(f"y{y}" for y in reversed(years)), "now"]
-            keys, limits = fit_keys(list(labels), widths, width, drop, {"name": 10})
-        self.clear(columns=True)
-        for key in keys:
-            self.add_column(labels[key], key=key)
-        for provider, cells in table:
-            by_key = dict(zip(labels, cells, strict=True))
-            self.add_row(
-                *(clip(by_key[k], limits[k]) if k in limits else by_key[k] for k in keys),
-                key=provider,
-            )
+        columns = [("name", "Provider"), ("now", "Power now")]
+        columns += [(f"y{year}", f"→{year}") for year in years]
+        columns += [("gpus", "GPUs"), ("sites", "Data centres"), ("backlog", "Backlog"),
+                    ("debt", "Debt"), ("ratio", "Backlog/Debt")]  # fmt: skip
+        self.fit_drop = ("sites", "gpus", *(f"y{y}" for y in reversed(years)), "now")
+        self.set_data(columns, [self._cells(r, years) for r in rows], [r.provider for r in rows])
 
     @staticmethod
     def _cells(r: CapacityRow, years: list[int]) -> list[Text]:
@@ -157,6 +132,3 @@ class CapacityTable(DataTable[Text]):
             _money_with_date(r.debt),
             right(ratio),
         ]
-
-    def on_resize(self) -> None:
-        self._rebuild()

@@ -83,10 +83,11 @@ def _pct(value: float | None) -> str:
 
 def day0_cell(impact: Impact | None) -> Text:
     """The Day 0 column: the abnormal return on day 0, coloured; blank when not computable."""
-    if impact is None or impact.study.abnormal_0 is None:
+    abnormal = impact.study.abnormal_0 if impact is not None else None
+    if impact is None or abnormal is None:
         return right("")
     s = impact.study
     strong = s.t_car_m1_p1 is not None and abs(s.t_car_m1_p1) >= SIGNIFICANT_T
-    shown = round(s.abnormal_0 * 100.0, 1) + 0.0  # as printed; + 0.0 turns -0.0 into 0.0
+    shown = round(abnormal * 100.0, 1) + 0.0  # as printed; + 0.0 turns -0.0 into 0.0
     style = direction_style(shown) + (" bold" if strong else "")
     return right(f"{shown:+.1f}%", style)

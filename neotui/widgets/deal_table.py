@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from rich.segment import Segment
 from rich.text import Text
 from textual import events
-from textual.binding import Binding
+from textual.binding import BindingType
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
@@ -21,6 +22,8 @@ from neotui.data.deals import DealBook
 from neotui.data.deals.models import Deal
 from neotui.widgets.cells import plain, right
 from neotui.widgets.deal_cells import KIND_STYLE, day0_cell, deal_text, scale, term, value
+from neotui.widgets.tables.fit import fit_keys
+from neotui.widgets.tables.keys import LINE_TABLE_KEYS, move_keys
 
 
 @dataclass(frozen=True)
@@ -53,35 +56,21 @@ GAP = 2
 
 
 def fit_columns(width: int, columns: tuple[Column, ...] = COLUMNS) -> list[tuple[Column, int, str]]:
-    """The columns that fit ``width`` cells, each with its width and header: the least important
-    are dropped first; a flexible column takes what is left (its header shortened to a variant
-    that fits whole, never cut); the counterparty column shrinks to 12 before anything else
-    goes."""
-    shown = list(columns)
-
-    def need(cols: list[Column], name_width: int) -> int:
-        return sum(name_width if c.key == "counterparty" else c.width for c in cols) + GAP * (
-            len(cols) - 1
-        )
-
-    name_width = next(c.width for c in columns if c.key == "counterparty")
-    while shown and need(shown, name_width) > width:
-        if name_width > 12:
-            name_width = max(12, name_width - (need(shown, name_width) - width))
-            continue
-        droppable = [c for c in shown if c.drop]
-        if not droppable:
-            break
-        shown.remove(max(droppable, key=lambda c: c.drop))
-    full = next(c.width for c in columns if c.key == "counterparty")
-    if name_width < full:  # columns dropped: names get back what is free
-        name_width = min(full, name_width + max(0, width - need(shown, name_width)))
-    spare = max(0, width - need(shown, name_width))
+    """The columns that fit ``width`` cells, each with its width and header, by the rules every
+    table follows (:func:`~neotui.widgets.tables.fit.fit_keys`): the counterparty's names
+    narrow to 12 first, then the least important columns go; a flexible column takes what is
+    left (its header shortened to a variant that fits whole, never cut)."""
+    widths = {c.key: c.width for c in columns}
+    drop = [c.key for c in sorted((c for c in columns if c.drop), key=lambda c: -c.drop)]
+    # fit_keys counts GAP after every column; the last one needs none.
+    keys, limits = fit_keys([c.key for c in columns], widths, width + GAP, drop,
+                            {"counterparty": 12}, padding=GAP)  # fmt: skip
+    shown = [c for c in columns if c.key in keys]
+    used = sum(limits.get(c.key, c.width) for c in shown) + GAP * (len(shown) - 1)
+    spare = max(0, width - used)
     fitted: list[tuple[Column, int, str]] = []
     for c in shown:
-        w = name_width if c.key == "counterparty" else c.width
-        if c.flex:
-            w += spare
+        w = limits.get(c.key, c.width) + (spare if c.flex else 0)
         label = next((lab for lab in c.labels if len(lab) <= w), c.labels[-1][:w])
         fitted.append((c, w, label))
     return fitted
@@ -94,16 +83,7 @@ class DealTable(ScrollView, can_focus=True):
     The API follows :class:`~textual.widgets.DataTable` where the screen and the tests use it
     (``cursor_row``, ``move_cursor``, ``row_count``, ``get_row_at``, ``get_column_index``)."""
 
-    BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False, id="neotui.timeline.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="neotui.timeline.up"),
-        Binding("down", "cursor_down", "Down", show=False),
-        Binding("up", "cursor_up", "Up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("home", "first", "First", show=False),
-        Binding("end", "last", "Last", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = [*move_keys("timeline"), *LINE_TABLE_KEYS]
 
     COMPONENT_CLASSES = {
         "deal-table--header",
@@ -161,7 +141,7 @@ class DealTable(ScrollView, can_focus=True):
         def control(self) -> DealTable:
             return self.table
 
-    def __init__(self, **kw) -> None:
+    def __init__(self, **kw: Any) -> None:
         super().__init__(**kw)
         self.book = DealBook()
         self.provider: str | None = None

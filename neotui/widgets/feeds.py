@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -20,7 +21,7 @@ from neotui.data.news import Headline, NewsUpdate, mark
 from neotui.data.sec.feed import NOT_REGISTERED, FilingsUpdate
 from neotui.data.sec.submissions import NEW_YORK, Filing
 from neotui.widgets.cells import plain
-from neotui.widgets.fit import FittedTable
+from neotui.widgets.tables import NeoTable
 from neotui.widgets.timeline import clip
 
 #: Rows drawn at most: the pane is read from the top.
@@ -63,14 +64,12 @@ COLUMNS = (("when", "When"), ("symbol", "Sym"), ("mark", ""), ("source", "Source
            ("title", "Filing or headline"))  # fmt: skip
 
 
-class FeedsTable(FittedTable):
+class FeedsTable(NeoTable, keys="feeds"):
     """The rows. ``enter`` opens the highlighted row's URL; ``x`` asks to capture it. When the
     pane is narrow the sources, then the titles are clipped first (the detail below shows them
     whole), then the source and the time go."""
 
     BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False, id="neotui.feeds.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="neotui.feeds.up"),
         Binding(
             "x",
             "capture",
@@ -104,7 +103,7 @@ class FeedsTable(FittedTable):
         def control(self) -> FeedsTable:
             return self.table
 
-    def __init__(self, **kw) -> None:
+    def __init__(self, **kw: Any) -> None:
         super().__init__(narrow={"source": 8, "title": 24}, drop=("source", "when"), **kw)
         self.rows_shown: list[FeedRow] = []
         self.captured: frozenset[str] = frozenset()
@@ -161,7 +160,7 @@ class FeedsTable(FittedTable):
 class FeedsPane(Vertical):
     """The pane: a status line (or how to turn filings on), the rows, the highlighted row."""
 
-    def __init__(self, forms: Sequence[str], **kw) -> None:
+    def __init__(self, forms: Sequence[str], **kw: Any) -> None:
         super().__init__(**kw)
         self.forms = tuple(forms)
         self.filings = FilingsUpdate()

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
-from textual.binding import Binding
 
 from neotui import formatting as fmt
 from neotui.data.portfolio import Portfolio, Position, portfolio_status
 from neotui.widgets.cells import direction_style
-from neotui.widgets.fit import FittedTable
+from neotui.widgets.tables import NeoTable
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("symbol", "Sym"),
@@ -76,16 +77,11 @@ NARROW = {"status": 14}
 DROP = ("avg", "qty", "weight", "price", "day", "gain")
 
 
-class PositionsTable(FittedTable):
+class PositionsTable(NeoTable, keys="positions"):
     """One row per held symbol and a totals row; cells change in place between updates, and the
     columns fit the pane's width (see :data:`DROP`)."""
 
-    BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False, id="neotui.positions.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="neotui.positions.up"),
-    ]
-
-    def __init__(self, **kw) -> None:
+    def __init__(self, **kw: Any) -> None:
         super().__init__(drop=DROP, narrow=NARROW, **kw)
         self.portfolio: Portfolio | None = None
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from rich.text import Text
-from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 
@@ -13,6 +13,7 @@ from neotui import formatting as fmt
 from neotui.data.deals import DealBook
 from neotui.data.market.feed import SymbolState
 from neotui.widgets.cells import direction_style, plain, right, same
+from neotui.widgets.tables import NeoTable
 
 ALL = "__all__"
 
@@ -24,13 +25,9 @@ class _Row:
     ticker: str | None
 
 
-class ProviderList(DataTable[Text]):
-    """Providers, public ones with their ticker, last price and change; private ones marked."""
-
-    BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False, id="neotui.providers.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="neotui.providers.up"),
-    ]
+class ProviderList(NeoTable, keys="providers"):
+    """Providers, public ones with their ticker, last price and change; private ones marked.
+    Its four columns always fit the pane (no fitting rules: rows and cells set directly)."""
 
     class Selected(Message):
         """The highlighted provider changed (``provider`` is None for "All")."""
@@ -44,9 +41,9 @@ class ProviderList(DataTable[Text]):
         def control(self) -> ProviderList:
             return self.provider_list
 
-    def __init__(self, **kw) -> None:
-        super().__init__(cursor_type="row", show_header=True, **kw)
-        self._rows: list[_Row] = []
+    def __init__(self, **kw: Any) -> None:
+        super().__init__(cursor_type="row", show_header=True, zebra_stripes=False, **kw)
+        self._providers: list[_Row] = []
         self._states: dict[str, SymbolState] = {}
 
     def on_mount(self) -> None:
@@ -58,9 +55,9 @@ class ProviderList(DataTable[Text]):
     @property
     def selected(self) -> str | None:
         """The highlighted provider id, None for "All"."""
-        if not self._rows or self.cursor_row >= len(self._rows):
+        if not self._providers or self.cursor_row >= len(self._providers):
             return None
-        key = self._rows[self.cursor_row].key
+        key = self._providers[self.cursor_row].key
         return None if key == ALL else key
 
     def set_book(self, book: DealBook) -> None:
@@ -69,9 +66,9 @@ class ProviderList(DataTable[Text]):
         providers = sorted(book.providers.values(), key=lambda p: (p.role != "neocloud", p.name))
         rows = [_Row(ALL, "All providers", None)]
         rows += [_Row(p.id, p.name, p.ticker) for p in providers]
-        if rows == self._rows:
+        if rows == self._providers:
             return
-        self._rows = rows
+        self._providers = rows
         self.clear()
         for row in rows:
             self.add_row(*self._cells(row), key=row.key)
@@ -81,7 +78,7 @@ class ProviderList(DataTable[Text]):
     def apply(self, states: dict[str, SymbolState]) -> None:
         """Update the price cells of public providers in place."""
         self._states = states
-        for row in self._rows:
+        for row in self._providers:
             if row.ticker and row.ticker in states:
                 cells = self._cells(row)
                 shown = self.get_row(row.key)

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from rich.text import Text
-from textual.binding import Binding
-from textual.widgets.data_table import ColumnKey
 
 from neotui import formatting as fmt
 from neotui.data.market.feed import FeedUpdate, SymbolState, SymbolStatus
 from neotui.data.market.quote import Session
-from neotui.widgets.cells import clip, direction_style, plain, right, same, sparkline
-from neotui.widgets.fit import available_width, fit_keys
-from neotui.widgets.live_table import LiveTable
+from neotui.widgets.cells import direction_style, plain, right, sparkline
+from neotui.widgets.tables import NeoTable
 
 #: Columns: key, label, minimum width. Columns grow with their content.
 COLUMNS: tuple[tuple[str, str, int], ...] = (
@@ -49,6 +47,7 @@ SORTS: tuple[tuple[str, Callable[[SymbolState], float | str], bool], ...] = (
     ("symbol", lambda s: s.symbol, False),
 )
 
+ALL_KEYS: tuple[str, ...] = tuple(key for key, _, _ in COLUMNS)
 FLASH_SECONDS = 1.0
 COMPACT_KEYS: tuple[str, ...] = ("symbol", "last", "pct", "spark", "status")
 #: When the columns do not fit: extended-hours prices and volume go first, then the status
@@ -64,16 +63,12 @@ def _short(text: str, width: int = 40) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-class QuotesTable(LiveTable):
-    """Watched symbols with last, change, range, volume, market cap, extended hours, sparkline."""
+class QuotesTable(NeoTable, keys="quotes"):
+    """Watched symbols with last, change, range, volume, market cap, extended hours, sparkline:
+    rows redrawn as prices arrive (:meth:`apply`), in place and only in view."""
 
-    BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False, id="neotui.quotes.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="neotui.quotes.up"),
-    ]
-
-    def __init__(self, symbols: tuple[str, ...], clock: Callable[[], datetime], **kw) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=True, **kw)
+    def __init__(self, symbols: tuple[str, ...], clock: Callable[[], datetime], **kw: Any) -> None:
+        super().__init__(drop=DROP, narrow={"status": STATUS_FLOOR}, drop_first=DROP_FIRST, **kw)
         self.symbols = symbols
         self._clock = clock
         self._states: dict[str, SymbolState] = {}
@@ -84,11 +79,6 @@ class QuotesTable(LiveTable):
         self.highlighted_symbol: str | None = None
         self._preloaded: FeedUpdate | None = None
         self.compact = False
-        self._keys: tuple[str, ...] = ()
-        self._widths: dict[str, int] = {}  # what each column's header and cells need
-        self._limits: dict[str, int] = {}  # clipped columns' widths
-        self._fit_width = 0  # the width the columns were fitted to (0: not laid out yet)
-        self._refit_due = False
 
     def preload(self, update: FeedUpdate) -> None:
         """The cached quotes, known before the table mounts: its rows are built with them at
@@ -105,97 +95,25 @@ class QuotesTable(LiveTable):
         self._build()
 
     def _build(self) -> None:
-        rows = {s: self._cells(self._states.get(s, SymbolState(s))) for s in self.symbols}
-        self._widths = {key: width for key, _, width in COLUMNS}
-        for cells in rows.values():
-            self._measure(cells)
-        keys, self._limits = self._fit()
-        self._keys = keys
-        self.clear(columns=True)
-        for key, label, width in COLUMNS:
-            if key in keys:
-                self.add_column(label.ljust(width), key=key)
-        for symbol, cells in rows.items():
-            self.add_row(*self._shown_cells(cells), key=symbol)
+        """Every row again (in place when the columns still fit)."""
+        keys = COMPACT_KEYS if self.compact else ALL_KEYS
+        columns = [(key, label.ljust(width)) for key, label, width in COLUMNS if key in keys]
+        self.set_data(columns, [self.row_cells(s) for s in self.symbols], self.symbols)
         if self._sort:
             self._apply_sort()
 
-    def _measure(self, cells: list[Text]) -> bool:
-        """Widen the columns' needs to ``cells``; whether any grew."""
-        grew = False
-        widths = self._widths
-        for (key, _, _), cell in zip(COLUMNS, cells, strict=True):
-            length = cell.cell_len
-            if length > widths[key]:
-                widths[key] = length
-                grew = True
-        return grew
-
-    def _fit(self) -> tuple[tuple[str, ...], dict[str, int]]:
-        """The columns shown at the fitted width (every one before the first layout)."""
-        base = COMPACT_KEYS if self.compact else tuple(key for key, _, _ in COLUMNS)
-        if not self._fit_width:
-            return base, {}
-        keys, limits = fit_keys(base, self._widths, self._fit_width, DROP,
-                                {"status": STATUS_FLOOR}, drop_first=DROP_FIRST)  # fmt: skip
-        return tuple(keys), limits
-
-    def _shown_cells(self, cells: list[Text]) -> list[Text]:
-        out = []
-        for (key, _, _), cell in zip(COLUMNS, cells, strict=True):
-            if key in self._keys:
-                limit = self._limits.get(key)
-                out.append(clip(cell, limit) if limit is not None else cell)
-        return out
-
-    def on_resize(self) -> None:
-        width = available_width(self, len(self.symbols))
-        if width and width != self._fit_width:
-            self._fit_width = width
-            self._refit()
-
-    def _refit(self) -> None:
-        """Columns again for the width: rebuilt when the set changes, else clipped in place."""
-        self._refit_due = False
-        keys, limits = self._fit()
-        if keys != self._keys and set(keys) <= set(self._keys):
-            # Only columns to drop (the usual case at the first layout): removing them costs
-            # far less than rebuilding 500 rows before the first frame.
-            for key in set(self._keys) - set(keys):
-                self.remove_column(ColumnKey(key))
-            self._keys = keys
-        elif keys != self._keys:
-            row = self.cursor_row
-            self._build()
-            self.move_cursor(row=row)
-            return
-        if limits != self._limits:
-            self._limits = limits
-            for key in limits.keys() | self._limits_shown():
-                self._reclip(key)
-
-    def _limits_shown(self) -> set[str]:
-        """Clippable columns on screen (their cells may need redrawing when limits change)."""
-        return {"status"} & set(self._keys)
-
-    def _reclip(self, key: str) -> None:
-        """Redraw one clippable column (only the status is) at its current limit."""
-        if key != "status" or key not in self._keys:
-            return
-        limit = self._limits.get(key)
-        with self._one_refresh():
-            for symbol in self.symbols:
-                cell = self._status_cell(self._states.get(symbol, SymbolState(symbol)))
-                self.update_cell(symbol, key, clip(cell, limit) if limit is not None else cell)
+    def row_cells(self, key: str) -> list[Text]:
+        cells = self._cells(self._states.get(key, SymbolState(key)))
+        if not self.compact:
+            return cells
+        return [cell for k, cell in zip(ALL_KEYS, cells, strict=True) if k in COMPACT_KEYS]
 
     def set_compact(self, compact: bool) -> None:
         """On narrow terminals show only symbol, last, change %, sparkline and status."""
         if compact != self.compact:
             self.compact = compact
             if self.is_mounted:
-                row = self.cursor_row
                 self._build()
-                self.move_cursor(row=row)
 
     @property
     def sort_label(self) -> str:
@@ -219,9 +137,7 @@ class QuotesTable(LiveTable):
                 (s, state) for s in self.symbols if (state := update.states.get(s)) is not None
             )
             if self._states:
-                row = self.cursor_row
                 self._build()
-                self.move_cursor(row=row)
                 return
         flashed = False
         with self._one_refresh():
@@ -263,29 +179,6 @@ class QuotesTable(LiveTable):
             for symbol, state in self._states.items():
                 if state.status is not SymbolStatus.FRESH:
                     self.redraw_soon(symbol)
-
-    def _redraw(self, symbol: str) -> None:
-        state = self._states.get(symbol, SymbolState(symbol))
-        shown = self.drawn(symbol)
-        cells = self._cells(state)
-        if (
-            self._measure(cells)
-            and not self._refit_due
-            and self._fit() != (self._keys, self._limits)
-        ):
-            self._refit_due = True  # a longer cell no longer fits: columns again, once
-            self.call_later(self._refit)
-        for (key, _, _), cell in zip(COLUMNS, cells, strict=True):
-            limit = self._limits.get(key)
-            if limit is not None:
-                cell = clip(cell, limit)
-            # Only cells whose text or style changed: an unchanged refresh repaints nothing,
-            # which is most of what keeps idle CPU low.
-            if key in self._keys and not same(shown.get(key), cell):
-                # Re-measure the column only when the cell outgrows it: measuring every
-                # column on every update was most of a 500-symbol refresh's cost.
-                grow = cell.cell_len > self.columns[ColumnKey(key)].content_width
-                self.update_cell(symbol, key, cell, update_width=grow)
 
     def _cells(self, state: SymbolState) -> list[Text]:
         q = state.quote
@@ -368,5 +261,5 @@ class QuotesTable(LiveTable):
         """Mark the row of the selected provider's ticker (None clears it)."""
         previous, self.highlighted_symbol = self.highlighted_symbol, symbol
         for s in {previous, symbol} - {None}:
-            if s in self._states or s in self.symbols:
-                self._redraw(s)  # type: ignore[arg-type]
+            if s is not None and (s in self._states or s in self.symbols):
+                self.draw_row(s)

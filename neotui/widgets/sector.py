@@ -3,7 +3,7 @@ change, intraday line and breadth), with the supplier (NVIDIA) shown apart."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.widgets import Static
@@ -46,9 +46,9 @@ def sector_text(line: SectorLine | None, width: int = 30) -> Text:
         text.append("\n")
     if line.missing:
         text.append(f"no quote yet: {', '.join(line.missing)}\n", style="dim")
-    for symbol, change in line.suppliers:
+    for symbol, supplier_change in line.suppliers:
         text.append(f"{symbol} ", style="bold")
-        text.append(fmt.percent(change), style=direction_style(change))
+        text.append(fmt.percent(supplier_change), style=direction_style(supplier_change))
         text.append("  supplier, not in the basket\n", style="dim")
     text.rstrip()
     return text
@@ -57,7 +57,7 @@ def sector_text(line: SectorLine | None, width: int = 30) -> Text:
 class SectorPane(Static):
     """Shows a :class:`SectorLine`; redraws only when the text changes."""
 
-    def __init__(self, **kw) -> None:
+    def __init__(self, **kw: Any) -> None:
         super().__init__(sector_text(None), **kw)
         self._shown = ""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from rich.text import Text
 from textual.widgets import Static
@@ -84,7 +85,7 @@ def status_text(
 class StatusLine(Static):
     """One line at the top of the watch screen."""
 
-    def __init__(self, clock: Callable[[], datetime], **kw) -> None:
+    def __init__(self, clock: Callable[[], datetime], **kw: Any) -> None:
         super().__init__(**kw)
         self._clock = clock
         self.feed: FeedUpdate | None = None

@@ -4,6 +4,7 @@ pays per contracted MW and per dollar of backlog, each input with its date; sort
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from rich.text import Text
 from textual.binding import Binding
@@ -13,7 +14,7 @@ from neotui import formatting as fmt
 from neotui.data.analytics.valuation import Valuation
 from neotui.data.deals.models import FinancialFact
 from neotui.widgets.cells import plain, right
-from neotui.widgets.fit import Cell, FittedTable
+from neotui.widgets.tables import Cell, NeoTable
 
 #: Sort orders `o` cycles through: label, key (None sorts last whatever the direction).
 SORTS: tuple[tuple[str, str, Callable[[Valuation], object]], ...] = (
@@ -70,14 +71,12 @@ def valuation_cells(v: Valuation) -> list[Cell]:
     ]
 
 
-class ValuationTable(FittedTable):
+class ValuationTable(NeoTable, keys="valuation"):
     """The valuation rows; `o` or a click on a column header changes the order. When the pane is
     narrow the inputs' dates go first, then long names are clipped, then the least telling
     columns are dropped (revenue, debt, symbol, contracted MW, backlog...): the ratios stay."""
 
     BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False, id="neotui.valuation.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="neotui.valuation.up"),
         Binding(
             "o",
             "cycle_sort",
@@ -98,7 +97,7 @@ class ValuationTable(FittedTable):
                                       "mw": None, "cap": None, "name": 10}  # fmt: skip
     DROP = ("revenue", "debt", "symbol", "mw", "backlog", "debt_backlog", "cap", "backlog_cap")
 
-    def __init__(self, **kw) -> None:
+    def __init__(self, **kw: Any) -> None:
         super().__init__(drop=self.DROP, narrow=self.NARROW, **kw)
         self.valuations: list[Valuation] = []
         self.sort_index = 0
