@@ -120,6 +120,8 @@ class NeoApp(App[None]):
         #: The whole screen is up and the cached feeds read (then the workers start).
         self.started = False
         self.last_filings: FilingsUpdate | None = None
+        #: The quote feed's loop stopped on an error (the status line says so; r restarts it).
+        self.quotes_stopped = False
 
     # --- start-up -------------------------------------------------------------------------------
 
@@ -273,17 +275,9 @@ class NeoApp(App[None]):
                 show(message)
 
     async def on_unmount(self) -> None:
-        if self.filings is not None:
-            if self.filings.client is not None:
-                await self.filings.client.aclose()
-            if self.filings.store is not None:
-                self.filings.store.close()
-        if self.news is not None and self.news.store is not None:
-            self.news.store.close()
-        if self.feed is not None:
-            await self.feed.client.aclose()
-            if self.feed.cache is not None:
-                self.feed.cache.close()
+        from neotui.sources import close_sources
+
+        await close_sources(self.feed, self.filings, self.news)
 
     # --- data messages --------------------------------------------------------------------------
 
@@ -391,13 +385,19 @@ class NeoApp(App[None]):
         # bug in a worker shows as a notification while the last good data stays on screen.
         if event.state is WorkerState.ERROR:
             error = event.worker.error
-            self.notify(
-                f"{event.worker.name} stopped: {type(error).__name__}: {error}",
-                title="Internal error",
-                severity="error",
-                timeout=15,
-                markup=False,
-            )
+            reason = f"{type(error).__name__}: {error}"
+            message = f"{event.worker.name} stopped: {reason}"
+            self.notify(message, title="Internal error", severity="error", timeout=15,
+                        markup=False)  # fmt: skip
+        elif event.state is WorkerState.SUCCESS and event.worker.group == "quotes":
+            reason = "the quote loop ended"  # it runs until the app exits: never a success
+        else:
+            return
+        if event.worker.group == "quotes" and self.is_running:
+            # Not a ✓ on a feed that no longer runs: the status line says so until r restarts it.
+            self.quotes_stopped = True
+            with self._panes_may_be_gone():
+                self.watch_screen.show_stopped(f"{reason}; r restarts")
 
     # --- alert delivery -------------------------------------------------------------------------
 
@@ -459,6 +459,12 @@ class NeoApp(App[None]):
         if self.feed is None:
             self.notify("No market feed in this session.", severity="warning")
             return
+        if self.quotes_stopped and self.live:
+            self.quotes_stopped = False  # stopped by an error: start it again
+            self.watch_screen.show_stopped(None)
+            self.run_feed()
+            self.notify("Restarting quotes…", timeout=2)
+            return
         self.feed.request_refresh()
         self.notify("Refreshing quotes…", timeout=2)
 
@@ -471,20 +477,12 @@ class NeoApp(App[None]):
 
     def open_provider(self, provider_id: str) -> None:
         """Push the detail screen of one provider."""
-        book = self.watch_screen.book
-        provider = book.providers.get(provider_id)
-        if provider is None:
-            return
-        state = None
-        if provider.ticker and self.last_feed is not None:
-            state = self.last_feed.states.get(provider.ticker)
         # Imported here: the chart library is not needed for the first frame.
-        from neotui.screens.detail import ProviderDetail
+        from neotui.screens.detail import detail_for
 
-        filings = []
-        if provider.ticker and self.last_filings is not None:
-            filings = self.last_filings.filings([provider.ticker], self.settings.filings.forms)
-        self.push_screen(ProviderDetail(provider, book, state, self.impact, filings=filings))
+        screen = detail_for(self, self.watch_screen.book, provider_id)
+        if screen is not None:
+            self.push_screen(screen)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

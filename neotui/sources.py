@@ -202,3 +202,20 @@ async def study_watched(
     rows = await asyncio.to_thread(study_book, book, histories.prices, listed,
                                    benchmark=benchmark, missing=histories.errors)  # fmt: skip
     return WatchedStudy(rows, histories, benchmark, listed_error)
+
+
+async def close_sources(
+    feed: MarketFeed | None, filings: FilingsFeed | None, news: NewsFeed | None
+) -> None:
+    """Close what the sources opened: connection pools, then the stores they write to."""
+    if filings is not None:
+        if filings.client is not None:
+            await filings.client.aclose()
+        if filings.store is not None:
+            filings.store.close()
+    if news is not None and news.store is not None:
+        news.store.close()
+    if feed is not None:
+        await feed.client.aclose()
+        if feed.cache is not None:
+            feed.cache.close()

@@ -25,7 +25,7 @@ from neotui.data.market.feed import SymbolState
 from neotui.data.market.quote import DailyHistory
 from neotui.data.sec.submissions import Filing
 from neotui.messages import ImpactUpdated
-from neotui.screens.host import host_of
+from neotui.screens.host import WatchHost, host_of
 from neotui.widgets.cells import direction_style, plain, right
 from neotui.widgets.tables import NeoTable
 from neotui.widgets.timeline import clip, value
@@ -398,3 +398,17 @@ def deal_marks(days: tuple[date, ...], deal_dates: list[date]) -> list[int]:
         if index is not None and days and when >= days[0]:
             marks.append(index)
     return sorted(set(marks))
+
+
+def detail_for(host: WatchHost, book: DealBook, provider_id: str) -> ProviderDetail | None:
+    """The detail screen of one provider of ``book`` with what the app last received for it
+    (quote, event study, cached filings); None for an unknown provider."""
+    provider = book.providers.get(provider_id)
+    if provider is None:
+        return None
+    ticker = provider.ticker
+    state = host.last_feed.states.get(ticker) if ticker and host.last_feed else None
+    filings = []
+    if ticker and host.last_filings is not None:
+        filings = host.last_filings.filings([ticker], host.settings.filings.forms)
+    return ProviderDetail(provider, book, state, host.impact, filings=filings)

@@ -21,7 +21,13 @@ from neotui.data.portfolio import Portfolio
 from neotui.screens.host import WatchHost, host_of
 from neotui.screens.watch_feeds import FeedsSlot
 from neotui.screens.watch_keys import NEED_PANES, WATCH_KEYS
-from neotui.screens.watch_panes import Panes, mount_panes, positions_pane
+from neotui.screens.watch_panes import (
+    Panes,
+    focused_provider,
+    focused_symbol,
+    mount_panes,
+    positions_pane,
+)
 from neotui.screens.watch_records import WatchRecords
 from neotui.widgets.providers import ProviderList
 from neotui.widgets.quotes import QuotesTable
@@ -182,6 +188,10 @@ class WatchScreen(Screen[None]):
         self.query_one(ProviderList).apply(dict(update.states))
         self._market_views_soon()
 
+    def show_stopped(self, reason: str | None) -> None:
+        """The quote feed's loop stopped (None: running again): the status line says so."""
+        self.query_one(StatusLine).show_stopped(reason)
+
     def _market_views_soon(self) -> None:
         """The sector line and valuation table follow after the frame that shows the quotes (one
         pass for a book and a quote update arriving together; off the first frame's path)."""
@@ -320,40 +330,11 @@ class WatchScreen(Screen[None]):
 
     # --- keys -----------------------------------------------------------------------------------
 
-    def _focused_provider(self) -> str | None:
-        focused, panes = self.focused, self._panes
-        if panes is not None and focused is panes.deals and panes.deals.current is not None:
-            return panes.deals.current.provider
-        if isinstance(focused, DataTable) and focused.id == "valuation" and focused.row_count:
-            return str(focused.coordinate_to_cell_key(focused.cursor_coordinate).row_key.value)
-        if isinstance(focused, DataTable) and focused.id in ("quotes", "positions"):
-            if not focused.row_count:
-                return self.query_one(ProviderList).selected
-            row_key = focused.coordinate_to_cell_key(focused.cursor_coordinate).row_key
-            provider = self.book.provider_for_ticker(str(row_key.value))
-            return provider.id if provider else None
-        return self.query_one(ProviderList).selected
-
-    def _focused_symbol(self) -> str | None:
-        """The ticker under the cursor: a quote or position row, else the provider's ticker."""
-        focused = self.focused
-        if isinstance(focused, DataTable) and focused.id in ("quotes", "positions"):
-            from neotui.widgets.positions import TOTAL
-
-            key = None
-            if focused.row_count:
-                key = focused.coordinate_to_cell_key(focused.cursor_coordinate).row_key.value
-            if key and key != TOTAL:
-                return str(key)
-        provider = self._focused_provider()
-        p = self.book.providers.get(provider) if provider else None
-        return p.ticker if p else None
-
     def action_add_alert(self) -> None:
         """Open the new-alert modal for the symbol under the cursor."""
-        symbol = self._focused_symbol()
+        symbol = focused_symbol(self, self._panes)
         if symbol is None:
-            provider = self._focused_provider()
+            provider = focused_provider(self, self._panes)
             what = "This provider is private" if provider else "Select a quote or a provider"
             self.notify(f"{what}: price alerts need a listed symbol.", timeout=4)
             return
@@ -382,7 +363,7 @@ class WatchScreen(Screen[None]):
 
     def action_open_detail(self) -> None:
         """Open the detail screen of the provider under the cursor."""
-        provider = self._focused_provider()
+        provider = focused_provider(self, self._panes)
         if provider is None:
             self.notify("Select a provider first (the “All” row has no detail).", timeout=3)
             return

@@ -12,11 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from textual.widgets import Input
+from textual.widgets import DataTable, Input
 
 if TYPE_CHECKING:
     from textual.widget import Widget
 
+    from neotui.screens.watch import WatchScreen
     from neotui.widgets.capacity import CapacityTable
     from neotui.widgets.positions import PositionsTable
     from neotui.widgets.timeline import DealDetail, DealTable, Timeline
@@ -73,3 +74,40 @@ async def mount_panes(main: Widget) -> Panes | None:
     if not main.is_attached or not deals or not detail:
         return None
     return Panes(timeline, deals.first(), detail.first(), capacity, valuation, box, positions)
+
+
+def focused_provider(screen: WatchScreen, panes: Panes | None) -> str | None:
+    """The provider under the cursor of the focused pane (a deal's, a valuation row's, a quote's
+    or a position's), else the providers pane's selection (None: "All")."""
+    from neotui.widgets.providers import ProviderList
+
+    focused = screen.focused
+    if panes is not None and focused is panes.deals and panes.deals.current is not None:
+        return panes.deals.current.provider
+    if isinstance(focused, DataTable) and focused.id == "valuation" and focused.row_count:
+        return str(focused.coordinate_to_cell_key(focused.cursor_coordinate).row_key.value)
+    if (
+        isinstance(focused, DataTable)
+        and focused.id in ("quotes", "positions")
+        and focused.row_count
+    ):
+        row_key = focused.coordinate_to_cell_key(focused.cursor_coordinate).row_key
+        provider = screen.book.provider_for_ticker(str(row_key.value))
+        return provider.id if provider else None
+    return screen.query_one(ProviderList).selected
+
+
+def focused_symbol(screen: WatchScreen, panes: Panes | None) -> str | None:
+    """The ticker under the cursor: a quote or position row, else the provider's ticker."""
+    focused = screen.focused
+    if isinstance(focused, DataTable) and focused.id in ("quotes", "positions"):
+        from neotui.widgets.positions import TOTAL
+
+        key = None
+        if focused.row_count:
+            key = focused.coordinate_to_cell_key(focused.cursor_coordinate).row_key.value
+        if key and key != TOTAL:
+            return str(key)
+    provider = focused_provider(screen, panes)
+    p = screen.book.providers.get(provider) if provider else None
+    return p.ticker if p else None

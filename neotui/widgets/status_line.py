@@ -23,7 +23,11 @@ SESSION_LABEL = {
 
 
 def status_text(
-    feed: FeedUpdate | None, deals: BookUpdate | None, now: datetime, short: bool = False
+    feed: FeedUpdate | None,
+    deals: BookUpdate | None,
+    now: datetime,
+    short: bool = False,
+    stopped: str | None = None,
 ) -> Text:
     """The status line's content, built from the latest feed and deals updates. ``short``: the
     forms for a narrow terminal (no "until …", the refresh time without seconds and the
@@ -39,7 +43,10 @@ def status_text(
         else:
             text.append(" ")
         text.append("│ ", style="dim")
-        if feed.offline:
+        if stopped is not None:
+            text.append(" QUOTES STOPPED ", style="bold reverse red")
+            text.append(f" {stopped} ", style="red")
+        elif feed.offline:
             text.append(" OFFLINE ", style="bold reverse red")
             tail = "" if short else "; showing last known quotes, retrying"
             text.append(f" {feed.offline_reason}{tail} ", style="red")
@@ -90,6 +97,7 @@ class StatusLine(Static):
         self._clock = clock
         self.feed: FeedUpdate | None = None
         self.deals: BookUpdate | None = None
+        self.stopped: str | None = None
         self._shown: Text | None = None
 
     def show(self, feed: FeedUpdate | None = None, deals: BookUpdate | None = None) -> None:
@@ -98,13 +106,18 @@ class StatusLine(Static):
             self.feed = feed
         if deals is not None:
             self.deals = deals
-        text = status_text(self.feed, self.deals, self._clock())
+        text = status_text(self.feed, self.deals, self._clock(), stopped=self.stopped)
         width = self.size.width
         if width and text.cell_len > width:
-            text = status_text(self.feed, self.deals, self._clock(), short=True)
+            text = status_text(self.feed, self.deals, self._clock(), True, self.stopped)
         if self._shown is None or not same(text, self._shown):  # identical: not repainted
             self._shown = text
             self.update(text, layout=False)  # one line, full width: no relayout
+
+    def show_stopped(self, reason: str | None) -> None:
+        """The quote feed stopped (why, and how to restart it), or runs again (None)."""
+        self.stopped = reason
+        self.show()
 
     def on_resize(self) -> None:
         self.show()  # the long or the short form for the new width
