@@ -4,22 +4,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from neotui.app import NeoApp
 from neotui.build import make_app
 from neotui.screens.help import HelpScreen
+from neotui.screens.watch import WatchScreen
 from neotui.settings import load_settings
+from neotui.widgets.quotes import QuotesTable
 from tests.harness import build_app
 
 
 async def test_app_starts_and_q_quits() -> None:
     app = build_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        assert isinstance(app, NeoApp)
-        assert app.is_running
+        # What the factory wired: the watch screen over the given book and feed.
+        assert isinstance(app.screen, WatchScreen) and app.screen is app.watch_screen
+        assert app.watcher.current is not None and app.watcher.current.ok
+        assert app.screen.query_one(QuotesTable).row_count == len(app.feed.symbols)
+        assert app.return_code is None  # still running
         await pilot.press("q")
         await pilot.pause()
-    assert not app.is_running
-    assert app.return_code == 0
+        assert app.return_code == 0  # q asked the app to exit, cleanly
 
 
 async def test_make_app_from_settings_alone(tmp_path: Path) -> None:
@@ -71,10 +74,10 @@ async def test_keymap_from_settings_rebinds_keys(tmp_path: Path) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("q")
         await pilot.pause()
-        assert app.is_running
+        assert app.return_code is None  # q no longer quits
         await pilot.press("x")
         await pilot.pause()
-    assert not app.is_running
+        assert app.return_code == 0  # x does
 
 
 def _write(path: Path, text: str) -> Path:
