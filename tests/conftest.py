@@ -4,6 +4,7 @@ so a developer's real settings, cache and deals file never leak in, and no test 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -77,3 +78,11 @@ def fake_yahoo():
     fake = FakeYahoo().start()
     yield fake
     fake.stop()
+
+
+@pytest.fixture
+def utc_clock() -> Any:
+    """A UTC clock frozen at ``tests.helpers.FROZEN`` that the test moves with ``advance``."""
+    from tests.helpers import UtcClock
+
+    return UtcClock()

@@ -13,6 +13,7 @@ from neotui.settings import app_rules_file, load_settings
 from neotui.widgets.positions import PositionsTable
 from neotui.widgets.quotes import QuotesTable
 from tests.harness import build_app
+from tests.helpers import wait_until
 
 SIZE = (160, 48)
 LOTS = {
@@ -184,16 +185,15 @@ async def test_new_deal_through_live_reload_fires_once_in_the_app(tmp_path) -> N
         await pilot.pause()
         assert not app.alert_engine.history  # the first book never fires
         write(book, PROVIDER + deal_toml(id='"d1"') + deal_toml(id='"d2"', counterparty='"OpenAI"'))
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if app.alert_engine.history:
-                break
+        await wait_until(lambda: app.alert_engine.history, pilot=pilot)
         (alert,) = app.alert_engine.history
         assert alert.title == "New deal: Alpha Cloud" and "OpenAI" in alert.message
         assert any(n.title == "New deal: Alpha Cloud" for n in app._notifications)
+        loaded = app.watcher.current
         write(book, PROVIDER + deal_toml(id='"d1"') + deal_toml(id='"d2"', counterparty='"OpenAI"')
               + "\n")  # fmt: skip
-        await pilot.pause(0.5)
+        await wait_until(lambda: app.watcher.current is not loaded, pilot=pilot)  # reloaded
+        await pilot.pause()
         assert len(app.alert_engine.history) == 1  # a reload without a new id: nothing
 
 

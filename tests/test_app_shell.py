@@ -10,6 +10,7 @@ from neotui.screens.watch import WatchScreen
 from neotui.settings import load_settings
 from neotui.widgets.quotes import QuotesTable
 from tests.harness import build_app
+from tests.helpers import wait_until
 
 
 async def test_app_starts_and_q_quits() -> None:
@@ -43,10 +44,7 @@ async def test_filings_and_news_feeds_are_built_after_the_first_frame() -> None:
     app = make_app(settings, live=False)
     assert app.filings is None and app.news is None
     async with app.run_test(size=(160, 48)) as pilot:
-        for _ in range(200):
-            if app.filings is not None:
-                break
-            await pilot.pause(0.01)
+        await wait_until(lambda: app.filings is not None, pilot=pilot)
         assert app.filings is not None and app.filings.client is not None
         assert app.news is not None and app.news.client is app.feed.client
         assert app.filings.store is app.news.store is not None

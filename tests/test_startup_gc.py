@@ -12,6 +12,7 @@ import pytest
 
 from neotui import startup_gc
 from tests.harness import build_app
+from tests.helpers import wait_until
 
 
 @pytest.fixture
@@ -86,9 +87,6 @@ async def test_app_resumes_collection_after_the_deferred_panes(collector: None) 
     app = build_app(live=True)
     async with app.run_test(size=(160, 48)) as pilot:
         assert app.watch_screen.panes_ready
-        for _ in range(100):
-            if gc.isenabled():
-                break
-            await pilot.pause(0.01)
-        assert gc.isenabled() and not startup_gc.paused()
+        await wait_until(gc.isenabled, pilot=pilot)
+        assert not startup_gc.paused()
         assert gc.get_freeze_count() > 0

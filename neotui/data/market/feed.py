@@ -159,6 +159,12 @@ class MarketFeed:
         self.requests = 0  # HTTP requests made by refreshes: for tests and benchmarks
         self._warning = cache.warning if cache else None
 
+    @property
+    def refreshing(self) -> bool:
+        """Whether a refresh is under way (asked, not all answered): the status line's spinner,
+        and what a test waits for before pressing keys during a slow refresh."""
+        return self._refreshing
+
     # --- publishing ----------------------------------------------------------------------------
 
     def subscribe(self, listener: Listener) -> None:
