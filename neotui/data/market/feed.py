@@ -223,13 +223,13 @@ class MarketFeed:
         """Seconds until the next regular refresh, by session (or the offline probe delay)."""
         if self.offline:
             return min(
-                self.offline_cap, self.backoff_base * 2 ** max(0, self._offline_failures - 1)
+                self.offline_cap, self.backoff_base * 2.0 ** max(0, self._offline_failures - 1)
             )
         session, _ = self.session(now or self._clock())
         return self.intervals[session]
 
     def _backoff(self, failures: int, jitter: float) -> float:
-        delay = min(self.backoff_cap, self.backoff_base * 2 ** max(0, failures - 1))
+        delay = min(self.backoff_cap, self.backoff_base * 2.0 ** max(0, failures - 1))
         return delay * jitter
 
     # --- start-up from the cache ----------------------------------------------------------------

@@ -222,7 +222,7 @@ def chart_result(body: Any) -> dict[str, Any]:
         ChartFormatError: when the body is not a chart result.
     """
     try:
-        result = body["chart"]["result"][0]
+        result: dict[str, Any] = body["chart"]["result"][0]
         if not isinstance(result.get("meta"), dict):
             raise TypeError
     except (KeyError, IndexError, TypeError, AttributeError):
