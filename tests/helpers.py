@@ -5,9 +5,14 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from textual.app import App
+from textual.screen import Screen
+from textual.widgets import DataTable
 
 from tests.conftest import REPO
 
@@ -116,3 +121,33 @@ class WallClock:
         """Move the clock forward (a jump, as after sleep); returns the new time."""
         self.now += seconds
         return self.now
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One notification the app raised."""
+
+    message: str
+    title: str
+    severity: str
+
+
+def record_notices(app: App[Any]) -> list[Notice]:
+    """Every notification ``app`` raises from now on, recorded as ``App.notify`` is called
+    (wrapped, still showing the toast). Unlike the toasts on screen, none expires or is dismissed
+    before the test reads it, so "reported once" can be counted."""
+    notices: list[Notice] = []
+    show = app.notify
+
+    def notify(message: str, *, title: str = "", severity: str = "information", **kw: Any) -> None:
+        notices.append(Notice(str(message), title, severity))
+        show(message, title=title, severity=severity, **kw)  # type: ignore[arg-type]
+
+    app.notify = notify  # type: ignore[method-assign]
+    return notices
+
+
+def help_ids(screen: Screen[Any]) -> set[str]:
+    """The binding ids listed by the help screen (``?``), read from its table."""
+    table = screen.query_one("#help-keys", DataTable)
+    return {table.get_row_at(i)[2].plain for i in range(table.row_count)}

@@ -10,7 +10,7 @@ from neotui.screens.watch import WatchScreen
 from neotui.settings import load_settings
 from neotui.widgets.quotes import QuotesTable
 from tests.harness import build_app
-from tests.helpers import wait_until
+from tests.helpers import help_ids, wait_until
 
 
 async def test_app_starts_and_q_quits() -> None:
@@ -57,7 +57,7 @@ async def test_question_mark_opens_help_listing_binding_ids() -> None:
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        ids = {row.binding_id for row in app.screen._rows}
+        ids = help_ids(app.screen)
         assert {"neotui.quit", "neotui.help"} <= ids
         await pilot.press("escape")
         await pilot.pause()

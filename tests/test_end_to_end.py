@@ -21,7 +21,7 @@ from neotui.widgets.status_line import StatusLine
 from neotui.widgets.timeline import DealTable
 from tests.fake_yahoo import FakeYahoo
 from tests.harness import PanesApp
-from tests.helpers import SMALL_BOOK, wait_until
+from tests.helpers import SMALL_BOOK, record_notices, wait_until
 
 WATCHED = ("CRWV", "NBIS", "NVDA")
 SIZE = (160, 48)
@@ -132,11 +132,12 @@ async def test_closed_crumb_path_still_brings_prices(
 ) -> None:
     fake_yahoo.set_auth_fault(fault)
     app = real_app(fake_yahoo.url)
+    notices = record_notices(app)
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(lambda: statuses(app) == {SymbolStatus.FRESH}, pilot=pilot)
         assert fake_yahoo.paths["/v8/finance/chart"] >= 3  # from the charts instead
         assert "per-symbol charts" in app.screen.query_one(StatusLine).plain
-        toasts = [n.message for n in app._notifications if said in n.message]
+        toasts = [n.message for n in notices if said in n.message]
         assert len(toasts) == 1  # said once, in one line
         assert app.last_feed.source_note and said in app.last_feed.source_note
 

@@ -10,12 +10,8 @@ from neotui.data.market.feed import SymbolStatus
 from neotui.widgets.status_line import StatusLine
 from neotui.widgets.timeline import DealTable
 from tests.fake_yahoo import FakeYahoo
-from tests.helpers import PROVIDER, WallClock, deal_toml, wait_until, write
+from tests.helpers import PROVIDER, WallClock, deal_toml, record_notices, wait_until, write
 from tests.test_end_to_end import SIZE, real_app, statuses
-
-
-def notifications(app) -> list[str]:
-    return [n.message for n in app._notifications]
 
 
 async def test_corrupt_cache_is_rebuilt_and_reported_once(
@@ -25,11 +21,12 @@ async def test_corrupt_cache_is_rebuilt_and_reported_once(
     cache_dir.mkdir()
     (cache_dir / "quotes.db").write_bytes(b"garbage, not SQLite" * 50)
     app = real_app(fake_yahoo.url)
+    notices = record_notices(app)
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(lambda: statuses(app) == {SymbolStatus.FRESH}, pilot=pilot)
         batches = fake_yahoo.paths["/v7/finance/quote"]
         await wait_until(lambda: fake_yahoo.paths["/v7/finance/quote"] >= batches + 3, pilot=pilot)
-        warnings = [m for m in notifications(app) if "cache was unreadable" in m]
+        warnings = [n for n in notices if "cache was unreadable" in n.message]
         assert len(warnings) == 1
         assert "cache was unreadable" in app.screen.query_one(StatusLine).plain
     assert any(p.name.startswith("quotes.db.corrupt-") for p in cache_dir.iterdir())
@@ -56,6 +53,7 @@ async def test_deals_file_deleted_replaced_atomically_bad_and_huge(
 ) -> None:
     book = write(tmp_path / "deals.toml", PROVIDER + deal_toml() + deal_toml(id='"d2"'))
     app = real_app(fake_yahoo.url, book)
+    notices = record_notices(app)
     async with app.run_test(size=SIZE) as pilot:
         deals = app.screen.query_one(DealTable)
         status = app.screen.query_one(StatusLine)
@@ -82,7 +80,7 @@ async def test_deals_file_deleted_replaced_atomically_bad_and_huge(
         await _edit(book, PROVIDER + deal_toml(id='"again"'))
         await wait_until(lambda: [d.id for d in deals.shown] == ["again"], pilot=pilot)
         assert "DEALS ERROR" not in status.plain
-        errors = [m for m in notifications(app) if "last good data" in m]
+        errors = [n for n in notices if "last good data" in n.message]
         assert len(errors) >= 3
 
 

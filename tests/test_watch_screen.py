@@ -18,7 +18,7 @@ from neotui.widgets.quotes import QuotesTable
 from neotui.widgets.status_line import StatusLine
 from neotui.widgets.timeline import DealDetail, DealTable
 from tests.harness import FROZEN, build_app
-from tests.helpers import PROVIDER, deal_toml, wait_until, write
+from tests.helpers import PROVIDER, deal_toml, help_ids, wait_until, write
 
 SIZE = (160, 48)
 
@@ -184,13 +184,19 @@ async def test_filtering_a_long_timeline_keeps_the_scrollbar_true(tmp_path: Path
             consistent(rows)
 
 
+def unescape(markup: str) -> str:
+    """The text of a border title as Textual gives it (markup, with literal brackets escaped;
+    ``Content.from_markup`` cannot read back every such string, e.g. ``[/”``)."""
+    return markup.replace("\\[", "[")
+
+
 async def test_filter_text_with_brackets_is_not_markup() -> None:
     app = build_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("slash", *"[bold]x[/")
         await pilot.pause()
-        timeline = app.screen.query_one("#timeline")
-        assert "“[bold]x[/”" in timeline._border_subtitle.plain
+        subtitle = app.screen.query_one("#timeline").border_subtitle or ""  # markup, escaped
+        assert "“[bold]x[/”" in unescape(subtitle)  # shown as typed, not taken for markup
         assert app.screen.query_one(DealTable).shown == []
         assert "No deal matches" in str(app.screen.query_one(DealDetail).render())
 
@@ -201,8 +207,8 @@ async def test_provider_name_with_markup_in_pane_title(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("j")
         await pilot.pause()
-        title = app.screen.query_one("#timeline")._border_title
-        assert title.plain == "Deal timeline · [red]Alpha[/red] Cloud"
+        title = app.screen.query_one("#timeline").border_title or ""  # markup, escaped
+        assert unescape(title) == "Deal timeline · [red]Alpha[/red] Cloud"
 
 
 async def test_s_cycles_sort_order() -> None:
@@ -238,7 +244,7 @@ async def test_question_mark_lists_screen_keys() -> None:
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        ids = {row.binding_id for row in app.screen._rows}
+        ids = help_ids(app.screen)
         assert {"neotui.filter", "neotui.sort", "neotui.refresh", "neotui.details",
                 "neotui.next_pane", "neotui.quit"} <= ids  # fmt: skip
         await pilot.press("escape")
