@@ -226,7 +226,8 @@ def _quiet_session_class() -> type:
 
         async def _force_timeout(self) -> None:
             if not hasattr(self, "_curl2future") or not hasattr(self, "_curlm"):
-                await super()._force_timeout()  # type: ignore[no-untyped-call]  # internals moved: stock safeguard
+                # internals moved: the stock safeguard
+                await super()._force_timeout()  # type: ignore[no-untyped-call]
                 return
             while self._curlm:
                 if not self._curl2future:
