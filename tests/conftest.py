@@ -3,7 +3,9 @@ so a developer's real settings, cache and deals file never leak in, and no test 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -70,10 +72,32 @@ def user_config_dir(isolated_dirs: dict[str, Path]) -> Path:
 
 
 @pytest.fixture
-def fake_yahoo():
+def fake_yahoo() -> Iterator[Any]:
     """A running fake Yahoo server (tests/fake_yahoo.py); stopped after the test."""
     from tests.fake_yahoo import FakeYahoo
 
-    fake = FakeYahoo().start()
-    yield fake
-    fake.stop()
+    with FakeYahoo() as fake:
+        yield fake
+
+
+@pytest.fixture
+def fake_sec() -> Iterator[Any]:
+    """A running fake SEC EDGAR (tests/fake_sec.py); stopped after the test."""
+    from tests.fake_sec import FakeSec
+
+    with FakeSec() as fake:
+        yield fake
+
+
+@pytest.fixture
+def fakes(fake_sec: Any, fake_yahoo: Any) -> tuple[Any, Any]:
+    """Both fakes, for the filings and headlines feeds: ``(sec, yahoo)``."""
+    return fake_sec, fake_yahoo
+
+
+@pytest.fixture
+def utc_clock() -> Any:
+    """A UTC clock frozen at ``tests.helpers.FROZEN`` that the test moves with ``advance``."""
+    from tests.helpers import UtcClock
+
+    return UtcClock()

@@ -8,7 +8,8 @@ body), 429 and 503 throttling pages, a truncated body, a hang.
 
 Recorded bodies are in ``tests/fixtures/edgar`` (verbatim copies, see its SOURCES.md). The
 watched neoclouds have no public recording: each CIK without one is served a recorded company's
-body with ``cik`` and ``name`` replaced, so every row shows its own company.
+body with ``cik`` and ``name`` replaced, so every row shows its own company. The server itself
+(thread, request log, start/stop) is :class:`tests.fake_server.FakeServer`.
 """
 
 from __future__ import annotations
@@ -17,15 +18,14 @@ import functools
 import hashlib
 import json
 import re
-import threading
-import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from tests.fake_server import HANG, FakeServer, Request, Response
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "edgar"
 TICKERS = "sec_company_tickers_2026-02-01.json"
@@ -83,21 +83,17 @@ def renamed(name: str, cik: int, company: str) -> bytes:
 
 
 @dataclass
-class FakeSec:
-    """The switchboard; change attributes at any time."""
+class FakeSec(FakeServer):
+    """The switchboard; change attributes at any time. ``requests`` logs
+    ``(time, path, User-Agent)``."""
 
     fault: str | None = None
     faults: dict[int, str] = field(default_factory=dict)
     bodies: dict[int, bytes] = field(default_factory=dict)
     tickers_fault: str | None = None
-    requests: list[tuple[float, str, str]] = field(default_factory=list)
     user_agents: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     not_modified: int = 0
-    url: str = ""
-    _server: ThreadingHTTPServer | None = None
-    _hang: threading.Event = field(default_factory=threading.Event)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def tickers_url(self) -> str:
@@ -121,88 +117,54 @@ class FakeSec:
         self.fault = None
         self.tickers_fault = None
         self.faults.clear()
-        self._hang.set()
+        self.release_hung()
 
-    def start(self, port: int = 0) -> FakeSec:
-        """Listen on 127.0.0.1 in a daemon thread."""
-        fake = self
+    def answer(self, request: Request) -> Response:
+        """One GET, as the SEC answers it (tests/fake_server.py runs the server)."""
+        agent = request.header("User-Agent")
+        self.log(request.path, agent)
+        with self._lock:
+            self.user_agents.append(agent)
+            self.counts[request.path] += 1
+        if not _EMAIL.search(agent.encode()):
+            return Response(403, "text/html", UNDECLARED)
+        if request.path == "/files/company_tickers.json":
+            fault = self.tickers_fault or self.fault
+            answer: tuple[int, str, bytes] = recorded(TICKERS)
+        elif m := re.fullmatch(r"/submissions/CIK(\d{10})\.json", request.path):
+            cik = int(m.group(1))
+            fault = self.faults.get(cik) or self.fault
+            answer = self.body_for(cik)
+        else:
+            return Response(*recorded(NOT_FOUND))
+        if fault:
+            return _fault(fault, answer)
+        status, ctype, body = answer
+        etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+        if status == 200 and request.header("If-None-Match") == etag:
+            with self._lock:
+                self.not_modified += 1
+            return Response(304, ctype, b"", _validators(etag))
+        return Response(status, ctype, body, _validators(etag) if status == 200 else {})
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
 
-            def log_message(self, *args: object) -> None:
-                pass
+def _validators(etag: str) -> dict[str, str]:
+    return {"ETag": etag, "Last-Modified": LAST_MODIFIED}
 
-            def do_GET(self) -> None:
-                agent = self.headers.get("User-Agent", "")
-                with fake._lock:
-                    fake.requests.append((time.monotonic(), self.path, agent))
-                    fake.user_agents.append(agent)
-                    fake.counts[self.path] += 1
-                if not _EMAIL.search(agent.encode()):
-                    self._send(403, "text/html", UNDECLARED)
-                    return
-                if self.path == "/files/company_tickers.json":
-                    fault = fake.tickers_fault or fake.fault
-                    answer: tuple[int, str, bytes] = recorded(TICKERS)
-                elif m := re.fullmatch(r"/submissions/CIK(\d{10})\.json", self.path):
-                    cik = int(m.group(1))
-                    fault = fake.faults.get(cik) or fake.fault
-                    answer = fake.body_for(cik)
-                else:
-                    self._send(*recorded(NOT_FOUND))
-                    return
-                if fault:
-                    self._fault(fault, answer)
-                    return
-                status, ctype, body = answer
-                etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
-                if status == 200 and self.headers.get("If-None-Match") == etag:
-                    with fake._lock:
-                        fake.not_modified += 1
-                    self._send(304, ctype, b"", etag)
-                    return
-                self._send(status, ctype, body, etag if status == 200 else None)
 
-            def _fault(self, fault: str, answer: tuple[int, str, bytes]) -> None:
-                if fault == "403":
-                    self._send(403, "text/html", UNDECLARED)
-                elif fault == "404":
-                    self._send(*recorded(NOT_FOUND))
-                elif fault in ("429", "503"):
-                    self._send(int(fault), "text/html", THROTTLED)
-                elif fault == "html":
-                    self._send(200, "text/html", THROTTLED)
-                elif fault == "truncated":
-                    self._send(200, answer[1], answer[2][: len(answer[2]) // 2])
-                elif fault == "hang":
-                    fake._hang.wait(timeout=30)
-                    self.close_connection = True
-
-            def _send(self, status: int, ctype: str, body: bytes, etag: str | None = None) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", ctype)
-                self.send_header("Content-Length", str(len(body)))
-                if etag:
-                    self.send_header("ETag", etag)
-                    self.send_header("Last-Modified", LAST_MODIFIED)
-                self.end_headers()
-                self.wfile.write(body)
-
-        server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-        server.daemon_threads = True
-        self._server = server
-        self.url = f"http://127.0.0.1:{server.server_address[1]}"
-        threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        """Release hung requests and shut down."""
-        self._hang.set()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+def _fault(fault: str, answer: tuple[int, str, bytes]) -> Response:
+    if fault == "403":
+        return Response(403, "text/html", UNDECLARED)
+    if fault == "404":
+        return Response(*recorded(NOT_FOUND))
+    if fault in ("429", "503"):
+        return Response(int(fault), "text/html", THROTTLED)
+    if fault == "html":
+        return Response(200, "text/html", THROTTLED)
+    if fault == "truncated":
+        return Response(200, answer[1], answer[2][: len(answer[2]) // 2])
+    assert fault == "hang", fault
+    return Response(action=HANG)
 
 
 def submissions_json(cik: int) -> Any:
@@ -218,12 +180,8 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--fault", choices=FAULTS)
     args = parser.parse_args()
-    fake = FakeSec(fault=args.fault).start(args.port)
-    print(f"fake SEC on {fake.url} (tickers: {fake.tickers_url})", flush=True)
-    try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        fake.stop()
+    fake = FakeSec(fault=args.fault)
+    fake.serve(args.port, "fake SEC on {url} (tickers: {url}/files/company_tickers.json)")
 
 
 if __name__ == "__main__":

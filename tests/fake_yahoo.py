@@ -10,49 +10,65 @@ browser-fingerprinted session. It serves what neotui asks Yahoo for:
 - ``/v8/finance/spark`` — intraday series in the flat v8 shape;
 - ``/v8/finance/chart/{symbol}`` — recorded chart bodies.
 
+The server itself (thread, request log, start/stop) is :class:`tests.fake_server.FakeServer`.
 Faults can be switched on for every request or one symbol: latency, 429 with Yahoo's plain-text
 body, 500, an HTML page with status 200, an empty or truncated body, a connection reset, a server
 that hangs, the recorded 404/400 error bodies; and for the crumb path: getcrumb throttled (429 or
 a 200 that reads "Too Many Requests"), the EU consent redirect, 401 Invalid Crumb / Invalid
 Cookie, 401 "User is unable to access this feature".
 
-Recorded bodies live in ``tests/fixtures/yahoo`` (copied verbatim from ``shared/yahoo-fixtures``
-with their SOURCES.md). Symbols without a recording of their own (CRWV, NBIS, …: Yahoo has none
+Recorded bodies live in ``tests/fixtures/yahoo`` (verbatim copies; where each comes from is in
+its SOURCES.md). Symbols without a recording of their own (CRWV, NBIS, …: Yahoo has none
 in public) are served the recorded TSLA intraday chart and the recorded AAPL v7 quote with the
 symbol set and prices scaled, so each row shows its own numbers and both endpoints agree.
 """
 
 from __future__ import annotations
 
-import copy
-import functools
 import json
-import random
-import socket
-import struct
-import threading
 import time
-import zlib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
-from datetime import time as dtime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
+from datetime import UTC, date, datetime
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlparse
+from urllib.parse import parse_qs, unquote
 
-from neotui.data.market.quote import NEW_YORK
+from tests.fake_server import HANG, RESET, FakeServer, Request, Response, free_port_refusing
+from tests.yahoo_bodies import (
+    CRUMB_FILE,
+    QUOTED,
+    SYNTHETIC_END,
+    Reply,
+    _scaled_cached,
+    _us_state,
+    _v7_from_meta,
+    recorded,
+    recorded_crumb,
+    recorded_json,
+    recorded_json_headers,
+    synthetic_daily,
+)
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "yahoo"
-QUOTED = FIXTURES / "quoted_in_issues"
-NEWS_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "news"
+# What tests import from here (the bodies and the refusing port live beside it).
+__all__ = [
+    "AUTH_FAULTS",
+    "DEMO",
+    "FAULTS",
+    "SYNTHETIC_END",
+    "FakeYahoo",
+    "Route",
+    "free_port_refusing",
+    "recorded",
+    "recorded_crumb",
+    "recorded_json",
+    "synthetic_daily",
+]  # fmt: skip
+
 NO_NEWS = "y2_search_NO0010123060_empty_2025-02-25.json"
 DEFAULT_INTRADAY = "y2_chart_TSLA_30m_intraday_prepost_tradingPeriods.json"
 DEFAULT_DAILY = "y2_chart_NVDA_1d_1y_split_event.json"
 V7_TEMPLATE = "y2_quote_AAPL_CLOSED_postmarket_2025.json"
-CRUMB_FILE = "y2_getcrumb_ok_text_body.json"
 CONSENT_FILE = "y2_consent_1_quote_AAPL_307_to_guce_2025-02-16.json"
 TOO_MANY = (QUOTED / "http429_too_many_requests.txt").read_bytes()
 EDGE_TOO_MANY = (QUOTED / "http429_edge_too_many_requests.txt").read_bytes()
@@ -72,110 +88,6 @@ AUTH_FAULTS = (
     "denied",  # v7 answers 401 User is unable to access this feature
 )
 COOKIE = "A3=d=AQABBKvcsWcCEIGLkyl67hr2YX7XekV46j4FEgABCAErs2fZZ_bPb2UB9qMAAAcIq9yxZ63aZoI"
-_PRICE_KEYS = (
-    "regularMarketPrice", "previousClose", "chartPreviousClose", "regularMarketDayHigh",
-    "regularMarketDayLow", "fiftyTwoWeekHigh", "fiftyTwoWeekLow", "fulldayPrice",
-)  # fmt: skip
-
-Reply = tuple[int, str, bytes]
-
-
-@functools.lru_cache(maxsize=64)
-def recorded(name: str) -> Reply:
-    """Status, content type and body of a recorded file, in either wrapper format."""
-    folder = NEWS_FIXTURES if name.startswith("y2_search_") else FIXTURES
-    data = json.loads((folder / name).read_text(encoding="utf-8"))
-    if isinstance(data, list):  # yfinance's format
-        response = data[0]["response"]
-        return (
-            response["status_code"],
-            response["content_type"],
-            json.dumps(response["json"]).encode(),
-        )
-    if "response" not in data:  # a bare body (the spark file)
-        return 200, "application/json", json.dumps(data).encode()
-    response = data["response"]  # node-yahoo-finance2's format
-    if "bodyJson" in response:
-        body = json.dumps(response["bodyJson"]).encode()
-        return response["status"], "application/json;charset=utf-8", body
-    return response["status"], "text/plain", (response.get("bodyText") or "").encode()
-
-
-def recorded_json(name: str) -> Any:
-    """The decoded JSON body of a recorded file."""
-    return json.loads(recorded(name)[2])
-
-
-def recorded_crumb() -> str:
-    """The crumb Yahoo gave in the recorded getcrumb exchange (``haT3oykhHqZ``)."""
-    return recorded(CRUMB_FILE)[2].decode()
-
-
-@functools.lru_cache(maxsize=4096)
-def _scaled_cached(name: str, symbol: str, scale: float) -> bytes:
-    return _scaled(json.loads(recorded(name)[2]), symbol, scale)
-
-
-def _scaled(body: Any, symbol: str, scale: float) -> bytes:
-    body = copy.deepcopy(body)
-    result = body["chart"]["result"][0]
-    meta = result["meta"]
-    meta["symbol"] = symbol
-    meta.pop("longName", None)
-    meta["shortName"] = f"{symbol} (fake)"
-    for key in _PRICE_KEYS:
-        if isinstance(meta.get(key), (int, float)):
-            meta[key] = round(meta[key] * scale, 4)
-    for quote in result.get("indicators", {}).get("quote", []):
-        for key in ("open", "high", "low", "close"):
-            if isinstance(quote.get(key), list):
-                quote[key] = [None if v is None else round(v * scale, 4) for v in quote[key]]
-    return json.dumps(body).encode()
-
-
-def _us_state(now: datetime) -> str:
-    """Yahoo's marketState for a US stock at ``now`` (by the clock; no holidays)."""
-    from neotui.data.market.quote import Session, us_session
-
-    session, _ = us_session(now)
-    return {Session.PRE: "PRE", Session.REGULAR: "REGULAR", Session.POST: "POST"}.get(
-        session, "CLOSED"
-    )
-
-
-#: The last day of the synthetic two-year daily series (the tests' frozen clock is the 20th).
-SYNTHETIC_END = date(2026, 11, 20)
-#: Symbols listed inside the two years: their synthetic series starts on the first trading day.
-FIRST_TRADE = {"CRWV": date(2025, 3, 28)}
-
-
-@functools.lru_cache(maxsize=64)
-def synthetic_daily(
-    symbol: str, end: date = SYNTHETIC_END, jumps: tuple[tuple[date, float], ...] = ()
-) -> bytes:
-    """A made-up ``range=2y&interval=1d`` chart body for ``symbol``: two years of US sessions to
-    ``end`` (or from its listing, ``FIRST_TRADE``). Every symbol shares one market factor (SPY is
-    that factor); others add a beta of their own and noise, seeded by the symbol, so the event
-    study has something to measure and the same request always gets the same prices. No deal
-    effect is planted unless ``jumps`` adds a return on given days (``Route.jumps``)."""
-    from neotui.data.market.calendar import sessions
-
-    days = sessions(max(end - timedelta(days=730), FIRST_TRADE.get(symbol, date.min)), end)
-    market = random.Random(0)
-    own = random.Random(zlib.crc32(symbol.encode()))
-    beta, price = own.uniform(0.8, 2.5), own.uniform(10.0, 150.0)
-    closes, extra = [], dict(jumps)
-    for day in days:
-        m = market.gauss(0.0004, 0.01)
-        r = m if symbol == "SPY" else beta * m + own.gauss(0.0, 0.03)
-        price *= 1.0 + r + extra.get(day, 0.0)
-        closes.append(round(price, 4))
-    opens = [int(datetime.combine(d, dtime(9, 30), NEW_YORK).timestamp()) for d in days]
-    meta = {"currency": "USD", "symbol": symbol, "exchangeTimezoneName": "America/New_York",
-            "regularMarketPrice": closes[-1], "shortName": f"{symbol} (synthetic)",
-            "dataGranularity": "1d", "range": "2y"}  # fmt: skip
-    result = {"meta": meta, "timestamp": opens, "indicators": {"quote": [{"close": closes}]}}
-    return json.dumps({"chart": {"result": [result], "error": None}}).encode()
 
 
 @dataclass
@@ -192,7 +104,7 @@ class Route:
 
 
 @dataclass
-class FakeYahoo:
+class FakeYahoo(FakeServer):
     """The server's switchboard. Change attributes at any time; requests see them at once."""
 
     routes: dict[str, Route] = field(default_factory=dict)
@@ -203,13 +115,9 @@ class FakeYahoo:
     auth_fault: str | None = None
     auth_fault_times: int = 1_000_000  # how many requests the auth fault hits before it heals
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
-    requests: list[tuple[float, str, str]] = field(default_factory=list)
+    spark_fault: str | None = None  # a fault of the spark endpoint alone
     counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     paths: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    url: str = ""
-    _server: ThreadingHTTPServer | None = None
-    _hang: threading.Event = field(default_factory=threading.Event)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def route(self, symbol: str) -> Route:
         """The route of ``symbol`` (created on first use)."""
@@ -234,10 +142,11 @@ class FakeYahoo:
         self.fault = None
         self.auth_fault = None
         self.latency = 0.0
+        self.spark_fault = None
         for route in self.routes.values():
             route.fault = None
             route.latency = 0.0
-        self._hang.set()
+        self.release_hung()
 
     def _auth_fault(self, *kinds: str) -> str | None:
         """The auth fault if it is one of ``kinds`` and still has requests to hit (uses one)."""
@@ -305,8 +214,8 @@ class FakeYahoo:
             return (200, "application/json;charset=utf-8", self._v7(symbols)), headers, delay
 
         if path == "/v8/finance/spark":
-            if self.fault:
-                return self._fault_reply(self.fault), headers, delay
+            if self.fault or self.spark_fault:
+                return self._fault_reply(self.fault or self.spark_fault or ""), headers, delay
             return (200, "application/json", self._spark(symbols)), headers, delay
 
         if path.startswith("/v8/finance/chart/"):
@@ -346,10 +255,6 @@ class FakeYahoo:
         if (daily and route.daily is None) or (not daily and route.intraday is None):
             body = _scaled_cached(name, symbol, route.scale)
         return status, content_type, body
-
-    def answer(self, symbol: str, query: dict[str, list[str]]) -> Reply | str:
-        """The chart response for ``symbol`` (kept for tests that ask the switchboard directly)."""
-        return self._chart(symbol, query)
 
     def _chart_meta(
         self, symbol: str
@@ -411,9 +316,9 @@ class FakeYahoo:
             answer, headers, _ = self.respond(
                 request.url.path, query, request.headers.get("cookie", "")
             )
-            if answer == "reset":
+            if answer == RESET:
                 raise httpx.ReadError("Connection reset by peer", request=request)
-            if answer == "hang":
+            if answer == HANG:
                 raise httpx.ReadTimeout("timed out", request=request)
             if isinstance(answer, str):
                 answer = _FAULT_REPLIES[answer]()
@@ -424,79 +329,16 @@ class FakeYahoo:
 
         return httpx.MockTransport(handler)
 
-    # --- lifecycle ------------------------------------------------------------------------------
+    # --- the server side (tests/fake_server.py) ------------------------------------------------
 
-    def start(self, port: int = 0) -> FakeYahoo:
-        """Listen on 127.0.0.1 (on ``port``, or a free one), in a daemon thread."""
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: object) -> None:  # keep test output clean
-                pass
-
-            def setup(self) -> None:
-                super().setup()
-                # Headers and body go out in two writes; without this, Nagle's algorithm and
-                # delayed ACKs add ~40 ms to every keep-alive response.
-                self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-            def do_GET(self) -> None:  # http.server's naming
-                parsed = urlparse(self.path)
-                answer, headers, delay = fake.respond(
-                    parsed.path, parse_qs(parsed.query), self.headers.get("Cookie", "")
-                )
-                if delay:
-                    time.sleep(delay)
-                if isinstance(answer, tuple):
-                    self._send(*answer, headers=headers)
-                elif answer in _FAULT_REPLIES:
-                    self._send(*_FAULT_REPLIES[answer]())
-                elif answer == "reset":
-                    # SO_LINGER 0 makes close() send an RST: the client sees a reset.
-                    linger = struct.pack("ii", 1, 0)
-                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
-                    self.close_connection = True
-                    self.connection.close()
-                elif answer == "hang":
-                    fake._hang.wait(timeout=30)
-                    self.close_connection = True
-
-            def _send(
-                self, status: int, content_type: str, body: bytes,
-                headers: dict[str, str] | None = None,
-            ) -> None:  # fmt: skip
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
-                for name, value in (headers or {}).items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(body)
-
-        server = _Server(("127.0.0.1", port), Handler)
-        server.daemon_threads = True
-        self._server = server
-        self.url = f"http://127.0.0.1:{server.server_address[1]}"
-        threading.Thread(
-            target=server.serve_forever, args=(0.05,), name="fake-yahoo", daemon=True
-        ).start()
-        return self
-
-    def stop(self) -> None:
-        """Release hung requests and shut the server down."""
-        self._hang.set()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def rate(self, since: float, until: float | None = None) -> int:
-        """How many requests arrived in a monotonic-time window."""
-        end = until if until is not None else time.monotonic()
-        with self._lock:
-            return sum(1 for t, _, _ in self.requests if since <= t < end)
+    def answer(self, request: Request) -> Response:
+        """One GET on the real server: :meth:`respond`'s answer, faults acted out."""
+        answer, headers, delay = self.respond(request.path, request.query, request.header("Cookie"))
+        if isinstance(answer, tuple):
+            return Response(*answer, headers=headers, delay=delay)
+        if answer in _FAULT_REPLIES:
+            return Response(*_FAULT_REPLIES[answer](), delay=delay)
+        return Response(delay=delay, action=answer)  # RESET or HANG
 
 
 def _truncated() -> Reply:
@@ -514,48 +356,8 @@ _FAULT_REPLIES: dict[str, Callable[[], Reply]] = {
 }
 
 
-class _Server(ThreadingHTTPServer):
-    # socketserver's default backlog of 5 drops connections when a refresh opens 8 or more at
-    # once on a busy machine (HTTP/1.1 here: no multiplexing as with Yahoo's HTTP/2).
-    request_queue_size = 128
-
-
-def recorded_json_headers(name: str) -> dict[str, str]:
-    """The response headers of a recorded node-yahoo-finance2 exchange (list values joined)."""
-    data = json.loads((FIXTURES / name).read_text(encoding="utf-8"))
-    headers = data["response"]["headers"]
-    return {k: v[0] if isinstance(v, list) else v for k, v in headers.items()}
-
-
 def _quoted_401(name: str) -> Reply:
     return 401, "application/json;charset=utf-8", (QUOTED / name).read_bytes()
-
-
-def _v7_from_meta(meta: dict[str, Any], template: dict[str, Any], state: str) -> dict[str, Any]:
-    """A v7 quote item for a chart's symbol: the recorded AAPL item, rescaled to the chart's
-    price so the two endpoints agree."""
-    item = copy.deepcopy(template)
-    price = meta.get("regularMarketPrice")
-    prev = meta.get("previousClose") or meta.get("chartPreviousClose")
-    factor = price / template["regularMarketPrice"]
-    for key in ("regularMarketDayHigh", "regularMarketDayLow", "regularMarketOpen",
-                "fiftyTwoWeekHigh", "fiftyTwoWeekLow", "bid", "ask"):  # fmt: skip
-        item[key] = round(template[key] * factor, 4)
-    for key in [k for k in item if k.startswith(("postMarket", "preMarket"))]:
-        del item[key]
-    symbol = meta["symbol"]
-    item.update(
-        symbol=symbol, shortName=meta.get("shortName") or symbol,
-        longName=meta.get("longName") or meta.get("shortName") or symbol,
-        displayName=symbol, regularMarketPrice=price, regularMarketPreviousClose=prev,
-        regularMarketChange=round(price - prev, 4),
-        regularMarketChangePercent=round((price - prev) / prev * 100, 6),
-        regularMarketTime=meta.get("regularMarketTime"), marketState=state,
-        currency=meta.get("currency"),
-        exchangeTimezoneName=meta.get("exchangeTimezoneName"),
-        marketCap=round(template["marketCap"] * factor),
-    )  # fmt: skip
-    return item
 
 
 def _symbols(path: str, query: dict[str, list[str]]) -> list[str]:
@@ -573,15 +375,6 @@ def _endpoint(path: str) -> str:
 
 def _qs(query: dict[str, list[str]]) -> str:
     return "&".join(f"{k}={v}" for k, values in query.items() for v in values)
-
-
-def free_port_refusing() -> str:
-    """A base URL where nothing listens: connections are refused (the network is 'down')."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    return f"http://127.0.0.1:{port}"
 
 
 #: The watched symbols' scales and share counts for the demo server (prices and market caps of
@@ -614,12 +407,7 @@ def main() -> None:
     # Recorded headlines for two watched symbols (the others have none): dedup, candidates.
     fake.news.update({"NVDA": "y2_search_GOOG_news_2025-02-25.json",
                       "CRWV": "y2_search_AAPL_news_2025-02-25.json"})  # fmt: skip
-    fake.start(args.port)
-    print(f"fake Yahoo on {fake.url}", flush=True)
-    try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        fake.stop()
+    fake.serve(args.port, "fake Yahoo on {url}")
 
 
 if __name__ == "__main__":

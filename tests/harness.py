@@ -6,7 +6,6 @@ from __future__ import annotations
 import random
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,7 @@ from neotui.data.market.yahoo import YahooClient
 from neotui.settings import load_settings
 from neotui.sources import book_sources
 from tests.fake_yahoo import DEMO, FakeYahoo
-from tests.helpers import SMALL_BOOK
+from tests.helpers import FROZEN, SMALL_BOOK, wait_until
 
 
 class PanesApp(NeoApp):
@@ -34,15 +33,10 @@ class PanesApp(NeoApp):
     @asynccontextmanager
     async def run_test(self, *args: Any, **kwargs: Any) -> AsyncIterator[Any]:
         async with super().run_test(*args, **kwargs) as pilot:
-            for _ in range(500):
-                if self.watch_screen.panes_ready and self.started:
-                    break
-                await pilot.pause(0.01)
+            await wait_until(lambda: self.watch_screen.panes_ready and self.started, pilot=pilot)
             yield pilot
 
 
-#: Friday 2026-11-20, 10:30 in New York: the regular session.
-FROZEN = datetime(2026, 11, 20, 15, 30, tzinfo=UTC)
 SYMBOLS = ("ALPH", "CHIP", "NVDA", "MDLY")
 SCALES = {"ALPH": 0.09, "CHIP": 0.16, "NVDA": 0.16}
 

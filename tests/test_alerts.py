@@ -4,7 +4,7 @@ stale quotes never fire; new deals through live reload; filings and headlines; b
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -23,28 +23,21 @@ from neotui.data.deals.watcher import DealsWatcher
 from neotui.data.market.feed import SymbolState, SymbolStatus
 from neotui.data.market.quote import Quote
 from neotui.settings import SettingsError, app_rules_file, load_settings
-from tests.helpers import PROVIDER, deal_toml, write
-
-T0 = datetime(2026, 11, 20, 15, 30, tzinfo=UTC)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> datetime:
-        self.now += timedelta(seconds=15)
-        return self.now
+from tests.helpers import FROZEN, PROVIDER, UtcClock, deal_toml, write
 
 
 def quotes(price: float | None, prev: float | None = 100.0, *, symbol: str = "CRWV",
            status: SymbolStatus = SymbolStatus.FRESH) -> dict[str, SymbolState]:  # fmt: skip
-    quote = Quote(symbol, price, T0, prev_close=prev) if price is not None else None
+    quote = Quote(symbol, price, FROZEN, prev_close=prev) if price is not None else None
     return {symbol: SymbolState(symbol, status, quote, None if status == "fresh" else "cached")}
 
 
+#: The engine's clock moves 15 s (a refresh) every time it is read.
+STEP = timedelta(seconds=15)
+
+
 def engine(*rules: AlertRule, store: AlertStore | None = None) -> AlertEngine:
-    return AlertEngine(rules, store, margin_pct=0.5, clock=Clock())
+    return AlertEngine(rules, store, margin_pct=0.5, clock=UtcClock(FROZEN + STEP, step=15))
 
 
 ABOVE = AlertRule(AlertKind.ABOVE, "CRWV", 120.0)

@@ -13,6 +13,7 @@ from neotui.settings import app_rules_file, load_settings
 from neotui.widgets.positions import PositionsTable
 from neotui.widgets.quotes import QuotesTable
 from tests.harness import build_app
+from tests.helpers import record_notices, wait_until
 
 SIZE = (160, 48)
 LOTS = {
@@ -72,17 +73,19 @@ async def test_stale_positions_are_dimmed_and_named() -> None:
 
 async def test_no_lots_no_pane_and_p_says_how() -> None:
     app = build_app()
+    notices = record_notices(app)
     async with app.run_test(size=SIZE) as pilot:
         await app.feed.refresh_once()
         await pilot.pause()
         assert app.screen.query_one(PositionsTable).has_class("hidden")
         await pilot.press("p")
         assert app.screen.query_one(PositionsTable).has_class("hidden")
-        assert any("[[lot]]" in str(n.message) for n in app._notifications)
+        assert any("[[lot]]" in str(n.message) for n in notices)
 
 
 async def test_a_on_a_quote_row_adds_an_alert_that_fires_and_is_stored() -> None:
     app = build_app()
+    notices = record_notices(app)
     async with app.run_test(size=SIZE) as pilot:
         await app.feed.refresh_once()
         await pilot.pause()
@@ -103,7 +106,7 @@ async def test_a_on_a_quote_row_adds_an_alert_that_fires_and_is_stored() -> None
         rule_id = f"CHIP below {round(price + 1, 2):g}"
         assert app.alert_engine.states[rule_id].status is RuleStatus.TRIGGERED
         assert [a.rule for a in app.alert_engine.history] == [rule_id]
-        titles = [n.title for n in app._notifications]
+        titles = [n.title for n in notices]
         assert f"CHIP: below {round(price + 1, 2):g}" in titles
         # Stored in the app-owned alerts.toml, and the fired state in the data dir.
         data = tomllib.loads(app_rules_file().path.read_text(encoding="utf-8"))
@@ -114,6 +117,7 @@ async def test_a_on_a_quote_row_adds_an_alert_that_fires_and_is_stored() -> None
 
 async def test_a_on_a_provider_uses_its_ticker_and_escape_cancels() -> None:
     app = build_app()
+    notices = record_notices(app)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("j")  # Alpha Cloud, ticker ALPH
         await pilot.press("a")
@@ -124,7 +128,7 @@ async def test_a_on_a_provider_uses_its_ticker_and_escape_cancels() -> None:
         await pilot.press("j")  # Beta Compute: private
         await pilot.press("a")
         assert not isinstance(app.screen, AddAlert)
-        assert any("private" in str(n.message) for n in app._notifications)
+        assert any("private" in str(n.message) for n in notices)
 
 
 async def test_bad_threshold_is_refused_in_the_modal() -> None:
@@ -180,20 +184,20 @@ async def test_new_deal_through_live_reload_fires_once_in_the_app(tmp_path) -> N
 
     book = write(tmp_path / "deals.toml", PROVIDER + deal_toml(id='"d1"'))
     app = build_app(book, live=True, with_feed=False, extra={"alert": [{"new_deal": True}]})
+    notices = record_notices(app)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert not app.alert_engine.history  # the first book never fires
         write(book, PROVIDER + deal_toml(id='"d1"') + deal_toml(id='"d2"', counterparty='"OpenAI"'))
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if app.alert_engine.history:
-                break
+        await wait_until(lambda: app.alert_engine.history, pilot=pilot)
         (alert,) = app.alert_engine.history
         assert alert.title == "New deal: Alpha Cloud" and "OpenAI" in alert.message
-        assert any(n.title == "New deal: Alpha Cloud" for n in app._notifications)
+        assert any(n.title == "New deal: Alpha Cloud" for n in notices)
+        loaded = app.watcher.current
         write(book, PROVIDER + deal_toml(id='"d1"') + deal_toml(id='"d2"', counterparty='"OpenAI"')
               + "\n")  # fmt: skip
-        await pilot.pause(0.5)
+        await wait_until(lambda: app.watcher.current is not loaded, pilot=pilot)  # reloaded
+        await pilot.pause()
         assert len(app.alert_engine.history) == 1  # a reload without a new id: nothing
 
 
@@ -202,13 +206,14 @@ async def test_filings_and_headlines_hooks_for_the_feeds() -> None:
 
     app = build_app(with_feed=False, extra={"alert": [{"filing_items": ["1.01"]},
                                                       {"headline": "Alpha Meta"}]})  # fmt: skip
+    notices = record_notices(app)
     async with app.run_test(size=SIZE) as pilot:
         app.deliver_filings([])  # the first batch primes
         app.deliver_headlines([])
         app.deliver_filings([FilingEvent("a1", "ALPH", "8-K", ("1.01",), "Material agreement")])
         app.deliver_headlines([HeadlineEvent("h1", "ALPH", "Alpha signs with Meta", "u")])
         await pilot.pause()
-        titles = [n.title for n in app._notifications]
+        titles = [n.title for n in notices]
         assert "ALPH: 8-K items 1.01" in titles and "Headline: alpha meta" in titles
 
 
@@ -220,6 +225,7 @@ async def test_filing_and_headline_updates_reach_the_rules() -> None:
     from neotui.data.news import Headline, NewsUpdate
     from neotui.data.sec.feed import CompanyFilings, FilingsUpdate
     from neotui.data.sec.submissions import Filing
+    from neotui.messages import FilingsUpdated, NewsUpdated
 
     old = Filing(1, "ALPH", "10-Q", date(2026, 11, 2), "0000000001-26-000001")
     new = Filing(1, "ALPH", "8-K", date(2026, 11, 20), "0000000001-26-000002", items="1.01,9.01",
@@ -234,12 +240,15 @@ async def test_filing_and_headline_updates_reach_the_rules() -> None:
     app = build_app(with_feed=False, extra={"alert": [{"filing_items": ["1.01"]},
                                                       {"headline": "Alpha Meta"}]})  # fmt: skip
     async with app.run_test(size=SIZE) as pilot:
-        app._show_filings(filings(old))  # at start: primes
-        app._show_news(NewsUpdate())
-        app._show_filings(filings(old, new))
-        app._show_news(NewsUpdate(headlines=(story,)))
-        app._show_filings(filings(old, new))  # seen: nothing more
-        await pilot.pause()
+        for update in (
+            FilingsUpdated(filings(old)),  # at start: primes
+            NewsUpdated(NewsUpdate()),
+            FilingsUpdated(filings(old, new)),
+            NewsUpdated(NewsUpdate(headlines=(story,))),
+            FilingsUpdated(filings(old, new)),  # seen: nothing more
+        ):
+            app.post_message(update)  # as the feeds' workers do
+            await pilot.pause()  # each handled (a newer update would replace a queued one)
         titles = [a.title for a in app.alert_engine.history]
         assert titles.count("ALPH: 8-K items 1.01") == 1
         assert titles.count("Headline: alpha meta") == 1

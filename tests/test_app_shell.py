@@ -4,22 +4,26 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from neotui.app import NeoApp
 from neotui.build import make_app
 from neotui.screens.help import HelpScreen
+from neotui.screens.watch import WatchScreen
 from neotui.settings import load_settings
+from neotui.widgets.quotes import QuotesTable
 from tests.harness import build_app
+from tests.helpers import help_ids, wait_until
 
 
 async def test_app_starts_and_q_quits() -> None:
     app = build_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        assert isinstance(app, NeoApp)
-        assert app.is_running
+        # What the factory wired: the watch screen over the given book and feed.
+        assert isinstance(app.screen, WatchScreen) and app.screen is app.watch_screen
+        assert app.watcher.current is not None and app.watcher.current.ok
+        assert app.screen.query_one(QuotesTable).row_count == len(app.feed.symbols)
+        assert app.return_code is None  # still running
         await pilot.press("q")
         await pilot.pause()
-    assert not app.is_running
-    assert app.return_code == 0
+        assert app.return_code == 0  # q asked the app to exit, cleanly
 
 
 async def test_make_app_from_settings_alone(tmp_path: Path) -> None:
@@ -40,10 +44,7 @@ async def test_filings_and_news_feeds_are_built_after_the_first_frame() -> None:
     app = make_app(settings, live=False)
     assert app.filings is None and app.news is None
     async with app.run_test(size=(160, 48)) as pilot:
-        for _ in range(200):
-            if app.filings is not None:
-                break
-            await pilot.pause(0.01)
+        await wait_until(lambda: app.filings is not None, pilot=pilot)
         assert app.filings is not None and app.filings.client is not None
         assert app.news is not None and app.news.client is app.feed.client
         assert app.filings.store is app.news.store is not None
@@ -56,7 +57,7 @@ async def test_question_mark_opens_help_listing_binding_ids() -> None:
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        ids = {row.binding_id for row in app.screen._rows}
+        ids = help_ids(app.screen)
         assert {"neotui.quit", "neotui.help"} <= ids
         await pilot.press("escape")
         await pilot.pause()
@@ -71,10 +72,10 @@ async def test_keymap_from_settings_rebinds_keys(tmp_path: Path) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("q")
         await pilot.pause()
-        assert app.is_running
+        assert app.return_code is None  # q no longer quits
         await pilot.press("x")
         await pilot.pause()
-    assert not app.is_running
+        assert app.return_code == 0  # x does
 
 
 def _write(path: Path, text: str) -> Path:

@@ -217,12 +217,10 @@ async def test_batch_faults_are_classified_for_every_symbol(
 async def test_spark_failure_keeps_the_last_series(fake_yahoo: FakeYahoo) -> None:
     async with client(fake_yahoo) as c:
         first = await c.quotes(["CRWV"])
-        real_spark = fake_yahoo._spark
-        fake_yahoo._spark = lambda symbols: b"<html>"  # type: ignore[method-assign]
-        try:
-            second = await c.quotes(["CRWV"])
-        finally:
-            fake_yahoo._spark = real_spark  # type: ignore[method-assign]
+        fake_yahoo.route("CRWV").scale *= 1.1  # a new price, and a new series were it asked
+        fake_yahoo.spark_fault = "html"  # a web page instead of the series
+        second = await c.quotes(["CRWV"])
+    assert second["CRWV"].price != first["CRWV"].price
     assert second["CRWV"].series == first["CRWV"].series and second["CRWV"].series
 
 

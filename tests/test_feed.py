@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import random
-import time
+import threading
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,6 +16,7 @@ from neotui.data.market.feed import FeedUpdate, MarketFeed, SymbolStatus
 from neotui.data.market.quote import Session
 from neotui.data.market.yahoo import YahooClient
 from tests.fake_yahoo import FakeYahoo, free_port_refusing
+from tests.helpers import WallClock, wait_until
 
 WATCHED = ["CRWV", "NBIS", "IREN", "CIFR", "WULF", "APLD", "CORZ", "NVDA"]
 FAST = {s: 0.05 for s in Session}
@@ -28,21 +29,6 @@ def make_feed(url: str, cache: QuoteCache | None = None, **kw) -> MarketFeed:
     options.update(kw)
     client = YahooClient(url, read_timeout=1.0, connect_timeout=0.5)
     return MarketFeed(symbols, client, cache=cache, **options)
-
-
-async def run_for(feed: MarketFeed, seconds: float) -> None:
-    task = asyncio.create_task(feed.run())
-    await asyncio.sleep(seconds)
-    task.cancel()
-    with pytest.raises(asyncio.CancelledError):
-        await task
-
-
-async def wait_until(predicate, timeout: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "condition not reached in time"
-        await asyncio.sleep(0.01)
 
 
 @pytest.fixture
@@ -90,44 +76,61 @@ async def test_failure_keeps_last_good_quote_marked_stale(feed, fake_yahoo) -> N
     assert update.last_result == "0/8 ok, 8 failed"
 
 
-async def test_backoff_lowers_the_request_rate_and_recovery(fake_yahoo: FakeYahoo) -> None:
+async def test_backoff_spaces_the_retries_and_recovery(fake_yahoo: FakeYahoo) -> None:
+    """After the n-th failure nothing is asked for ``base * 2**(n-1)`` seconds (±25 % jitter,
+    capped), then the symbols that failed together retry together, as one batch. The wall
+    clock is the test's: it moves only when told, so no second of real time is spent."""
     fake_yahoo.set_fault("429")
-    feed = make_feed(fake_yahoo.url)
-    task = asyncio.create_task(feed.run())
-    start = time.monotonic()
-    await asyncio.sleep(2.0)
-    early = fake_yahoo.rate(start, start + 0.5)
-    late = fake_yahoo.rate(start + 1.5, start + 2.0)
-    assert early >= 3  # a refresh is one batch: a handful of requests, not one per symbol
-    assert late < early / 2, (early, late)
+    wall = WallClock()
+    feed = make_feed(fake_yahoo.url, wall=wall)
+    await feed.refresh_once()
+    batch: set[int] = set()
+    for failures in range(1, 7):
+        delay = min(feed.backoff_cap, feed.backoff_base * 2 ** (failures - 1))
+        before = feed.requests
+        wall.advance(delay * 0.74)  # earlier than the shortest jitter allows
+        await feed.refresh_once()
+        assert feed.requests == before, f"asked again after {failures} failures, too early"
+        wall.advance(delay * (1.26 - 0.74))  # later than the longest
+        update = await feed.refresh_once()
+        batch.add(feed.requests - before)
+        assert {s.failures for s in update.states.values()} == {failures + 1}
+    assert len(batch) == 1 and batch.pop() <= 3  # one batch: a handful, not one per symbol
     states = feed.snapshot().states
     assert all(s.status is SymbolStatus.STALE for s in states.values())
     assert states["CRWV"].reason == "rate limited by Yahoo (429)"
-    assert states["CRWV"].failures >= 3
 
     fake_yahoo.heal()
-    await wait_until(
-        lambda: all(s.status is SymbolStatus.FRESH for s in feed.snapshot().states.values())
-    )
-    task.cancel()
-    await asyncio.gather(task, return_exceptions=True)
+    wall.advance(feed.backoff_cap * 1.26)
+    update = await feed.refresh_once()
+    assert all(s.status is SymbolStatus.FRESH for s in update.states.values())
     await feed.client.aclose()
 
 
 async def test_offline_is_one_state_probes_gently_and_recovers() -> None:
     url = free_port_refusing()
     feed = make_feed(url)
-    updates: list[FeedUpdate] = []
-    feed.subscribe(updates.append)
-    task = asyncio.create_task(feed.run())
-    await wait_until(lambda: feed.offline)
+    asked: list[str] = []
+    real_quotes = feed.client.quotes
+
+    async def quotes(symbols: list[str]):  # type: ignore[no-untyped-def]
+        asked.append(",".join(symbols))
+        return await real_quotes(symbols)
+
+    feed.client.quotes = quotes  # type: ignore[method-assign]
+    await feed.refresh_once()
+    assert feed.offline
     assert feed.snapshot().offline_reason in ("connection refused", "cannot connect")
     assert all(s.status is SymbolStatus.PENDING for s in feed.snapshot().states.values())
-    requests_when_offline = feed.requests
-    await asyncio.sleep(0.6)
-    probes = feed.requests - requests_when_offline
-    assert 1 <= probes <= 6  # one symbol per probe, spaced out: not 8 per cycle
+    assert asked == [",".join(WATCHED)]
+    delays = [feed.interval()]
+    for _ in range(3):  # probes: one symbol each, further and further apart (up to the cap)
+        await feed.refresh_once()
+        delays.append(feed.interval())
+    assert asked[1:] == ["CRWV"] * 3
+    assert delays == [0.1, 0.2, 0.2, 0.2]  # backoff_base doubled, capped at offline_cap
 
+    task = asyncio.create_task(feed.run())
     fake = FakeYahoo().start(port=int(url.rsplit(":", 1)[1]))  # the network comes back
     try:
         await wait_until(
@@ -177,16 +180,17 @@ async def test_manual_refresh_jumps_the_wait(fake_yahoo: FakeYahoo) -> None:
 
 async def test_wall_clock_jump_makes_one_refresh_due_at_once(fake_yahoo: FakeYahoo) -> None:
     """After a laptop sleeps the monotonic clock has not moved, the wall clock has."""
-    offset = 0.0
-    feed = make_feed(fake_yahoo.url, intervals={s: 300.0 for s in Session},
-                     wall=lambda: time.time() + offset)  # fmt: skip
+    wall = WallClock()
+    feed = make_feed(fake_yahoo.url, intervals={s: 300.0 for s in Session}, wall=wall)
     task = asyncio.create_task(feed.run())
     await wait_until(lambda: fake_yahoo.counts["CRWV"] == 1)
-    await asyncio.sleep(0.1)
-    offset = 3600.0  # an hour of sleep
-    await wait_until(lambda: fake_yahoo.counts["CRWV"] == 2, timeout=2)
-    await asyncio.sleep(0.3)
-    assert fake_yahoo.counts["CRWV"] == 2  # one refresh, not a burst of queued ones
+    reads = wall.reads
+    await wait_until(lambda: wall.reads > reads + 3)  # the loop waits, reading the clock
+    wall.advance(3600.0)  # an hour of sleep
+    await wait_until(lambda: fake_yahoo.counts["CRWV"] == 2)
+    reads = wall.reads
+    await wait_until(lambda: wall.reads > reads + 10)  # several ticks of waiting again...
+    assert fake_yahoo.counts["CRWV"] == 2  # ...after one refresh, not a burst of queued ones
     task.cancel()
     await asyncio.gather(task, return_exceptions=True)
     await feed.client.aclose()
@@ -194,11 +198,12 @@ async def test_wall_clock_jump_makes_one_refresh_due_at_once(fake_yahoo: FakeYah
 
 async def test_fundamentals_failures_never_touch_quotes(fake_yahoo: FakeYahoo) -> None:
     calls = []
+    hung = threading.Event()
 
     def fetcher(symbol: str):
         calls.append(symbol)
         if symbol == "CRWV":
-            time.sleep(1.0)  # hangs past the timeout
+            hung.wait(10)  # hangs past the timeout, until the test ends
         if symbol == "NBIS":
             raise RuntimeError("Too Many Requests. Rate limited. Try after a while.")
         return {"totalDebt": 1e9, "totalRevenue": 2e9}, {"marketCap": 5e10, "shares": 4e8}
@@ -212,6 +217,7 @@ async def test_fundamentals_failures_never_touch_quotes(fake_yahoo: FakeYahoo) -
     assert states["NBIS"].fundamentals_error == "yfinance rate limited"
     assert states["NVDA"].fundamentals.market_cap == 5e10
     assert all(s.status is SymbolStatus.FRESH for s in states.values())
+    hung.set()
     task.cancel()
     await asyncio.gather(task, return_exceptions=True)
     await feed.client.aclose()

@@ -10,8 +10,6 @@ import os
 import subprocess
 import sys
 
-import pytest
-
 from tests.fake_sec import FakeSec
 from tests.fake_yahoo import FakeYahoo, free_port_refusing
 
@@ -19,13 +17,6 @@ FILING_FIELDS = ["provider", "symbol", "cik", "form", "filed", "accepted", "acce
                  "item_names", "url", "description"]  # fmt: skip
 NEWS_FIELDS = ["symbol", "published", "title", "publisher", "url", "related", "candidate"]
 CONTACT = "Jane Doe jane@example.com"
-
-
-@pytest.fixture
-def fake_sec():
-    fake = FakeSec().start()
-    yield fake
-    fake.stop()
 
 
 def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

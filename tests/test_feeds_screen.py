@@ -5,26 +5,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pytest
-
 from neotui.data.news import Headline, NewsUpdate
 from neotui.screens.detail import ProviderDetail
 from neotui.widgets.feeds import FeedsPane, FeedsTable
 from neotui.widgets.providers import ProviderList
 from neotui.widgets.timeline import DealDetail, DealTable
-from tests.fake_sec import FakeSec
-from tests.fake_yahoo import FakeYahoo
 from tests.feeds_harness import feeds_app, fetch_feeds
+from tests.helpers import help_ids
 
 SIZE = (160, 48)
-
-
-@pytest.fixture
-def fakes():
-    sec, yahoo = FakeSec().start(), FakeYahoo().start()
-    yield sec, yahoo
-    sec.stop()
-    yahoo.stop()
 
 
 def rows(app) -> list:
@@ -220,8 +209,7 @@ async def test_help_lists_the_new_keys(fakes) -> None:
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        text = " ".join(str(row) for row in app.screen._rows)
-        assert "neotui.filings" in text and "neotui.capture" in text
+        assert {"neotui.filings", "neotui.capture"} <= help_ids(app.screen)
 
 
 async def test_unwatched_listed_provider_says_how(fakes) -> None:

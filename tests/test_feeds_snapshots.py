@@ -7,8 +7,6 @@ import time
 
 import pytest
 
-from tests.fake_sec import FakeSec
-from tests.fake_yahoo import FakeYahoo
 from tests.feeds_harness import feeds_app, fetch_feeds
 
 
@@ -19,14 +17,6 @@ def utc_local_time(monkeypatch: pytest.MonkeyPatch) -> None:
     yield
     monkeypatch.undo()
     time.tzset()
-
-
-@pytest.fixture
-def fakes():
-    sec, yahoo = FakeSec().start(), FakeYahoo().start()
-    yield sec, yahoo
-    sec.stop()
-    yahoo.stop()
 
 
 async def _fetch_all(pilot) -> None:

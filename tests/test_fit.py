@@ -301,29 +301,23 @@ async def test_detail_impact_table_drawn_whole(size: tuple[int, int]) -> None:
 
 
 @pytest.mark.parametrize("size", [(80, 24), (200, 60)])
-async def test_feeds_table_drawn_whole(size: tuple[int, int]) -> None:
-    from tests.fake_sec import FakeSec
-    from tests.fake_yahoo import FakeYahoo
+async def test_feeds_table_drawn_whole(size: tuple[int, int], fakes) -> None:
     from tests.feeds_harness import feeds_app, fetch_feeds
 
-    sec, yahoo = FakeSec().start(), FakeYahoo().start()
-    try:
-        app = feeds_app(sec, yahoo, contact="")  # headlines: publishers and long titles
-        async with app.run_test(size=size) as pilot:
-            await app.feed.refresh_once()
-            await fetch_feeds(app)
-            await pilot.pause()
-            await pilot.press("f")
-            await pilot.pause()
-            table = app.screen.query_one("#feeds-table", NeoTable)
-            assert table.row_count >= 4
-            assert_fits(table, {"title", "source"})
-            drawn = [table.get_row_at(r)[-1].cell_len for r in range(table.row_count)]
-            whole = [min(80, len(r.title)) for r in table.rows_shown]  # the pane's own cap
-            assert (drawn == whole) == (size[0] == 200), (drawn, whole)
-    finally:
-        sec.stop()
-        yahoo.stop()
+    sec, yahoo = fakes
+    app = feeds_app(sec, yahoo, contact="")  # headlines: publishers and long titles
+    async with app.run_test(size=size) as pilot:
+        await app.feed.refresh_once()
+        await fetch_feeds(app)
+        await pilot.pause()
+        await pilot.press("f")
+        await pilot.pause()
+        table = app.screen.query_one("#feeds-table", NeoTable)
+        assert table.row_count >= 4
+        assert_fits(table, {"title", "source"})
+        drawn = [table.get_row_at(r)[-1].cell_len for r in range(table.row_count)]
+        whole = [min(80, len(r.title)) for r in table.rows_shown]  # the pane's own cap
+        assert (drawn == whole) == (size[0] == 200), (drawn, whole)
 
 
 async def test_same_shape_updates_in_place_and_a_wider_figure_refits() -> None:

@@ -166,9 +166,10 @@ async def test_b_draws_the_benchmark_on_the_detail_chart() -> None:
         await pilot.press("b")
         await pilot.pause()
         assert screen.show_benchmark
-        year = screen._year_history()
-        rebased = rebase(year, screen._benchmark_history())
-        assert rebased is not None and rebased[0] == year.closes[0]
+        prices = screen.impact.histories.prices  # what the chart draws from
+        stock = prices["STK"]
+        rebased = rebase(stock, prices[screen.impact.benchmark])
+        assert rebased is not None and rebased[0] == stock.closes[0]
         assert screen.chart_title.endswith("b: hide benchmark")
         await pilot.press("b")
         assert not screen.show_benchmark and screen.chart_title.endswith("b: draw benchmark")
@@ -189,7 +190,7 @@ def test_numpy_not_imported_before_the_first_frame() -> None:
         "app = build_app(live=True)\n"
         "async def main():\n"
         "    async with app.run_test(size=(120, 40)) as pilot:\n"
-        "        await pilot.pause(0.5)\n"
+        "        await pilot.pause()\n"
         "asyncio.run(main())\n"
         "print(seen)\n"
     )
@@ -203,12 +204,13 @@ async def test_live_app_studies_the_deals_after_the_first_frame(fake_yahoo) -> N
     """What `neotui` does: the real client and cache against the fake server; the Day 0 column
     fills in by itself, and the histories land in the cache for the next start."""
     from neotui.data.market.history import cache_key
-    from tests.test_end_to_end import real_app, until
+    from tests.helpers import wait_until
+    from tests.test_end_to_end import real_app
 
     app = real_app(fake_yahoo.url, BOOK)
     async with app.run_test(size=SIZE) as pilot:
         table = app.screen.query_one(DealTable)
-        await until(pilot, lambda: bool(table.impacts))
+        await wait_until(lambda: bool(table.impacts), pilot=pilot)
         assert table.impacts["stk-meta"].study.model == "market"
         assert app.feed.cache.load_history(cache_key("SPY")) is not None
         assert {s for s, n in fake_yahoo.counts.items() if n} >= {"STK", "META", "SPY"}

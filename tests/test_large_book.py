@@ -16,7 +16,7 @@ from neotui.widgets.providers import ProviderList
 from neotui.widgets.quotes import QuotesTable
 from neotui.widgets.timeline import DealTable
 from tests.harness import build_app
-from tests.helpers import PROVIDER, deal_toml, write
+from tests.helpers import PROVIDER, deal_toml, wait_until, write
 
 
 def _large_book(tmp_path: Path) -> Path:
@@ -39,11 +39,8 @@ async def test_large_book_follows_the_first_frame(tmp_path: Path) -> None:
         quotes = screen.query_one(QuotesTable)
         assert [quotes.get_row_at(i)[0].plain for i in range(quotes.row_count)] == [
             "ALPH", "CHIP", "NVDA", "MDLY"]  # fmt: skip
-        for _ in range(500):
-            if app.started:
-                break
-            await pilot.pause(0.02)
-        assert app.started and screen.panes_ready
+        await wait_until(lambda: app.started, pilot=pilot)
+        assert screen.panes_ready
         assert app.watcher.current is not None and app.watcher.current.ok
         assert screen.query_one(DealTable).row_count == 1400
         providers = screen.query_one(ProviderList)

@@ -7,19 +7,18 @@ import asyncio
 import json
 import shlex
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 from neotui.data.alerts.rules import Alert, AlertKind
 from neotui.notify import Notifier, desktop_sequences, tmux_wrap
 from neotui.settings import AlertsSettings
+from tests.helpers import FROZEN
 
 ESC, BEL = "\x1b", "\x07"
-AT = datetime(2026, 11, 20, 15, 30, tzinfo=UTC)
 
 
 def alert(title: str = "CRWV: above 120", message: str = "CRWV at 120.50, above 120.00") -> Alert:
-    return Alert("CRWV above 120", AlertKind.ABOVE, "CRWV", title, message, AT, 120.5)
+    return Alert("CRWV above 120", AlertKind.ABOVE, "CRWV", title, message, FROZEN, 120.5)
 
 
 RECORDER = """

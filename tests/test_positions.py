@@ -7,7 +7,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -17,14 +17,13 @@ from neotui.data.market.quote import Quote
 from neotui.data.portfolio import Lot, build_portfolio
 from neotui.settings import SettingsError, load_settings
 from tests.fake_yahoo import FakeYahoo, free_port_refusing
-
-NOW = datetime(2026, 11, 20, 15, 30, tzinfo=UTC)
+from tests.helpers import FROZEN
 
 
 def state(symbol: str, price: float | None, prev: float | None = None, *,
           status: SymbolStatus = SymbolStatus.FRESH, reason: str | None = None,
           currency: str = "USD") -> SymbolState:  # fmt: skip
-    quote = Quote(symbol, price, NOW, currency=currency, prev_close=prev)
+    quote = Quote(symbol, price, FROZEN, currency=currency, prev_close=prev)
     return SymbolState(symbol, status, quote, reason)
 
 

@@ -3,22 +3,20 @@ rows were built as placeholders, then redrawn cell by cell before the first fram
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from textual.app import App, ComposeResult
 
 from neotui.data.market.feed import FeedUpdate, SymbolState, SymbolStatus
 from neotui.data.market.quote import Quote, Session
 from neotui.widgets.quotes import QuotesTable
+from tests.helpers import FROZEN
 
-NOW = datetime(2026, 11, 20, 15, 30, tzinfo=UTC)
 SYMBOLS = ("CRWV", "NBIS")
 
 
 def cached() -> FeedUpdate:
     prices = {"CRWV": (91.25, 90.0), "NBIS": (44.5, 45.0)}
     states = {
-        s: SymbolState(s, SymbolStatus.STALE, Quote(s, p, NOW, prev_close=prev), "cached")
+        s: SymbolState(s, SymbolStatus.STALE, Quote(s, p, FROZEN, prev_close=prev), "cached")
         for s, (p, prev) in prices.items()
     }
     return FeedUpdate(states, frozenset(states), Session.CLOSED, None)
@@ -30,7 +28,7 @@ class TableApp(App[None]):
         self.update = update
 
     def compose(self) -> ComposeResult:
-        table = QuotesTable(SYMBOLS, lambda: NOW, id="quotes")
+        table = QuotesTable(SYMBOLS, lambda: FROZEN, id="quotes")
         table.preload(self.update)
         yield table
 
@@ -50,7 +48,7 @@ async def test_preloaded_rows_show_cached_prices_and_the_same_update_changes_not
         # A later snapshot is applied as usual.
         moved = dict(update.states)
         moved["CRWV"] = SymbolState("CRWV", SymbolStatus.FRESH,
-                                    Quote("CRWV", 92.0, NOW, prev_close=90.0))  # fmt: skip
+                                    Quote("CRWV", 92.0, FROZEN, prev_close=90.0))  # fmt: skip
         table.apply(FeedUpdate(moved, frozenset({"CRWV"}), Session.CLOSED, None),
                     frozenset({"CRWV"}))  # fmt: skip
         await pilot.pause()

@@ -3,23 +3,14 @@ an update of many rows repaints the table once."""
 
 from __future__ import annotations
 
-import time
-from datetime import timedelta
-
 import pytest
 from textual.widgets import DataTable
 
 from neotui.widgets.quotes import FLASH_SECONDS, QuotesTable
-from tests.harness import FROZEN, build_app, fake_switchboard
+from tests.harness import build_app, fake_switchboard
+from tests.helpers import UtcClock, wait_until
 
 SIZE = (160, 48)
-
-
-async def _until(pilot, predicate, timeout: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "condition not reached"
-        await pilot.pause(0.05)
 
 
 def flashing(quotes: QuotesTable, symbol: str) -> bool:
@@ -27,11 +18,10 @@ def flashing(quotes: QuotesTable, symbol: str) -> bool:
 
 
 async def test_moved_prices_flash_then_settle_and_repaint_once(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, utc_clock: UtcClock
 ) -> None:
     fake = fake_switchboard()
-    now = [FROZEN]
-    app = build_app(transport=fake.mock_transport(), clock=lambda: now[0])
+    app = build_app(transport=fake.mock_transport(), clock=utc_clock)
     async with app.run_test(size=SIZE) as pilot:
         quotes = app.screen.query_one(QuotesTable)
         await app.feed.refresh_once()
@@ -59,8 +49,8 @@ async def test_moved_prices_flash_then_settle_and_repaint_once(
         assert all(flashing(quotes, s) for s in ("ALPH", "CHIP", "NVDA"))
         assert not flashing(quotes, "MDLY")
 
-        now[0] = FROZEN + timedelta(seconds=FLASH_SECONDS + 0.5)  # the flash is over...
-        await _until(pilot, lambda: not flashing(quotes, "ALPH"))  # ...and its timer redraws
+        utc_clock.advance(FLASH_SECONDS + 0.5)  # the flash is over...
+        await wait_until(lambda: not flashing(quotes, "ALPH"), pilot=pilot)  # ...its timer redraws
         assert not any(flashing(quotes, s) for s in ("CHIP", "NVDA"))
         assert quotes.get_row("ALPH")[1].plain != first
 

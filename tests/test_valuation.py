@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 
@@ -10,9 +10,7 @@ from neotui.data.analytics.valuation import contracted_power, market_caps, secto
 from neotui.data.deals import DealsSource, load_book
 from neotui.data.market.fundamentals import Fundamentals
 from neotui.data.market.quote import Quote
-from tests.helpers import DATA, SMALL_BOOK
-
-NOW = datetime(2026, 11, 20, 15, 30, tzinfo=UTC)
+from tests.helpers import DATA, FROZEN, SMALL_BOOK
 
 
 def book(path=DATA / "event_deals.toml"):
@@ -20,7 +18,7 @@ def book(path=DATA / "event_deals.toml"):
 
 
 def quote(symbol: str, price: float, prev: float, cap: float | None = None, series=()) -> Quote:
-    return Quote(symbol, price, NOW, prev_close=prev, market_cap=cap, series=tuple(series))
+    return Quote(symbol, price, FROZEN, prev_close=prev, market_cap=cap, series=tuple(series))
 
 
 def test_contracted_power_counts_each_deal_once_at_its_reference() -> None:
@@ -40,7 +38,7 @@ def test_ratios_with_every_input() -> None:
     caps = market_caps({"STK": quote("STK", 10, 9, cap=5e9)})
     (row,) = valuations(book(), caps)
     assert (row.symbol, row.market_cap_value, row.contracted_mw) == ("STK", 5e9, 250.0)
-    assert row.market_cap.as_of == NOW and row.market_cap.source == "quote"
+    assert row.market_cap.as_of == FROZEN and row.market_cap.source == "quote"
     assert row.market_cap_per_mw == pytest.approx(2e7)
     assert row.backlog_to_market_cap == pytest.approx(2.0)
     assert row.debt_to_backlog == pytest.approx(0.5)
@@ -56,7 +54,7 @@ def test_missing_market_cap_leaves_its_ratios_blank() -> None:
 
 
 def test_fundamentals_market_cap_when_the_quote_has_none() -> None:
-    f = Fundamentals("STK", NOW, market_cap=4e9)
+    f = Fundamentals("STK", FROZEN, market_cap=4e9)
     caps = market_caps({"STK": quote("STK", 10, 9)}, {"STK": f})
     assert caps["STK"].value == 4e9 and caps["STK"].source == "fundamentals"
     caps = market_caps({"STK": quote("STK", 10, 9, cap=5e9)}, {"STK": f})
@@ -126,7 +124,7 @@ def test_year_index_equal_weight_from_a_common_start() -> None:
     d = [date(2026, 1, 5), date(2026, 1, 6), date(2026, 1, 7)]
 
     def h(sym, days, closes):
-        return DailyHistory(sym, tuple(days), tuple(closes), NOW)
+        return DailyHistory(sym, tuple(days), tuple(closes), FROZEN)
 
     histories = {
         "AAA": h("AAA", d, (10, 11, 12)),

@@ -18,7 +18,7 @@ from neotui.widgets.quotes import QuotesTable
 from neotui.widgets.status_line import StatusLine
 from neotui.widgets.timeline import DealDetail, DealTable
 from tests.harness import FROZEN, build_app
-from tests.helpers import PROVIDER, deal_toml, write
+from tests.helpers import PROVIDER, deal_toml, help_ids, wait_until, write
 
 SIZE = (160, 48)
 
@@ -40,7 +40,7 @@ async def test_first_frame_has_deals_before_any_quote() -> None:
         assert cell_texts(quotes, 0) == ["ALPH", "CHIP", "NVDA", "MDLY"]
         assert app.feed.requests == 0
         # The timeline mounts right after the first frame (then the network starts).
-        await _until(pilot, lambda: screen.panes_ready)
+        await wait_until(lambda: screen.panes_ready, pilot=pilot)
         assert screen.query_one(DealTable).row_count == 6
         await pilot.pause()
 
@@ -184,13 +184,19 @@ async def test_filtering_a_long_timeline_keeps_the_scrollbar_true(tmp_path: Path
             consistent(rows)
 
 
+def unescape(markup: str) -> str:
+    """The text of a border title as Textual gives it (markup, with literal brackets escaped;
+    ``Content.from_markup`` cannot read back every such string, e.g. ``[/”``)."""
+    return markup.replace("\\[", "[")
+
+
 async def test_filter_text_with_brackets_is_not_markup() -> None:
     app = build_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("slash", *"[bold]x[/")
         await pilot.pause()
-        timeline = app.screen.query_one("#timeline")
-        assert "“[bold]x[/”" in timeline._border_subtitle.plain
+        subtitle = app.screen.query_one("#timeline").border_subtitle or ""  # markup, escaped
+        assert "“[bold]x[/”" in unescape(subtitle)  # shown as typed, not taken for markup
         assert app.screen.query_one(DealTable).shown == []
         assert "No deal matches" in str(app.screen.query_one(DealDetail).render())
 
@@ -201,8 +207,8 @@ async def test_provider_name_with_markup_in_pane_title(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("j")
         await pilot.pause()
-        title = app.screen.query_one("#timeline")._border_title
-        assert title.plain == "Deal timeline · [red]Alpha[/red] Cloud"
+        title = app.screen.query_one("#timeline").border_title or ""  # markup, escaped
+        assert unescape(title) == "Deal timeline · [red]Alpha[/red] Cloud"
 
 
 async def test_s_cycles_sort_order() -> None:
@@ -225,12 +231,11 @@ async def test_r_refreshes_now() -> None:
     app = build_app(live=True)
     app.feed.intervals = {s: 1000.0 for s in app.feed.intervals}
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(0.3)
+        await wait_until(lambda: app.feed.next_refresh is not None, pilot=pilot)  # the first is in
         before = app.feed.requests
-        assert before >= 4
+        assert before >= 2  # its batch quote and spark
         await pilot.press("r")
-        await pilot.pause(0.3)
-        assert app.feed.requests > before
+        await wait_until(lambda: app.feed.requests > before, pilot=pilot)
 
 
 async def test_question_mark_lists_screen_keys() -> None:
@@ -239,7 +244,7 @@ async def test_question_mark_lists_screen_keys() -> None:
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        ids = {row.binding_id for row in app.screen._rows}
+        ids = help_ids(app.screen)
         assert {"neotui.filter", "neotui.sort", "neotui.refresh", "neotui.details",
                 "neotui.next_pane", "neotui.quit"} <= ids  # fmt: skip
         await pilot.press("escape")
@@ -272,22 +277,13 @@ async def test_deals_file_edit_updates_panes_and_bad_edit_keeps_last_good(tmp_pa
 
         write(book, PROVIDER + deal_toml() + deal_toml(id='"d2"'))
         os.utime(book, ns=(0, book.stat().st_mtime_ns + 10**9))
-        await _until(pilot, lambda: len(deals.shown) == 2)
+        await wait_until(lambda: len(deals.shown) == 2, pilot=pilot)
         write(book, PROVIDER + deal_toml() + deal_toml(id='"d2"', value_usd="-1"))
         os.utime(book, ns=(0, book.stat().st_mtime_ns + 2 * 10**9))
         status = app.screen.query_one(StatusLine)
-        await _until(pilot, lambda: "DEALS ERROR" in status.plain)
+        await wait_until(lambda: "DEALS ERROR" in status.plain, pilot=pilot)
         assert "deal #2 'd2' value_usd: must not be negative" in status.plain
         assert len(deals.shown) == 2  # last good data stays
-
-
-async def _until(pilot, predicate, timeout: float = 5.0) -> None:
-    import time
-
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "condition not reached"
-        await pilot.pause(0.05)
 
 
 async def test_stale_rows_show_age_and_reason() -> None:

@@ -34,7 +34,7 @@ async def test_browser_session_sleeps_between_requests(fake_yahoo: FakeYahoo) ->
     async with YahooClient(fake_yahoo.url) as client:
         assert isinstance(client.session, BrowserSession)
         await client.quote("CRWV")
-        acurl = client.session._get_session().acurl
+        acurl = client.session.curl.acurl
         nudges = 0
         real = acurl.socket_action
 

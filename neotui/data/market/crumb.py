@@ -4,7 +4,7 @@ The cookie comes from a cookie URL (Yahoo's is ``https://fc.yahoo.com``, which a
 sets ``A3``); the crumb from ``/v1/test/getcrumb`` with that cookie. Both are kept in the cache
 and reused across runs until Yahoo answers 401 Invalid Crumb / Invalid Cookie.
 
-Traps handled here (``shared/yahoo-fixtures/SOURCES.md``): a throttled getcrumb can answer 200 or
+Traps handled here (``tests/fixtures/yahoo/SOURCES.md``): a throttled getcrumb can answer 200 or
 429 with the *text* ``Too Many Requests`` — which is not a crumb, and a client that stores it
 then sends ``crumb=Too+Many+Requests`` (yfinance #2441); from an EU address the cookie URL
 redirects into Yahoo's consent pages (guce.yahoo.com → consent.yahoo.com), which a JSON client

@@ -161,6 +161,12 @@ class MarketFeed:
         # here would open the file while the app is being built.
         self._warning: str | None = None
 
+    @property
+    def refreshing(self) -> bool:
+        """Whether a refresh is under way (asked, not all answered): the status line's spinner,
+        and what a test waits for before pressing keys during a slow refresh."""
+        return self._refreshing
+
     # --- publishing ----------------------------------------------------------------------------
 
     def subscribe(self, listener: Listener) -> None:

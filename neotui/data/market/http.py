@@ -273,6 +273,12 @@ class BrowserSession(_CookieJarSession):
             )
         return self._session
 
+    @property
+    def curl(self) -> Any:
+        """The curl_cffi session under this one (made on first use), read-only: what the tests
+        and benchmarks inspect to see curl stay asleep between requests."""
+        return self._get_session()
+
     async def get(
         self,
         url: str,

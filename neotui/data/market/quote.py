@@ -1,6 +1,6 @@
 """Quotes and daily history parsed from Yahoo's v8 chart response, and market sessions.
 
-Yahoo's chart JSON is full of traps (see ``shared/yahoo-fixtures/SOURCES.md``): ``quote: [{}]``
+Yahoo's chart JSON is full of traps (see ``tests/fixtures/yahoo/SOURCES.md``): ``quote: [{}]``
 with no timestamps at the weekend, ``null`` bars, ``chartPreviousClose`` that is the previous close
 only for ``range=1d``, prices in pence (GBp). The parser never raises for a missing or odd field:
 it returns a partial :class:`Quote` and leaves unknown values as ``None``.

@@ -5,7 +5,7 @@ volume, market cap, exchange and market state; one spark request carries their i
 Together they replace a chart request per symbol, so a refresh costs one round trip and two
 requests whatever the watchlist's length (up to the batch sizes below).
 
-Traps (see ``shared/yahoo-fixtures/SOURCES.md``): an unknown symbol is silently left out of a v7
+Traps (see ``tests/fixtures/yahoo/SOURCES.md``): an unknown symbol is silently left out of a v7
 batch (HTTP 200, no error); ``regularMarketChangePercent`` is a percent here but a fraction in
 quoteSummary (so it is never read: change is computed from price and previous close); GBp prices
 are in pence while ``marketCap`` is in pounds; the last spark close can be ``null``.
