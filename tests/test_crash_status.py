@@ -7,7 +7,9 @@ import pytest
 from neotui import build
 from neotui.app import NeoApp
 from neotui.settings import load_settings
+from tests.fake_yahoo import FakeYahoo
 from tests.harness import build_app
+from tests.helpers import record_notices, wait_until
 
 
 class _Broken(NeoApp):
@@ -42,3 +44,41 @@ def test_case_21_run_app_exits_with_the_apps_status(
         with pytest.raises(SystemExit) as stopped:
             build.run_app(load_settings())
         assert stopped.value.code == exits
+
+
+async def test_case_6_a_stopped_quote_feed_says_so_and_r_restarts_it(
+    fake_yahoo: FakeYahoo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """refresh.regular = nan stopped the feed for good ("run_feed stopped") while the status line
+    kept its ✓ and r did nothing."""
+    from neotui.widgets.status_line import StatusLine
+    from tests.test_end_to_end import SIZE, real_app
+
+    app = real_app(fake_yahoo.url)
+    assert app.feed is not None
+    runs: list[int] = []
+    run = app.feed.run
+
+    async def fails_once() -> None:
+        runs.append(1)
+        if len(runs) == 1:
+            raise ValueError("invalid interval nan")  # a bug the loop does not survive
+        await run()
+
+    monkeypatch.setattr(app.feed, "run", fails_once)
+    notices = record_notices(app)
+    async with app.run_test(size=SIZE) as pilot:
+        line = app.screen.query_one(StatusLine)
+        await wait_until(lambda: app.quotes_stopped, pilot=pilot, what="the feed to stop")
+        await pilot.pause()
+        assert "QUOTES STOPPED" in line.plain and "r restarts" in line.plain
+        assert (
+            "quotes"
+            not in line.plain.split("QUOTES STOPPED")[1].split("│")[0].replace("r restarts", "")
+            or "✓" not in line.plain.split("│")[1]
+        )
+        assert any("stopped: ValueError" in n.message for n in notices)
+        await pilot.press("r")
+        await wait_until(lambda: len(runs) == 2, pilot=pilot, what="the feed to restart")
+        await wait_until(lambda: "✓" in line.plain, pilot=pilot, what="fresh quotes")
+        assert "QUOTES STOPPED" not in line.plain and not app.quotes_stopped

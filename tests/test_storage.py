@@ -312,13 +312,14 @@ async def test_case_13_app_shows_quotes_and_says_in_memory(
     """The TUI used to stay "loading…": the feed died of the quote cache's UnboundLocalError."""
     from neotui.data.market.feed import SymbolStatus
     from neotui.widgets.status_line import StatusLine
-    from tests.test_end_to_end import SIZE, real_app, statuses, until
+    from tests.helpers import wait_until
+    from tests.test_end_to_end import SIZE, real_app, statuses
 
     path = filled(isolated_dirs["XDG_CACHE_HOME"] / "neotui" / "quotes.db")
     Path(f"{path}-wal").mkdir()
     app = real_app(fake_yahoo.url)
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: statuses(app) == {SymbolStatus.FRESH})
+        await wait_until(lambda: statuses(app) == {SymbolStatus.FRESH}, pilot=pilot)
         assert "in-memory cache" in app.screen.query_one(StatusLine).plain
 
 
