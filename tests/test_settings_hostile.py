@@ -181,3 +181,19 @@ def test_case_25_settings_path_that_is_a_directory_exits_2(user_config_dir: Path
 def test_case_25_neotui_config_naming_a_directory_exits_2(tmp_path: Path) -> None:
     with pytest.raises(SettingsError, match="is a directory, not a settings file"):
         load_settings(environ={"NEOTUI_CONFIG": str(tmp_path)})
+
+
+# --- the watchlist follows the one symbol rule and its size limit ----------------------------
+
+
+def test_watched_symbols_follow_the_one_symbol_rule_and_cap(tmp_path: Path) -> None:
+    from neotui.data.symbols import MAX_WATCHED
+
+    bad = write(tmp_path / "s.toml", '[market]\nsymbols = ["NVDA", ".."]\n')
+    with pytest.raises(SettingsError, match=r"market\.symbols: not a ticker symbol: '\.\.'"):
+        load_settings(config=bad, environ={})
+    many = ",".join(f"S{i}" for i in range(MAX_WATCHED + 1))
+    with pytest.raises(SettingsError, match=f"must name at most {MAX_WATCHED} symbols, got 501"):
+        load_settings(environ={"NEOTUI_SYMBOLS": many})
+    ok = ",".join(f"S{i}" for i in range(MAX_WATCHED))
+    assert len(load_settings(environ={"NEOTUI_SYMBOLS": ok}).market.symbols) == MAX_WATCHED

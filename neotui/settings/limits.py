@@ -18,6 +18,8 @@ import typing
 from dataclasses import dataclass
 from typing import Any
 
+from neotui.data.symbols import MAX_WATCHED, symbol_problem
+
 
 class Limit:
     """A check on a setting's value, beyond its type."""
@@ -109,28 +111,25 @@ class Email(Limit):
         return f"must contain an e-mail address, got {value!r}"
 
 
-def _symbol_problem(symbol: str) -> str | None:
-    if not symbol or any(c.isspace() or c == "/" for c in symbol):
-        return f"not a ticker symbol: {symbol!r}"
-    return None
-
-
 @dataclass(frozen=True)
 class Symbol(Limit):
-    """A ticker symbol: no spaces, no slash."""
+    """A ticker symbol, by the one rule the deals files and alert rules follow too."""
 
     def problem(self, value: Any) -> str | None:
-        return _symbol_problem(value)
+        return symbol_problem(value)
 
 
 @dataclass(frozen=True)
 class Symbols(Limit):
-    """At least one ticker symbol."""
+    """At least one ticker symbol and at most :data:`MAX_WATCHED` (each costs requests on every
+    refresh and headline cycle)."""
 
     def problem(self, value: Any) -> str | None:
         if not value:
             return "must name at least one symbol"
-        return next((p for p in map(_symbol_problem, value) if p), None)
+        if len(value) > MAX_WATCHED:
+            return f"must name at most {MAX_WATCHED} symbols, got {len(value)}"
+        return next((p for p in map(symbol_problem, value) if p), None)
 
 
 @dataclass(frozen=True)
