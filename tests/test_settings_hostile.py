@@ -93,6 +93,34 @@ def test_case_2_dotted_keys_count_as_nesting(tmp_path: Path) -> None:
         parse_toml(".".join(["a"] * 200) + " = 1\n")
     with pytest.raises(TomlSyntaxError, match="nested deeper than 64 levels"):
         parse_toml("[" + ".".join(["a"] * 200) + "]\nx = 1\n")
+    # the limit itself: 64 tables deep is fine, 65 is not
+    assert parse_toml(".".join(["a"] * 65) + " = 1\n")
+    assert parse_toml("[" + ".".join(["a"] * 64) + "]\n")
+    for text in (".".join(["a"] * 66) + " = 1\n", "[[" + ".".join(["a"] * 64) + "]]\n"):
+        with pytest.raises(TomlSyntaxError, match=r"nested deeper than 64 levels \(at line 1"):
+            parse_toml(text)
+
+
+@pytest.mark.parametrize(
+    "string",
+    [r'"x\\"', r'"x\n"', r"'C:\'", r'"""x\\"""', "'''x''''", '"""x""""'],
+)
+def test_case_2_escapes_and_quotes_cannot_hide_nesting(string: str) -> None:
+    """A string ending in an escaped backslash (or extra quotes) ends there: the brackets on
+    the next line are nesting, not text."""
+    from neotui.data.toml_parse import TomlSyntaxError, check_nesting
+
+    deep = "b = " + "[" * 65 + "]" * 65 + "\n"
+    with pytest.raises(TomlSyntaxError, match=r"deeper than 64 levels \(at line 2"):
+        check_nesting(f"a = {string}\n{deep}")  # the guard before the parser, on its own
+
+
+def test_case_2_an_escaped_quote_does_not_end_a_string() -> None:
+    from neotui.data.toml_parse import check_nesting, parse_toml
+
+    text = 'a = "x\\"' + "[" * 65 + '"\n'
+    check_nesting(text)
+    assert parse_toml(text)["a"] == 'x"' + "[" * 65
 
 
 # --- case 3: deep settings exit 2, not 1 with a traceback ------------------------------------
