@@ -121,6 +121,10 @@ def test_case_2_an_escaped_quote_does_not_end_a_string() -> None:
     text = 'a = "x\\"' + "[" * 65 + '"\n'
     check_nesting(text)
     assert parse_toml(text)["a"] == 'x"' + "[" * 65
+    # an escaped backslash is a pair: the quote after it ends the string, the next one opens
+    text = 'a = ["x\\\\", "' + "[" * 65 + '"]\n'
+    check_nesting(text)
+    assert parse_toml(text)["a"] == ["x\\", "[" * 65]
 
 
 # --- case 3: deep settings exit 2, not 1 with a traceback ------------------------------------
