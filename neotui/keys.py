@@ -83,6 +83,7 @@ BINDINGS: tuple[KeyBinding, ...] = (
     *_b("HelpScreen", ("neotui.help.close", "escape,question_mark,q", "Close")),
     *_b("AlertsScreen", ("neotui.alerts.close", "escape,q,A", "Close")),
     *_b("AddAlert", ("neotui.alert_add.cancel", "escape", "Cancel")),
+    *_b("NeoTable", ("neotui.table.down", "j", "Down"), ("neotui.table.up", "k", "Up")),
     *_b("QuotesTable", ("neotui.quotes.down", "j", "Down"), ("neotui.quotes.up", "k", "Up")),
     *_b(
         "ProviderList",
@@ -118,9 +119,21 @@ BINDINGS: tuple[KeyBinding, ...] = (
 BY_ID: Mapping[str, KeyBinding] = {b.id: b for b in BINDINGS}
 """The registry by binding id."""
 
-INHERITS: Mapping[str, tuple[str, ...]] = {}
+INHERITS: Mapping[str, tuple[str, ...]] = {
+    table: ("NeoTable",)
+    for table in (
+        "CapacityTable",
+        "FeedsTable",
+        "PositionsTable",
+        "ProviderList",
+        "QuotesTable",
+        "ValuationTable",
+    )
+}
 """UI classes whose key map also holds the bindings of these other places (base classes that
-declare bindings with ids). Empty while no base class declares any."""
+declare bindings with ids), nearest base first. As in Textual, a class's own binding for a key
+replaces its bases' bindings for that key: a table's ``neotui.quotes.down`` on ``j`` shadows
+the base's ``neotui.table.down``."""
 
 # --- key names --------------------------------------------------------------------------------
 
@@ -225,6 +238,20 @@ def parse_keys(text: str) -> tuple[str, ...]:
     return tuple(keys)
 
 
+def _key_map(place: str) -> list[KeyBinding]:
+    """The bindings in one UI class's key map: its own, then its bases' for keys it does not
+    bind itself (Textual merges a class's bindings over its bases' key by key)."""
+    by_key: dict[str, list[KeyBinding]] = {}
+    for cls in (*reversed(INHERITS.get(place, ())), place):
+        own: dict[str, list[KeyBinding]] = {}
+        for binding in BINDINGS:
+            if binding.place == cls:
+                for key in parse_keys(binding.key):
+                    own.setdefault(key, []).append(binding)
+        by_key.update(own)
+    return list({b.id: b for bindings in by_key.values() for b in bindings}.values())
+
+
 def check_binding(binding_id: str, text: str) -> tuple[str, ...]:
     """Check one ``[keys]`` entry on its own: a known id, possible keys, none reserved.
 
@@ -262,7 +289,7 @@ def check_keymap(keymap: Mapping[str, str]) -> None:
         if binding.id not in effective:
             effective[binding.id] = parse_keys(binding.key)
     for place in {b.place for b in BINDINGS}:
-        members = [b for b in BINDINGS if b.place in (place, *INHERITS.get(place, ()))]
+        members = _key_map(place)
         owner: dict[str, KeyBinding] = {}
         # Rebound entries last, in the keymap's order, so the error names the entry written
         # last (the later file, when the keymap merges several).

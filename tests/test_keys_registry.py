@@ -210,3 +210,11 @@ def test_character_names_match_unicode() -> None:
     """A sanity check of the table the registry computes without Textual."""
     assert "question_mark" in keys.CHARACTER_NAMES
     assert unicodedata.lookup("QUESTION MARK") == "?"
+
+
+def test_a_table_binding_shadows_the_base_table_binding_on_the_same_key() -> None:
+    """As in Textual's merge, a table's own j replaces the base table's j: no clash by default,
+    and a clash with the table's own keys is still found."""
+    keys.check_keymap({"neotui.table.down": "n", "neotui.quotes.down": "n"})  # two key maps
+    with pytest.raises(keys.KeymapError, match=r'"j" is also the key of neotui\.feeds\.down'):
+        keys.check_keymap({"neotui.capture": "j"})
