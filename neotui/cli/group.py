@@ -20,6 +20,7 @@ import click
 from neotui import __version__
 from neotui.cli.context import CommandContext
 from neotui.settings import Settings, user_cache_dir, user_config_dir
+from neotui.settings.env import help_lines
 
 #: A reader that went away: 128 + SIGPIPE, what a shell reports for any program it happens to.
 EXIT_BROKEN_PIPE = 141
@@ -86,6 +87,13 @@ def _silence_stdout() -> None:
         os.close(devnull)
 
 
+def _epilog() -> str:
+    """The environment variables, from the one table the settings read them through, then
+    where the user's settings file is. ``\b`` keeps click from rewrapping the aligned lines."""
+    lines = "\n".join(f"  {line}" for line in help_lines())
+    return f"\b\nEnvironment:\n{lines}\n\nUser settings: {user_config_dir() / 'neotui.toml'}"
+
+
 def _version_message() -> str:
     return f"neotui {__version__}\nconfig dir: {user_config_dir()}\ncache dir:  {user_cache_dir()}"
 
@@ -94,13 +102,7 @@ def _version_message() -> str:
     cls=_LazyGroup,
     invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"]},
-    epilog=(
-        "Environment: NEOTUI_CONFIG, NEOTUI_YAHOO_URL, NEOTUI_DEALS, NEOTUI_SYMBOLS, "
-        "NEOTUI_CONCURRENCY, NEOTUI_BUNDLED_DEALS, NEOTUI_THEME, NEOTUI_ALERTS_BELL, "
-        "NEOTUI_ALERTS_DESKTOP, NEOTUI_BENCHMARK, NEOTUI_YAHOO_TRANSPORT, NEOTUI_PROXY, "
-        "NEOTUI_SEC_CONTACT, NEOTUI_SEC_DATA_URL, NEOTUI_SEC_TICKERS_URL. "
-        f"User settings: {user_config_dir() / 'neotui.toml'}"
-    ),
+    epilog=_epilog(),
 )
 @click.version_option(__version__, "-V", "--version", message=_version_message())
 @click.option(

@@ -15,10 +15,7 @@ shape lives in :mod:`neotui.settings.model`; its names are importable from here 
 
 from __future__ import annotations
 
-import dataclasses
 import os
-import re
-import tomllib
 import types
 import typing
 from collections.abc import Mapping
@@ -30,6 +27,10 @@ from neotui.data.alerts.rules import AlertRule, merge_rules, parse_alerts
 from neotui.data.entries import EntryError
 from neotui.data.portfolio import parse_lots
 from neotui.data.resources import bundled_config_path
+from neotui.data.toml_parse import TomlSyntaxError, parse_toml
+from neotui.keys import KeymapError, check_binding, check_keymap
+from neotui.settings.env import CONFIG_VAR, ENV, settings_vars
+from neotui.settings.limits import field_specs, problems
 from neotui.settings.model import (
     APP_NAME,
     DEFAULT_FORMS,
@@ -54,6 +55,7 @@ __all__ = [
     "APP_NAME",
     "DEFAULT_FORMS",
     "DEFAULT_SYMBOLS",
+    "ENV",
     "ENV_VARS",
     "YAHOO_HOSTS",
     "AlertsSettings",
@@ -75,24 +77,8 @@ __all__ = [
     "user_data_dir",
 ]
 
-# Environment variables and the dotted key each one sets.
-ENV_VARS: dict[str, str] = {
-    "NEOTUI_YAHOO_URL": "market.yahoo_url",
-    "NEOTUI_SYMBOLS": "market.symbols",
-    "NEOTUI_CONCURRENCY": "market.concurrency",
-    "NEOTUI_YAHOO_TRANSPORT": "market.transport",
-    "NEOTUI_YAHOO_COOKIE_URL": "market.cookie_url",
-    "NEOTUI_PROXY": "market.proxy",
-    "NEOTUI_DEALS": "deals.path",
-    "NEOTUI_BUNDLED_DEALS": "deals.bundled",
-    "NEOTUI_THEME": "ui.theme",
-    "NEOTUI_ALERTS_BELL": "alerts.bell",
-    "NEOTUI_ALERTS_DESKTOP": "alerts.desktop",
-    "NEOTUI_BENCHMARK": "analytics.benchmark",
-    "NEOTUI_SEC_CONTACT": "filings.contact",
-    "NEOTUI_SEC_DATA_URL": "filings.data_url",
-    "NEOTUI_SEC_TICKERS_URL": "filings.tickers_url",
-}
+ENV_VARS: dict[str, str] = settings_vars()
+"""Environment variables and the dotted key each one sets (from the one table, :data:`ENV`)."""
 
 _SECTIONS: dict[str, type] = {
     "market": MarketSettings,
@@ -111,8 +97,8 @@ _ENTRY_TABLES: dict[str, Any] = {"lot": parse_lots, "alert": parse_alerts}
 
 
 def _field_types(cls: type) -> dict[str, Any]:
-    hints = typing.get_type_hints(cls)
-    return {f.name: hints[f.name] for f in dataclasses.fields(cls)}
+    """Each field's plain type (its limits stripped)."""
+    return {name: tp for name, (tp, _) in field_specs(cls).items()}
 
 
 def _type_name(tp: Any) -> str:
@@ -148,7 +134,7 @@ def _check_value(tp: Any, value: Any) -> Any:
     ):
         return tuple(value)
     kind = type(value).__name__
-    raise ValueError(f"expected {_type_name(tp)}, got {kind} {value!r}")
+    raise ValueError(f"expected {_type_name(tp)}, got {kind} {_short_repr(value)}")
 
 
 def _from_env_string(tp: Any, raw: str) -> Any:
@@ -183,12 +169,16 @@ def _validate_layer(where: str, data: Mapping[str, Any]) -> dict[str, Any]:
             if not isinstance(body, dict):
                 raise SettingsError(where, "expected a table of binding id = keys", "keys")
             for binding_id, keys in body.items():
-                if not isinstance(keys, str) or not keys.strip():
+                if not isinstance(keys, str):
                     raise SettingsError(
                         where,
-                        f"expected a key string like 'r,f5', got {keys!r}",
+                        f"expected a key string like 'r,f5', got {_short_repr(keys)}",
                         f"keys.{binding_id}",
                     )
+                try:
+                    check_binding(binding_id, keys)
+                except KeymapError as exc:
+                    raise SettingsError(where, exc.message, f"keys.{binding_id}") from None
             out["keys"] = dict(body)
             continue
         if section in _ENTRY_TABLES:
@@ -213,70 +203,44 @@ def _validate_layer(where: str, data: Mapping[str, Any]) -> dict[str, Any]:
                 checked[key] = _check_value(types_[key], value)
             except ValueError as exc:
                 raise SettingsError(where, str(exc), dotted) from None
-            _check_range(where, dotted, checked[key])
+            _check_limits(where, cls, key, checked[key], dotted)
         out[section] = checked
     return out
 
 
-def _check_range(where: str, dotted: str, value: Any) -> None:
-    """Reject values of the right type that still cannot work."""
-    if dotted in ("alerts.rearm_pct",) and value < 0:
-        raise SettingsError(where, "must be 0 or more", dotted)
-    if dotted == "alerts.desktop_escape" and value not in ("auto", "both", "osc777", "osc9"):
-        raise SettingsError(where, "must be one of auto, both, osc777, osc9", dotted)
-    if dotted == "alerts.command_timeout" and value <= 0:
-        raise SettingsError(where, "must be greater than 0", dotted)
-    if dotted == "market.concurrency" and value < 1:
-        raise SettingsError(where, "must be at least 1", dotted)
-    if (dotted.startswith("refresh.") or dotted.endswith("_timeout")) and value <= 0:
-        raise SettingsError(where, "must be greater than 0", dotted)
-    positive = dotted in ("news.interval", "news.count") or dotted.endswith(
-        ("_interval", "max_rate")
-    )
-    if positive and value <= 0:
-        raise SettingsError(where, "must be greater than 0", dotted)
-    if dotted in ("filings.data_url", "filings.tickers_url") and not value.startswith(
-        ("http://", "https://")
-    ):
-        raise SettingsError(where, "must start with http:// or https://", dotted)
-    if dotted == "filings.contact" and value and not _EMAIL.search(value):
-        raise SettingsError(where, f"must contain an e-mail address, got {value!r}", dotted)
-    if dotted == "market.yahoo_url" and not value.startswith(("http://", "https://")):
-        raise SettingsError(where, "must start with http:// or https://", dotted)
-    if dotted == "market.cookie_url" and value and not value.startswith(("http://", "https://")):
-        raise SettingsError(where, "must start with http:// or https:// (or be empty)", dotted)
-    if dotted == "market.proxy" and value and "://" not in value:
-        raise SettingsError(where, "must be a URL such as http://proxy:3128 (or empty)", dotted)
-    if dotted == "market.transport" and value not in ("browser", "plain"):
-        raise SettingsError(where, f'must be "browser" or "plain", got {value!r}', dotted)
-    if dotted == "analytics.benchmark" and (
-        not value or any(c.isspace() or c == "/" for c in value)
-    ):
-        raise SettingsError(where, f"not a ticker symbol: {value!r}", dotted)
-    if dotted == "market.symbols":
-        if not value:
-            raise SettingsError(where, "must name at least one symbol", dotted)
-        for sym in value:
-            if not sym or any(c.isspace() or c == "/" for c in sym):
-                raise SettingsError(where, f"not a ticker symbol: {sym!r}", dotted)
+def _check_limits(where: str, cls: type, key: str, value: Any, dotted: str) -> None:
+    """Reject a value of the right type that its field's limits rule out."""
+    if found := problems(cls, key, value):
+        raise SettingsError(where, found, dotted)
 
 
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+def _short_repr(value: Any) -> str:
+    """A value for an error message, cut short (a hostile file may hold anything)."""
+    text = repr(value)
+    return text if len(text) <= 60 else f"{text[:57]}..."
 
 
 def read_layer(path: Path) -> dict[str, Any]:
     """Read and validate one settings file. Raises SettingsError naming the file."""
     where = str(path)
+    if path.is_dir():
+        raise SettingsError(where, "is a directory, not a settings file")
+    if path.exists() and not path.is_file():
+        # a FIFO or a device: reading it could block neotui's start for good
+        raise SettingsError(where, "is not a regular file")
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise SettingsError(where, f"cannot read file ({exc.strerror or exc})") from None
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise SettingsError(where, f"not UTF-8 text (byte {exc.start})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(where, f"TOML syntax error: {exc}") from None
+    try:
+        # Editors on Windows write a byte order mark; deals files accept one too.
+        data = parse_toml(text.removeprefix("\ufeff"))
+    except TomlSyntaxError as exc:
+        raise SettingsError(where, f"TOML syntax error: {exc.located()}") from None
     return _validate_layer(where, data)
 
 
@@ -293,10 +257,28 @@ def env_layer(environ: Mapping[str, str]) -> tuple[dict[str, Any], list[str]]:
             value = _from_env_string(tp, environ[var])
         except ValueError as exc:
             raise SettingsError(var, str(exc), dotted) from None
-        _check_range(var, dotted, value)
+        _check_limits(var, _SECTIONS[section], key, value, dotted)
         layer.setdefault(section, {})[key] = value
         used.append(var)
     return layer, used
+
+
+def _check_merged_keys(keymap: Mapping[str, str], layers: list[tuple[str, dict[str, Any]]]) -> None:
+    """Check the ``[keys]`` of every layer together: a clash can span two files (one rebinds
+    refresh to f5, another quit to f5). The error names the last file that set the entry."""
+    ordered: dict[str, str] = {}
+    for _, layer in layers:
+        for binding_id in layer.get("keys", {}):
+            ordered.pop(binding_id, None)  # a later layer's entry counts as written later
+            ordered[binding_id] = keymap[binding_id]
+    try:
+        check_keymap(ordered)
+    except KeymapError as exc:
+        where = next(
+            (w for w, layer in reversed(layers) if exc.binding_id in layer.get("keys", {})),
+            "settings",
+        )
+        raise SettingsError(where, exc.message, f"keys.{exc.binding_id}") from None
 
 
 def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
@@ -320,8 +302,8 @@ def _app_rules() -> tuple[AlertRule, ...]:
         return rules.load()
     except EntryError as exc:
         raise SettingsError(str(rules.path), exc.message, exc.key) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(str(rules.path), f"TOML syntax error: {exc}") from None
+    except TomlSyntaxError as exc:
+        raise SettingsError(str(rules.path), f"TOML syntax error: {exc.located()}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise SettingsError(str(rules.path), f"cannot read file ({exc})") from None
 
@@ -344,31 +326,37 @@ def load_settings(
     """
     env = os.environ if environ is None else environ
     sources: list[str] = []
+    layers: list[tuple[str, dict[str, Any]]] = []
     bundled = bundled_config_path("neotui.toml")
-    merged = read_layer(bundled)
+    layers.append((str(bundled), read_layer(bundled)))
     sources.append(f"bundled {bundled}")
 
     user_file = user_config_dir() / "neotui.toml"
-    if user_file.is_file():
-        merged = _merge(merged, read_layer(user_file))
+    if user_file.exists():  # a directory there is named, not skipped
+        layers.append((str(user_file), read_layer(user_file)))
         sources.append(f"user {user_file}")
 
     explicit = config
-    if explicit is None and env.get("NEOTUI_CONFIG"):
-        explicit = Path(env["NEOTUI_CONFIG"]).expanduser()
+    if explicit is None and env.get(CONFIG_VAR):
+        explicit = Path(env[CONFIG_VAR]).expanduser()
     if explicit is not None:
-        merged = _merge(merged, read_layer(explicit))
+        layers.append((str(explicit), read_layer(explicit)))
         sources.append(f"file {explicit}")
 
     env_values, used = env_layer(env)
-    merged = _merge(merged, env_values)
+    layers.append(("environment", env_values))
     sources.extend(f"env {var}" for var in used)
 
     if overrides:
         cli = _validate_layer("command line", {k: v for k, v in overrides.items() if v})
-        merged = _merge(merged, cli)
+        layers.append(("command line", cli))
         if cli:
             sources.append("command line")
+
+    merged: dict[str, Any] = {}
+    for _, layer in layers:
+        merged = _merge(merged, layer)
+    _check_merged_keys(merged.get("keys", {}), layers)
 
     app_rules = _app_rules()
     if app_rules:

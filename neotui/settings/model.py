@@ -6,17 +6,35 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated
 
 import platformdirs
 
 from neotui.data.alerts.rules import PRICE_KINDS, AlertRule
 from neotui.data.portfolio import Lot
+from neotui.settings.limits import (
+    Email,
+    OneOf,
+    ProxyUrl,
+    Range,
+    ShellWords,
+    Symbol,
+    Symbols,
+    WebUrl,
+)
 
 APP_NAME = "neotui"
 
 YAHOO_HOSTS = ("https://query1.finance.yahoo.com", "https://query2.finance.yahoo.com")
 
 DEFAULT_SYMBOLS: tuple[str, ...] = ("CRWV", "NBIS", "IREN", "CIFR", "WULF", "APLD", "CORZ", "NVDA")
+
+
+DAY = 86_400.0
+"""Seconds in a day: the longest refresh interval; longer ones are a typo, and 1e300 or inf
+would overflow the event loop's timer."""
+
+WEEK = 7 * DAY
 
 
 class SettingsError(Exception):
@@ -38,28 +56,28 @@ class SettingsError(Exception):
 class MarketSettings:
     """Where quotes come from and how hard we may pull on it."""
 
-    symbols: tuple[str, ...] = DEFAULT_SYMBOLS
+    symbols: Annotated[tuple[str, ...], Symbols()] = DEFAULT_SYMBOLS
     """Ticker symbols shown in the quotes pane, in display order."""
-    yahoo_url: str = "https://query1.finance.yahoo.com"
+    yahoo_url: Annotated[str, WebUrl()] = "https://query1.finance.yahoo.com"
     """Base URL of Yahoo's chart API; point it at a mirror, a proxy or the tests' fake server."""
-    concurrency: int = 8
+    concurrency: Annotated[int, Range(1, 64)] = 8
     """Maximum number of requests in flight at once. A refresh is one batch quote and one spark
     request per 50/20 symbols; only the chart fallback sends one request per symbol."""
-    transport: str = "browser"
+    transport: Annotated[str, OneOf(("browser", "plain"))] = "browser"
     """``browser``: requests go out with Chrome's TLS fingerprint and HTTP/2 (curl_cffi), which
     Yahoo requires since 2025. ``plain``: httpx on Python's OpenSSL (Yahoo may answer 429)."""
-    proxy: str = ""
+    proxy: Annotated[str, ProxyUrl()] = ""
     """Proxy URL for every Yahoo request (e.g. ``http://proxy:3128``); empty uses HTTPS_PROXY /
     HTTP_PROXY / NO_PROXY from the environment."""
-    cookie_url: str = ""
+    cookie_url: Annotated[str, WebUrl(empty_ok=True)] = ""
     """Where Yahoo's cookie comes from, for the batch quote's crumb. Empty: https://fc.yahoo.com
     with Yahoo, the root of ``yahoo_url`` with a mirror or a test server."""
     batch: bool = True
     """Use the batch quote (cookie + crumb; market cap, 52-week range in one request); false
     sends one chart request per symbol."""
-    connect_timeout: float = 5.0
+    connect_timeout: Annotated[float, Range(0, 600, above=True)] = 5.0
     """Seconds allowed to open a connection before the attempt counts as a failure."""
-    read_timeout: float = 10.0
+    read_timeout: Annotated[float, Range(0, 600, above=True)] = 10.0
     """Seconds allowed for a response once connected; a hung server must not stall a refresh."""
     fundamentals: bool = True
     """Fetch market cap, debt and revenue through yfinance. yfinance always talks to Yahoo
@@ -70,13 +88,13 @@ class MarketSettings:
 class RefreshSettings:
     """How often data is refreshed; quotes follow the US market session."""
 
-    regular: float = 15.0
+    regular: Annotated[float, Range(0, DAY, above=True)] = 15.0
     """Seconds between quote refreshes during regular trading hours."""
-    prepost: float = 30.0
+    prepost: Annotated[float, Range(0, DAY, above=True)] = 30.0
     """Seconds between quote refreshes during pre-market and after-hours trading."""
-    closed: float = 300.0
+    closed: Annotated[float, Range(0, DAY, above=True)] = 300.0
     """Seconds between quote refreshes while the market is closed (nights, weekends)."""
-    fundamentals: float = 3600.0
+    fundamentals: Annotated[float, Range(0, WEEK, above=True)] = 3600.0
     """Seconds between fundamentals refreshes (market cap, debt, revenue via yfinance)."""
 
 
@@ -103,21 +121,21 @@ DEFAULT_FORMS: tuple[str, ...] = (
 class FilingsSettings:
     """SEC EDGAR filings of the watched listed providers."""
 
-    contact: str = ""
+    contact: Annotated[str, Email()] = ""
     """Your contact e-mail, sent in the User-Agent as the SEC requires. Empty: filings are off
     and no request is ever made to the SEC."""
-    data_url: str = "https://data.sec.gov"
+    data_url: Annotated[str, WebUrl()] = "https://data.sec.gov"
     """Base URL of the SEC's submissions API (mirrors, proxies, the tests' fake server)."""
-    tickers_url: str = "https://www.sec.gov/files/company_tickers.json"
+    tickers_url: Annotated[str, WebUrl()] = "https://www.sec.gov/files/company_tickers.json"
     """The SEC's ticker to CIK table, fetched at most once a week."""
     forms: tuple[str, ...] = DEFAULT_FORMS
     """Forms shown; ["all"] shows every form, insider forms included."""
-    market_interval: float = 600.0
+    market_interval: Annotated[float, Range(0, WEEK, above=True)] = 600.0
     """Seconds between checks from 04:00 to 20:00 New York time on weekdays (8-Ks are often
     filed just after the close)."""
-    closed_interval: float = 3600.0
+    closed_interval: Annotated[float, Range(0, WEEK, above=True)] = 3600.0
     """Seconds between checks at night and on weekends."""
-    max_rate: float = 10.0
+    max_rate: Annotated[float, Range(0, 1000, above=True)] = 10.0
     """Requests per second at most: the SEC's published fair-access limit is 10."""
 
 
@@ -127,9 +145,9 @@ class NewsSettings:
 
     enabled: bool = True
     """Fetch headlines for the watched symbols."""
-    interval: float = 300.0
+    interval: Annotated[float, Range(0, WEEK, above=True)] = 300.0
     """Seconds between headline refreshes."""
-    count: int = 10
+    count: Annotated[int, Range(1, 100)] = 10
     """Headlines asked for per symbol."""
 
 
@@ -145,7 +163,7 @@ class UISettings:
 class AlertsSettings:
     """How alerts reach you. A toast in the app is always shown; the rest is off by default."""
 
-    rearm_pct: float = 0.5
+    rearm_pct: Annotated[float, Range(0, 100)] = 0.5
     """How far back past its threshold a value must come before a fired price rule can fire
     again: percent of the price for above/below, percentage points of day change for move_pct."""
     bell: bool = False
@@ -153,14 +171,14 @@ class AlertsSettings:
     desktop: bool = False
     """Send a desktop notification through the terminal (OSC 777 and OSC 9 escape sequences,
     wrapped for tmux when $TMUX is set). What each terminal shows is in the README."""
-    desktop_escape: str = "auto"
+    desktop_escape: Annotated[str, OneOf(("auto", "both", "osc777", "osc9"))] = "auto"
     """Which escape carries the desktop notification: "auto" (picked from the terminal's
     environment; both when unknown), "osc777", "osc9" or "both"."""
-    command: str = ""
+    command: Annotated[str, ShellWords()] = ""
     """A program run on each alert with the title and the text as its two last arguments, e.g.
     "notify-send" or "/home/me/bin/page-me --urgent". Split into words like a shell would, but
     never run through a shell."""
-    command_timeout: float = 10.0
+    command_timeout: Annotated[float, Range(0, 3600, above=True)] = 10.0
     """Seconds the command may run before it is stopped."""
 
 
@@ -168,7 +186,7 @@ class AlertsSettings:
 class AnalyticsSettings:
     """The deal-day event study."""
 
-    benchmark: str = "SPY"
+    benchmark: Annotated[str, Symbol()] = "SPY"
     """The market the event study measures abnormal returns against (a Yahoo symbol)."""
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import threading
-import tomllib
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
@@ -34,6 +33,7 @@ from neotui.data.alerts.rules import (
 from neotui.data.clean import clean_text
 from neotui.data.entries import EntryError
 from neotui.data.files import replace_file, update_file
+from neotui.data.toml_parse import parse_toml
 
 if TYPE_CHECKING:
     from neotui.data.deals import DealBook
@@ -95,13 +95,13 @@ class RuleFile:
         """The rules in the file (none if it does not exist).
 
         Raises:
-            EntryError, tomllib.TOMLDecodeError, OSError: the file is damaged.
+            EntryError, TomlSyntaxError, OSError: the file is damaged.
         """
         try:
             text = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
             return ()
-        data = tomllib.loads(text)
+        data = parse_toml(text.removeprefix("\ufeff"))
         unknown = [k for k in data if k != "alert"]
         if unknown:
             only = "unknown table: this file holds [[alert]] tables only"

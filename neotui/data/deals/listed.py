@@ -7,13 +7,13 @@ Providers of the deals book that have a ticker are matched by name as well.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from neotui.data.deals.models import Provider
+from neotui.data.toml_parse import TomlSyntaxError, parse_toml
 
 
 class ListedError(ValueError):
@@ -67,9 +67,9 @@ def parse_listed(text: str, where: str) -> list[ListedCompany]:
         ListedError: naming ``where`` and the entry at fault.
     """
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ListedError(f"{where}: TOML syntax error: {exc}") from None
+        data = parse_toml(text.removeprefix("\ufeff"))
+    except TomlSyntaxError as exc:
+        raise ListedError(f"{where}: TOML syntax error: {exc.located()}") from None
     rows: Any = data.get("company", [])
     if not isinstance(rows, list):
         raise ListedError(f"{where}: 'company' must be an array of tables ([[company]])")

@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import re
-import tomllib
-from typing import Any
 
-# Imported here, with this module, and never first inside a worker thread: toml-rs 0.4.3 crashes
-# the process (SIGSEGV) on a later call when the thread that first imported it has exited —
-# which is what a lazy import inside a parse run by asyncio.to_thread does.
-try:
-    import toml_rs
-except ImportError:  # pragma: no cover - toml-rs is a dependency; tomllib is the safety net
-    toml_rs = None  # type: ignore[assignment]
+# The TOML reader lives with the data layer's files; deals code imports it from here too.
+from neotui.data.toml_parse import TomlSyntaxError, parse_toml
+
+__all__ = ["Locator", "TomlSyntaxError", "parse_toml"]
 
 
 class Locator:
@@ -50,41 +45,3 @@ class Locator:
             if pattern.match(self._lines[number - 1]):
                 return number
         return start
-
-
-# --- TOML ---------------------------------------------------------------------------------------
-
-
-class TomlSyntaxError(ValueError):
-    """The text is not valid TOML; ``line`` and ``column`` are 1-based when known."""
-
-    def __init__(self, message: str, line: int | None, column: int | None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.line = line
-        self.column = column
-
-
-def parse_toml(text: str) -> dict[str, Any]:
-    """Parse TOML with toml-rs (Rust, about 15x faster than tomllib on a large deals file),
-    falling back to the standard library's tomllib where toml-rs is not installed.
-
-    Raises:
-        TomlSyntaxError: with the parser's message and position.
-    """
-    if toml_rs is not None:
-        try:
-            return toml_rs.loads(text)
-        except toml_rs.TOMLDecodeError as exc:
-            raw = str(exc)
-            m = re.search(r"at line (\d+), column (\d+)", raw)
-            message = raw.strip().splitlines()[-1] if raw.strip() else "invalid TOML"
-            line, column = (int(m.group(1)), int(m.group(2))) if m else (None, None)
-            raise TomlSyntaxError(message, line, column) from None
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
-        line, column = (int(m.group(1)), int(m.group(2))) if m else (None, None)
-        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        raise TomlSyntaxError(message, line, column) from None
