@@ -31,6 +31,13 @@ def test_ci_runs_the_readme_test_command_exactly() -> None:
     assert readme_commands()[1] in lines
 
 
+def test_ci_checks_lint_format_and_types_before_the_tests() -> None:
+    lines = [line.strip() for line in (REPO / ".ci" / "run").read_text().splitlines()]
+    checks = ["ruff check neotui tests bench", "ruff format --check neotui tests bench", "mypy"]
+    assert all(check in lines for check in checks)
+    assert max(lines.index(c) for c in checks) < lines.index(readme_commands()[1])
+
+
 #: A run of this many words seen twice in the README is taken for merge damage (a paragraph
 #: pasted twice, a bullet half-repeated), not for style: 12 words rarely repeat by chance.
 REPEAT_WORDS = 12
