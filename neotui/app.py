@@ -136,6 +136,8 @@ class NeoApp(App[None]):
             )
         if self.settings.keys:
             self.set_keymap(dict(self.settings.keys))
+        for notice in self.settings.notices:
+            self.notify(notice, title="Set aside", severity="warning", timeout=20, markup=False)
         # The cached quotes are read first so that the quotes table is built with them.
         cached = self.feed.load_cached() if self.feed is not None else None
         await self.push_screen(WatchScreen(cached))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from neotui.data.deals.fields import Bad, _ticker
 from neotui.data.entries import EntryError, check_symbol
 from neotui.data.symbols import normalize_symbol, symbol_problem, url_symbol
+from tests.helpers import SMALL_BOOK
 
 GOOD = ["CRWV", "brk-b", "BRK.B", "0700.HK", "^GSPC", "EURUSD=X", "CL=F", "BTC-USD", " NVDA "]
 BAD = ["A/B", "..", ".", "A..B", ".A", "A.", "A-", "^", "", "  ", "A B", "X" * 21, "\x1b[2J",
@@ -46,3 +49,26 @@ def test_case_19_symbols_cannot_change_a_url_path() -> None:
     for value in ("..", "A/B", "%2e%2e"):
         with pytest.raises(ValueError, match="not a ticker symbol"):
             url_symbol(value)
+
+
+def test_case_4_a_damaged_rules_file_is_set_aside_never_a_reason_not_to_start(
+    isolated_dirs: dict[str, Path],
+) -> None:
+    """A rules file neotui wrote that it cannot read made every later command exit 2."""
+    from click.testing import CliRunner
+
+    from neotui.cli import cli
+    from neotui.settings import load_settings
+
+    data = isolated_dirs["XDG_DATA_HOME"] / "neotui"
+    data.mkdir(parents=True, exist_ok=True)
+    rules = data / "alerts.toml"
+    rules.write_text('[[alert]]\nsymbol = "A/B"\nabove = 10\n', encoding="utf-8")
+    settings = load_settings()
+    assert settings.alert_rules == () or all(r.symbol != "A/B" for r in settings.alert_rules)
+    assert len(settings.notices) == 1 and "set aside as alerts.toml.damaged-" in settings.notices[0]
+    assert not rules.exists()
+    (aside,) = data.glob("alerts.toml.damaged-*")
+    assert 'symbol = "A/B"' in aside.read_text(encoding="utf-8")  # kept for the user
+    result = CliRunner().invoke(cli, ["--no-bundled-deals", "--deals", str(SMALL_BOOK), "deals"])
+    assert result.exit_code == 0  # starts, and the next load finds nothing left to set aside

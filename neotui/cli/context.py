@@ -46,6 +46,8 @@ class CommandContext:
                 self._settings = load_settings(config=self.config, overrides=self.overrides)
             except SettingsError as err:
                 fail_settings(err)
+            for notice in self._settings.notices:
+                click.echo(f"neotui: {notice}", err=True)
         return self._settings
 
 

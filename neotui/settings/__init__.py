@@ -296,16 +296,37 @@ def app_rules_file() -> RuleFile:
     return RuleFile(user_data_dir() / RULES_FILE)
 
 
-def _app_rules() -> tuple[AlertRule, ...]:
+def _app_rules() -> tuple[tuple[AlertRule, ...], str | None]:
+    """The rules of the app-owned alerts.toml, and what was done about a damaged one.
+
+    neotui writes that file, so a problem in it is never a reason not to start: the file is set
+    aside (renamed, kept for the user to look at) and neotui runs without its rules, saying so.
+    """
     rules = app_rules_file()
     try:
-        return rules.load()
+        return rules.load(), None
     except EntryError as exc:
-        raise SettingsError(str(rules.path), exc.message, exc.key) from None
+        problem = f"{exc.key}: {exc.message}"
     except TomlSyntaxError as exc:
-        raise SettingsError(str(rules.path), f"TOML syntax error: {exc.located()}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SettingsError(str(rules.path), f"cannot read file ({exc})") from None
+        problem = f"TOML syntax error: {exc.located()}"
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        problem = f"cannot read it ({exc})"
+    return (), f"{rules.path}: {problem}; {_set_aside(rules.path)}"
+
+
+def _set_aside(path: Path) -> str:
+    """Rename one of neotui's own damaged files out of the way, under its writer's lock."""
+    from datetime import UTC, datetime
+
+    from neotui.data.files import write_lock
+
+    aside = path.with_name(f"{path.name}.damaged-{datetime.now(UTC):%Y%m%dT%H%M%SZ}")
+    try:
+        with write_lock(path, timeout=2.0):
+            path.replace(aside)
+    except OSError as exc:
+        return f"could not set it aside ({exc}); its rules are not active"
+    return f"set aside as {aside.name}; its rules are not active (new ones go in a new file)"
 
 
 def load_settings(
@@ -358,7 +379,7 @@ def load_settings(
         merged = _merge(merged, layer)
     _check_merged_keys(merged.get("keys", {}), layers)
 
-    app_rules = _app_rules()
+    app_rules, rules_notice = _app_rules()
     if app_rules:
         sources.append(f"alerts {user_data_dir() / RULES_FILE}")
 
@@ -369,6 +390,7 @@ def load_settings(
         ui=UISettings(**merged.get("ui", {})),
         alerts=AlertsSettings(**merged.get("alerts", {})),
         alert_rules=merge_rules(merged.get("alert", ()), app_rules),
+        notices=(rules_notice,) if rules_notice else (),
         lots=merged.get("lot", ()),
         analytics=AnalyticsSettings(**merged.get("analytics", {})),
         filings=FilingsSettings(**merged.get("filings", {})),

@@ -218,6 +218,9 @@ class Settings:
     """Key overrides: binding id (e.g. "neotui.refresh") to a comma-separated key list."""
     sources: tuple[str, ...] = ()
     """The layers that were applied, lowest first (for `neotui --version` and diagnostics)."""
+    notices: tuple[str, ...] = ()
+    """What neotui set right in its own files while loading (a damaged alerts.toml set aside),
+    for the user to read: shown as notifications in the app and on stderr by the commands."""
 
     @property
     def fundamentals_enabled(self) -> bool:
