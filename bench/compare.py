@@ -15,7 +15,9 @@ offline, the bare app (Header, 8-row DataTable, Footer), the base tree's and thi
 launch each, the order rotated every round so no app always follows the same one. Each time is
 from launch until the cached CRWV price is visible; for neotui also until the whole screen is up
 (timeline header and footer keys). Ratios are to the bare app's median in this run; the median of
-the per-round ratios is printed beside them.
+the per-round ratios is printed beside them. In the same rounds each app also starts headless
+(bench/paint_probe.py, to Textual's Ready event): its CPU time from the process start is the
+figure a busy machine disturbs least (wall times move by ±30 % at a load of 3-4 on 2 cores).
 
 Idle (as bench/idle.py measures it): the three apps headless, side by side, 15 s refresh from the
 fake Yahoo server; CPU as % of one core, the median of ``--windows`` windows of 15 s after a 5 s
@@ -39,11 +41,12 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
 from bench.common import REPO, fake_server, free_port, row
+from bench.first_paint import probe_cpu
 from bench.idle import WINDOW, Idle, measure, write_config
 from bench.terminal_paint import SIZE, WHOLE, Tmux, bare_script, fill_cache, tree_env
 
@@ -55,10 +58,13 @@ KINDS = ("bare", "base", "head")
 
 @dataclass
 class Paint:
-    """One app's launches: seconds to the cached price, and to the whole screen (neotui only)."""
+    """One app's launches: seconds to the cached price, and to the whole screen (neotui only);
+    headless to Textual's Ready, wall and CPU seconds."""
 
-    first: list[float]
-    whole: list[float]
+    first: list[float] = field(default_factory=list)
+    whole: list[float] = field(default_factory=list)
+    ready: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
 
 
 def git(*args: str) -> str:
@@ -108,10 +114,11 @@ def command(tree: Path, args: str, env: dict[str, str], server: dict[str, str]) 
 
 def first_paints(
     commands: dict[str, str], needles: dict[str, tuple[str, str]], server: dict[str, str],
-    rounds: int,
+    probes: dict[str, tuple[str, dict[str, str], Path]], rounds: int,
 ) -> dict[str, Paint]:  # fmt: skip
-    """Launch every app once to warm the caches, then ``rounds`` rounds in a rotating order."""
-    paints = {kind: Paint([], []) for kind in commands}
+    """Launch every app once to warm the caches, then ``rounds`` rounds in a rotating order: each
+    app in tmux, then each headless (bench/paint_probe.py; ``probes``: kind, env, tree)."""
+    paints = {kind: Paint() for kind in commands}
     kinds = list(commands)
     with Tmux(server) as tmux:
 
@@ -123,14 +130,22 @@ def first_paints(
 
         for kind in kinds:
             once(kind)
+            probe_cpu(*probes[kind])
         for i in range(rounds):
-            for kind in kinds[i % len(kinds) :] + kinds[: i % len(kinds)]:
+            order = kinds[i % len(kinds) :] + kinds[: i % len(kinds)]
+            for kind in order:
                 first, whole = once(kind)
                 paints[kind].first.append(first)
                 if whole is not None:
                     paints[kind].whole.append(whole)
+            for kind in order:
+                ready, _, cpu = probe_cpu(*probes[kind])
+                paints[kind].ready.append(ready)
+                paints[kind].cpu.append(cpu)
             print(f"  round {i + 1}/{rounds}: "
                   + ", ".join(f"{k} {paints[k].first[-1] * 1000:.0f}" for k in kinds)
+                  + " ms; headless CPU "
+                  + ", ".join(f"{k} {paints[k].cpu[-1] * 1000:.0f}" for k in kinds)
                   + " ms", flush=True)  # fmt: skip
     return paints
 
@@ -192,7 +207,9 @@ def run(ref: str, rounds: int, windows: int, bytecode: bool) -> None:
         print(f"first paint: launch -> cached CRWV price visible, tmux {SIZE[0]}x{SIZE[1]}, "
               f"offline ({'bytecode cached' if bytecode else 'no bytecode cache'}), "
               f"{rounds} rounds in rotating order", flush=True)  # fmt: skip
-        paints = first_paints(commands, needles, server, rounds)
+        probes = {"bare": ("bare", envs["bare"], REPO), "base": ("neotui", envs["base"], base),
+                  "head": ("neotui", envs["head"], REPO)}  # fmt: skip
+        paints = first_paints(commands, needles, server, probes, rounds)
         idle: dict[str, Idle] = {}
         if windows > 0:
             print(f"idle: side by side, 15 s refresh, {windows} windows of {WINDOW:.0f} s",
@@ -233,6 +250,11 @@ def report(paints: dict[str, Paint], idle: dict[str, Idle], base: str, head: str
             f"{whole[k] / med['bare']:.2f}x (per round {paired(p.whole):.2f}x)")  # fmt: skip
     row("head / base: first paint, whole screen",
         f"{med['head'] / med['base']:.2f}x, {whole['head'] / whole['base']:.2f}x")  # fmt: skip
+    ready = {k: statistics.median(p.ready) for k, p in paints.items()}
+    cpu = {k: statistics.median(p.cpu) for k, p in paints.items()}
+    for k in KINDS:
+        times = f"{ready[k] * 1000:.0f} ms, {cpu[k] * 1000:.0f} ms"
+        row(f"{k}: headless, to Ready: wall, CPU", f"{times}  ({cpu[k] / cpu['bare']:.2f}x bare)")
     for k, f in idle.items():
         figures = f"{f.cpu:.2f} % ({f.cpu_whole:.2f} %), {f.rss_started:.0f} / {f.rss:.0f} MB"
         row(f"{k}: idle CPU (median window; whole), RSS started / end", figures)
@@ -250,6 +272,10 @@ def report(paints: dict[str, Paint], idle: dict[str, Idle], base: str, head: str
     print("| median of the per-round ratios, first / whole | —"
           + "".join(f" | {paired(paints[k].first):.2f}x / {paired(paints[k].whole):.2f}x"
                     for k in ("base", "head")) + " |")  # fmt: skip
+    print("| headless to Ready: CPU time of the process (wall) |"
+          + " |".join(f" {cpu[k] * 1000:.0f} ms"
+                      + (f", **{cpu[k] / cpu['bare']:.2f}x**" if k != "bare" else "")
+                      + f" ({ready[k] * 1000:.0f} ms)" for k in KINDS) + " |")  # fmt: skip
     if idle:
         print("| idle CPU, 15 s refresh (median 15 s window) |"
               + " |".join(f" {idle[k].cpu:.2f} %" for k in KINDS) + " |")  # fmt: skip
