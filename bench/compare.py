@@ -70,7 +70,9 @@ class Paint:
 def git(*args: str) -> str:
     """Run git in the repository; its output, stripped."""
     out = subprocess.run(["git", "-C", str(REPO), *args], capture_output=True, text=True,
-                         check=True, timeout=120)  # fmt: skip
+                         timeout=120)  # fmt: skip
+    if out.returncode != 0:
+        raise SystemExit(f"git {' '.join(args)}: {out.stderr.strip()}")
     return out.stdout.strip()
 
 
