@@ -1,4 +1,5 @@
-"""``python -m bench [NAME ...]``: run every benchmark (or the named ones) in order.
+"""``python -m bench [NAME ...]``: run every benchmark (or the named ones) in order; ``compare``
+(before and after, against a base commit) runs only when named.
 
 Prints a header with the date and the machine, each script's figures as it runs, and a summary
 line per script at the end. Each script runs in its own interpreter, so one failing (its error is
@@ -21,6 +22,9 @@ SCRIPTS = (
     "deals_load", "feeds_load", "refresh", "first_paint", "terminal_paint", "impact", "alerts",
     "idle", "scale", "soak",
 )  # fmt: skip
+#: Run only when named: the before/after comparison checks out another commit (see bench/README.md;
+#: ``python -m bench.compare --base REF`` to choose it).
+ON_REQUEST = ("compare",)
 TIMEOUT = 15 * 60  # seconds for one script
 
 
@@ -63,9 +67,10 @@ def run(name: str) -> tuple[str, float]:
 
 def main() -> None:
     names = sys.argv[1:] or list(SCRIPTS)
-    unknown = [n for n in names if n not in SCRIPTS]
+    unknown = [n for n in names if n not in SCRIPTS + ON_REQUEST]
     if unknown:
-        sys.exit(f"unknown benchmark {', '.join(unknown)}; known: {', '.join(SCRIPTS)}")
+        known = ", ".join(SCRIPTS + ON_REQUEST)
+        sys.exit(f"unknown benchmark {', '.join(unknown)}; known: {known}")
     print(f"neotui benchmarks, {datetime.datetime.now():%Y-%m-%d %H:%M}")
     print(f"machine: {machine()}")
     print("The machine may be shared: figures are medians, against baselines from this run.\n")

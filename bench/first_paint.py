@@ -14,20 +14,30 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 from bench.common import REPO, fake_server, free_port, row
 
 RUNS = 7
 
 
-def probe(kind: str, env: dict[str, str]) -> tuple[float, str]:
+def probe(kind: str, env: dict[str, str], tree: Path = REPO) -> tuple[float, str]:
+    """Launch bench/paint_probe.py for ``kind`` (bare or neotui) in ``tree`` (the working
+    directory; ``env``'s PYTHONPATH should name it too): seconds to Ready and what it printed."""
+    seconds, rest, _ = probe_cpu(kind, env, tree)
+    return seconds, rest
+
+
+def probe_cpu(kind: str, env: dict[str, str], tree: Path = REPO) -> tuple[float, str, float]:
+    """As ``probe``, with the CPU seconds the process used up to Ready as well."""
     env = {**env, "NEOTUI_BENCH_START": repr(time.time())}
     out = subprocess.run([sys.executable, str(REPO / "bench" / "paint_probe.py"), kind], env=env,
-                         capture_output=True, text=True, timeout=60, cwd=REPO)  # fmt: skip
-    if out.returncode != 0 or not out.stdout.strip():
+                         capture_output=True, text=True, timeout=60, cwd=tree)  # fmt: skip
+    lines = out.stdout.strip().splitlines()
+    if out.returncode != 0 or len(lines) < 2:
         raise RuntimeError(f"{kind} probe failed: {out.stderr[-2000:]}")
-    seconds, rest = out.stdout.strip().splitlines()[-1].split(" ", 1)
-    return float(seconds), rest
+    seconds, rest = lines[-1].split(" ", 1)
+    return float(seconds), rest, float(lines[-2].split()[1])
 
 
 def main() -> None:

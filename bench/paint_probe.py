@@ -1,5 +1,7 @@
 """Run by bench/first_paint.py in a fresh interpreter: start an app headless, and at its first
-frame (Textual's Ready event) print the seconds since NEOTUI_BENCH_START and what was loaded.
+frame (Textual's Ready event) print the seconds since NEOTUI_BENCH_START and what was loaded, after
+a line ``cpu SECONDS``: the CPU time the process used from its start (interpreter included, all
+threads), which a busy machine inflates far less than the wall time.
 
 ``python bench/paint_probe.py neotui|bare``
 """
@@ -14,6 +16,7 @@ import time
 def report(app, extra: str = "") -> None:
     elapsed = time.time() - float(os.environ["NEOTUI_BENCH_START"])
     heavy = [m for m in ("pandas", "numpy", "yfinance") if m in sys.modules]
+    print(f"cpu {time.process_time():.4f}", flush=True)
     print(f"{elapsed:.4f} {','.join(heavy) or '-'} {extra}", flush=True)
     app.exit()
 

@@ -15,9 +15,10 @@ Ready event, bench/paint_probe.py) is measured in the same run, alternately, bes
 
 from __future__ import annotations
 
-import json
+import contextlib
 import os
 import shlex
+import signal
 import statistics
 import subprocess
 import sys
@@ -61,14 +62,25 @@ Bare().run()
 
 
 class Tmux:
-    """A private tmux server (its own socket name), killed on exit."""
+    """A private tmux server (its own socket name), killed on exit with every process it ran.
+
+    Use it as a context manager: the server goes at the end, also on Ctrl-C or an error.
+    """
 
     def __init__(self, env: dict[str, str]) -> None:
         self.socket = f"neotui-bench-{os.getpid()}"
         self.env = env
         self.count = 0
+        #: Every pane's process id: a pane whose command ignores tmux's SIGHUP is killed by id.
+        self.pids: list[int] = []
         # A keep-alive session: the server's start is not counted in the first run.
         self("new-session", "-d", "-s", "keep", "-x", "20", "-y", "5", "sleep 3600")
+
+    def __enter__(self) -> Tmux:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def __call__(self, *args: str) -> str:
         out = subprocess.run(["tmux", "-L", self.socket, *args], env=self.env,
@@ -82,8 +94,12 @@ class Tmux:
         name = f"run{self.count}"
         width, height = SIZE
         seen: dict[int, float] = {}
+        lines: list[str] = []
         start = time.perf_counter()
-        self("new-session", "-d", "-s", name, "-x", str(width), "-y", str(height), command)
+        pid = self("new-session", "-d", "-P", "-F", "#{pane_pid}", "-s", name,
+                   "-x", str(width), "-y", str(height), command)  # fmt: skip
+        if pid.strip().isdigit():
+            self.pids.append(int(pid))
         try:
             while time.perf_counter() - start < TIMEOUT:
                 lines = self("capture-pane", "-p", "-t", name).splitlines()
@@ -101,18 +117,78 @@ class Tmux:
             self("kill-session", "-t", name)
 
     def close(self) -> None:
+        """Kill the server, then any pane process still alive (by its id, checked to be ours)."""
         self("kill-server")
+        for pid in self.pids:
+            with contextlib.suppress(OSError):
+                # The id could have been reused since: only a process still running the
+                # command tmux started (our interpreter or the keep-alive) is killed.
+                cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+                if sys.executable.encode() in cmdline:
+                    os.kill(pid, signal.SIGKILL)
+
+
+def tree_env(home: str, tree: Path = REPO, bytecode: bool = BYTECODE) -> dict[str, str]:
+    """The environment a launch of ``tree``'s neotui runs in: throw-away XDG dirs under
+    ``home``, ``tree`` first on PYTHONPATH (ahead of the editable install, so one venv can run
+    two checkouts), and the bytecode cache in ``home`` when ``bytecode`` is set."""
+    env = {**os.environ, "XDG_CACHE_HOME": f"{home}/cache", "XDG_CONFIG_HOME": f"{home}/cfg",
+           "XDG_DATA_HOME": f"{home}/data", "PYTHONPATH": str(tree)}  # fmt: skip
+    if bytecode:
+        # As installed: pip compiles bytecode at install time. This machine sets
+        # PYTHONDONTWRITEBYTECODE, which would recompile neotui's source at every launch
+        # (~140 ms) while Textual's own .pyc files are used; the warm-up runs write the
+        # cache in the throw-away dir (for both apps alike), not in the repository.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = f"{home}/pyc"
+    return env
+
+
+_PRICE = (
+    "import json, sys, neotui\n"
+    "from neotui.formatting import price\n"
+    "records = json.load(sys.stdin)\n"
+    "print(neotui.__file__)\n"
+    "print(price(next(r['price'] for r in records if r['symbol'] == 'CRWV')))\n"
+)
+
+
+def fill_cache(env: dict[str, str], url: str, tree: Path = REPO) -> tuple[str, str]:
+    """Fill the quote cache as a past session would, with ``tree``'s own ``neotui quotes``
+    against the fake Yahoo at ``url``. Returns the CRWV price as that tree's quotes pane shows
+    it, and the ``neotui/__init__.py`` that was imported (to check which tree ran)."""
+    out = subprocess.run([sys.executable, "-m", "neotui", "quotes", "--format", "json"],
+                         env={**env, "NEOTUI_YAHOO_URL": url}, capture_output=True, text=True,
+                         timeout=60, cwd=tree)  # fmt: skip
+    if out.returncode != 0:
+        raise RuntimeError(f"neotui quotes in {tree} failed: {out.stderr[-2000:]}")
+    shown = subprocess.run([sys.executable, "-c", _PRICE], input=out.stdout, env=env,
+                           capture_output=True, text=True, timeout=60, cwd=tree)  # fmt: skip
+    if shown.returncode != 0:
+        raise RuntimeError(f"formatting the CRWV price in {tree} failed: {shown.stderr[-2000:]}")
+    module, text = shown.stdout.split()
+    return text, module
 
 
 def cached_price(env: dict[str, str], url: str) -> str:
     """Fill the quote cache as a past session would; the CRWV price as the quotes pane shows it."""
-    out = subprocess.run([sys.executable, "-m", "neotui", "quotes", "--format", "json"],
-                         env={**env, "NEOTUI_YAHOO_URL": url}, capture_output=True, text=True,
-                         timeout=60, cwd=REPO)  # fmt: skip
-    records = json.loads(out.stdout)
-    from neotui.formatting import price
+    return fill_cache(env, url)[0]
 
-    return price(next(r["price"] for r in records if r["symbol"] == "CRWV"))
+
+def bare_script(home: str) -> str:
+    """Write the bare app into ``home``; its path."""
+    path = Path(home) / "bare_app.py"
+    path.write_text(BARE, encoding="utf-8")
+    return str(path)
+
+
+def launch(tree: Path, args: str) -> str:
+    """The shell command tmux runs: the interpreter in ``tree`` (first on sys.path for ``-m``)."""
+    return f"cd {shlex.quote(str(tree))} && exec {shlex.quote(sys.executable)} {args}"
+
+
+#: Lines that show the whole watch screen: the timeline's header and the footer's keys.
+WHOLE = (("Date", "Provider"), ("q Quit", "palette"))
 
 
 def main() -> None:
@@ -121,32 +197,19 @@ def main() -> None:
         f" ({'bytecode cached, as installed' if BYTECODE else 'no bytecode cache'})"
     )
     with tempfile.TemporaryDirectory() as home:
-        env = {**os.environ, "XDG_CACHE_HOME": f"{home}/cache", "XDG_CONFIG_HOME": f"{home}/cfg",
-               "XDG_DATA_HOME": f"{home}/data", "PYTHONPATH": str(REPO)}  # fmt: skip
-        if BYTECODE:
-            # As installed: pip compiles bytecode at install time. This machine sets
-            # PYTHONDONTWRITEBYTECODE, which would recompile neotui's source at every launch
-            # (~140 ms) while Textual's own .pyc files are used; the warm-up runs write the
-            # cache in the throw-away dir (for both apps alike), not in the repository.
-            env.pop("PYTHONDONTWRITEBYTECODE", None)
-            env["PYTHONPYCACHEPREFIX"] = f"{home}/pyc"
+        env = tree_env(home)
         with fake_server(free_port()) as url:
             text = cached_price(env, url)
         env["NEOTUI_YAHOO_URL"] = f"http://127.0.0.1:{free_port()}"  # offline
         env["NEOTUI_BENCH_PRICE"] = text
-        bare_py = f"{home}/bare_app.py"
-        Path(bare_py).write_text(BARE, encoding="utf-8")
-        py = shlex.quote(sys.executable)
-        base = f"cd {shlex.quote(str(REPO))} && exec {py}"
+        bare_py = shlex.quote(bare_script(home))
         commands = {
-            "bare": f"{base} {shlex.quote(bare_py)}",
-            "neotui": f"{base} -m neotui",
-            "bare, collector paused": f"{base} {shlex.quote(bare_py)} --gc-paused",
+            "bare": launch(REPO, bare_py),
+            "neotui": launch(REPO, "-m neotui"),
+            "bare, collector paused": launch(REPO, f"{bare_py} --gc-paused"),
         }
         price = ("CRWV", text)
-        whole = (("Date", "Provider"), ("q Quit", "palette"))  # timeline header, footer
-        tmux = Tmux(env)
-        try:
+        with Tmux(env) as tmux:
             for kind in commands:  # warm the file cache for all
                 tmux.time_to_text(commands[kind], price)
             samples: dict[str, list[float]] = {kind: [] for kind in commands}
@@ -155,15 +218,13 @@ def main() -> None:
             for _ in range(RUNS):
                 for kind in commands:
                     if kind == "neotui":
-                        first, *rest = tmux.time_to_text(commands[kind], price, *whole)
+                        first, *rest = tmux.time_to_text(commands[kind], price, *WHOLE)
                         samples[kind].append(first)
                         full.append(max(rest))
                     else:
                         samples[kind].append(tmux.time_to_text(commands[kind], price)[0])
                 for kind in headless:
                     headless[kind].append(headless_probe(kind, env)[0])
-        finally:
-            tmux.close()
     load = "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
     b, n = statistics.median(samples["bare"]), statistics.median(samples["neotui"])
     bp, f = statistics.median(samples["bare, collector paused"]), statistics.median(full)
