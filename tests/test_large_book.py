@@ -4,7 +4,6 @@ up by it, and the providers, timeline and live start follow once it is in."""
 from __future__ import annotations
 
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -63,7 +62,7 @@ async def test_quitting_at_the_first_frame_is_clean() -> None:
     assert app.return_code == 0
 
 
-async def test_keys_pressed_while_a_10000_deal_book_loads(
+async def test_case_21_keys_pressed_while_a_10000_deal_book_loads(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """/, c and p pressed in the first 300 ms, before the panes they act on exist: greyed and
@@ -86,18 +85,13 @@ async def test_keys_pressed_while_a_10000_deal_book_loads(
         screen = app.screen
         assert isinstance(screen, WatchScreen)
         assert not screen.panes_ready
-        started = time.perf_counter()
-        await pilot.press("slash", "c", "p")
+        await pilot.press("slash", "c", "p")  # at once: the first frame is all there is
         assert not screen.panes_ready  # the keys really came before the panes
-        assert time.perf_counter() - started < 0.3
         assert app.is_running and app.return_code is None
         assert screen.check_action("filter", ()) is None  # greyed in the footer, not hidden
         keys_pressed.set()
-        for _ in range(1000):
-            if screen.panes_ready:
-                break
-            await pilot.pause(0.02)
-        assert screen.panes_ready and screen.check_action("filter", ()) is True
+        await wait_until(lambda: screen.panes_ready, pilot=pilot, what="the panes")
+        assert screen.check_action("filter", ()) is True
         await pilot.press("slash")
         assert screen.query_one("#filter").has_focus
         assert screen.query_one(DealTable).total == 10_000
