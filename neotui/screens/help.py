@@ -11,7 +11,9 @@ from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
+
+from neotui.widgets.tables import NeoTable
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,9 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="help-box"):
             yield Static("Keys", id="help-title")
-            yield DataTable(id="help-keys", cursor_type="row", zebra_stripes=True)
+            # The id is what a user copies into [keys]: on a narrow terminal the action's words
+            # are clipped first, the id never.
+            yield NeoTable(id="help-keys", narrow={"action": 16})
             yield Static(
                 'Rebind any key by id in neotui.toml, e.g. [keys] "neotui.refresh" = "r,f5"'
                 "  ·  escape closes",
@@ -76,14 +80,15 @@ class HelpScreen(ModalScreen[None]):
             )
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("Key", "Action", "Id")
-        for row in self._rows:
-            table.add_row(
-                Text(row.keys, style="bold"),
-                Text(row.description),
-                Text(row.binding_id, style="dim"),
-            )
+        table = self.query_one(NeoTable)
+        table.set_data(
+            [("key", "Key"), ("action", "Action"), ("id", "Id")],
+            [
+                [Text(row.keys, style="bold"), Text(row.description),
+                 Text(row.binding_id, style="dim")]
+                for row in self._rows
+            ],
+        )  # fmt: skip
 
 
 def help_for(screen: Screen[Any], display: Callable[[Binding], str]) -> HelpScreen:
