@@ -27,6 +27,8 @@ from typing import Any
 
 import yaml
 
+from tests.fake_yahoo import hostile_reply
+
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "edgar"
 TICKERS = "sec_company_tickers_2026-02-01.json"
 ALZN = "et_cassette_submissions_CIK0001677077_ALZN_2026-03.yaml"
@@ -34,7 +36,8 @@ STI = "et_cassette_submissions_CIK0001881551_STI_2026-03.yaml"
 NO_FILINGS = "et_cassette_submissions_CIK0000350001_no_filings_2026-03.yaml"
 NOT_FOUND = "et_cassette_submissions_404_NoSuchKey_2026-03.yaml"
 AAPL = "sec_submissions_CIK0000320193_AAPL_2023-08.json"
-FAULTS = ("403", "404", "429", "503", "truncated", "hang", "html")
+FAULTS = ("403", "404", "429", "503", "truncated", "hang", "html", "gzip_bomb",
+          "redirect_away", "trickle")  # fmt: skip
 LAST_MODIFIED = "Tue, 10 Mar 2026 19:52:09 GMT"
 # What the SEC answers a script without a declared contact (its "Undeclared Automated Tool" page).
 UNDECLARED = (
@@ -178,6 +181,8 @@ class FakeSec:
                 elif fault == "hang":
                     fake._hang.wait(timeout=30)
                     self.close_connection = True
+                else:
+                    hostile_reply(self, fault, fake._hang)
 
             def _send(self, status: int, ctype: str, body: bytes, etag: str | None = None) -> None:
                 self.send_response(status)

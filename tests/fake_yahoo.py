@@ -60,7 +60,10 @@ HTML_PAGE = (
     b"<!DOCTYPE html><html><head><title>Yahoo</title></head>"
     b"<body><form>Before you continue to Yahoo: consent</form></body></html>"
 )
-FAULTS = ("429", "500", "html", "empty", "truncated", "reset", "hang", "404", "400")
+FAULTS = ("429", "500", "html", "empty", "truncated", "reset", "hang", "404", "400",
+          "gzip_bomb", "redirect_away", "trickle")  # fmt: skip
+#: Where the ``redirect_away`` fault sends a client.
+AWAY = "http://other.example/v7/finance/quote"
 #: Faults of the crumb path (``FakeYahoo.auth_fault``).
 AUTH_FAULTS = (
     "crumb_429",  # getcrumb answers 429 "Too Many Requests"
@@ -198,6 +201,8 @@ class FakeYahoo:
     routes: dict[str, Route] = field(default_factory=dict)
     news: dict[str, str] = field(default_factory=dict)  # symbol -> recorded search body
     news_fault: str | None = None
+    news_bodies: dict[str, bytes] = field(default_factory=dict)  # symbol -> search body as is
+    v7_patch: dict[str, dict[str, Any]] = field(default_factory=dict)  # symbol -> v7 fields
     fault: str | None = None
     latency: float = 0.0
     auth_fault: str | None = None
@@ -318,6 +323,8 @@ class FakeYahoo:
         has none), or the search fault to act out."""
         if self.news_fault:
             return self.news_fault
+        if query in self.news_bodies:
+            return 200, "application/json;charset=utf-8", self.news_bodies[query]
         return recorded(self.news.get(query, NO_NEWS))
 
     def _fault_reply(self, fault: str) -> Reply | str:
@@ -380,6 +387,7 @@ class FakeYahoo:
             if route.intraday is None:
                 item["marketCap"] = round(item["regularMarketPrice"] * route.shares)
                 item["sharesOutstanding"] = route.shares
+            item.update(self.v7_patch.get(symbol, {}))
             results.append(item)
         return json.dumps({"quoteResponse": {"result": results, "error": None}}).encode()
 
@@ -462,6 +470,8 @@ class FakeYahoo:
                 elif answer == "hang":
                     fake._hang.wait(timeout=30)
                     self.close_connection = True
+                else:
+                    hostile_reply(self, answer, fake._hang)
 
             def _send(
                 self, status: int, content_type: str, body: bytes,
@@ -512,6 +522,49 @@ _FAULT_REPLIES: dict[str, Callable[[], Reply]] = {
     "empty": lambda: (200, "application/json", b""),
     "truncated": _truncated,
 }
+
+
+@functools.lru_cache(maxsize=1)
+def gzip_bomb() -> bytes:
+    """256 MB of JSON whitespace gzipped to ~250 KB: what a broken proxy or a hostile server
+    can send to make a client that reads whole bodies use gigabytes."""
+    import zlib
+
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: gzip framing
+    block = b" " * (1 << 20)
+    return b"".join([*(packer.compress(block) for _ in range(256)), packer.flush()])
+
+
+def hostile_reply(handler: BaseHTTPRequestHandler, fault: str, release: threading.Event) -> None:
+    """Act out ``gzip_bomb``, ``redirect_away`` (a 302 to another host) or ``trickle`` (a byte
+    every 0.2 s: no read ever times out) on ``handler``'s connection; shared with fake_sec."""
+    if fault == "gzip_bomb":
+        body = gzip_bomb()
+        headers = {"Content-Type": "application/json", "Content-Encoding": "gzip",
+                   "Content-Length": str(len(body))}  # fmt: skip
+    elif fault == "redirect_away":
+        body, headers = b"", {"Location": AWAY, "Content-Length": "0"}
+    else:
+        body, headers = b"", {"Content-Type": "application/json", "Content-Length": "100000"}
+    handler.send_response(302 if fault == "redirect_away" else 200)
+    for name, value in headers.items():
+        handler.send_header(name, value)
+    handler.end_headers()
+    try:
+        handler.wfile.write(body)
+    except OSError:  # the client gave up on the bomb: that is the point
+        handler.close_connection = True
+        return
+    if fault == "trickle":
+        handler.close_connection = True
+        for _ in range(600):
+            if release.wait(0.2):
+                return
+            try:
+                handler.wfile.write(b" ")
+                handler.wfile.flush()
+            except OSError:
+                return
 
 
 class _Server(ThreadingHTTPServer):
