@@ -133,7 +133,8 @@ def parse_spark(body: Any) -> dict[str, tuple[tuple[int, ...], tuple[float, ...]
     entries: dict[str, Any] = {}
     spark = body.get("spark")
     if isinstance(spark, dict):
-        for item in spark.get("result") or []:
+        results = spark.get("result")
+        for item in results if isinstance(results, list) else []:
             try:
                 chart = item["response"][0]
                 entries[item["symbol"]] = {
@@ -147,7 +148,10 @@ def parse_spark(body: Any) -> dict[str, tuple[tuple[int, ...], tuple[float, ...]
         if body and not entries:
             raise BatchFormatError("the response is not a spark result")
     series: dict[str, tuple[tuple[int, ...], tuple[float, ...]]] = {}
-    for symbol, entry in entries.items():
+    for key, entry in entries.items():
+        symbol = _str(key)  # keys are symbols from outside too
+        if symbol is None or not isinstance(entry, dict):
+            continue
         times, closes = entry.get("timestamp"), entry.get("close")
         if not isinstance(times, list) or not isinstance(closes, list):
             series[symbol] = ((), ())
