@@ -203,3 +203,44 @@ def test_case_18_same_host_rule() -> None:
     assert not same_host("https://a.example/x", "http://a.example/y")  # a downgrade is not
     assert not same_host("https://query1.finance.yahoo.com/", "https://query2.finance.yahoo.com/")
     assert not same_host("https://a.example/", "file:///etc/passwd")
+
+
+async def test_case_16_the_quotes_command_has_a_total_deadline(
+    fake_yahoo: FakeYahoo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from neotui.cli.quotes import _fetch_quotes_once
+    from neotui.settings import load_settings
+
+    monkeypatch.setenv("NEOTUI_YAHOO_URL", fake_yahoo.url)
+    fake_yahoo.set_fault("trickle")
+    started = time.monotonic()
+    try:
+        update = await _fetch_quotes_once(load_settings(), deadline=1.0)
+    finally:
+        fake_yahoo.heal()
+    assert time.monotonic() - started < 4.0
+    assert all(s.reason and "deadline" in s.reason for s in update.states.values())
+
+
+async def test_case_18_consent_redirects_are_still_recognised_and_never_fetched() -> None:
+    import httpx
+
+    from neotui.data.market.crumb import is_consent_url
+    from neotui.data.market.yahoo import _decode
+
+    hosts: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        hosts.append(request.url.host)
+        return httpx.Response(307, headers={"location": "https://guce.yahoo.com/consent?x=1"})
+
+    session = PlainSession(transport=httpx.MockTransport(handler))
+    try:
+        response = await session.get("https://query1.finance.yahoo.com/v7/finance/quote")
+    finally:
+        await session.aclose()
+    assert hosts == ["query1.finance.yahoo.com"]
+    assert is_consent_url(response.url)
+    with pytest.raises(FetchError) as caught:
+        _decode(response)
+    assert caught.value.kind is FailureKind.AUTH and "guce.yahoo.com" in caught.value.reason
