@@ -300,59 +300,6 @@ def _curl_failure(exc: Exception) -> FetchError:
     return FetchError(FailureKind.SERVER, f"network error (curl {code})")
 
 
-def _quiet_session_class() -> type:
-    """curl_cffi's AsyncSession whose multi handle sleeps between requests.
-
-    curl_cffi's ``AsyncCurl`` nudges curl every 100 ms for as long as the session lives (a
-    safeguard against a missed timer signal): ten event-loop wake-ups a second while neotui
-    idles between refreshes, the largest item of its idle CPU (bench/idle.py). Here the
-    safeguard runs only while transfers are in flight and waits for the next one otherwise.
-    Built on first use so that curl_cffi stays off the start path.
-    """
-    import asyncio
-
-    from curl_cffi.aio import CURL_POLL_NONE, CURL_SOCKET_TIMEOUT, AsyncCurl
-    from curl_cffi.requests import AsyncSession
-
-    # These are curl_cffi internals (checked on 0.16): if a release renames them, keep the stock
-    # session — ten wake-ups a second cost idle CPU, never correctness.
-    if not all(hasattr(AsyncCurl, name) for name in ("_force_timeout", "add_handle")) or not (
-        isinstance(getattr(AsyncSession, "acurl", None), property)
-    ):
-        return AsyncSession
-
-    class QuietCurl(AsyncCurl):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            self._busy = asyncio.Event()  # before the parent starts its checker task
-            super().__init__(*args, **kwargs)
-
-        def add_handle(self, curl: Any) -> Any:
-            future = super().add_handle(curl)
-            self._busy.set()
-            return future
-
-        async def _force_timeout(self) -> None:
-            if not hasattr(self, "_curl2future") or not hasattr(self, "_curlm"):
-                await super()._force_timeout()  # type: ignore[no-untyped-call]  # internals moved
-                return
-            while self._curlm:
-                if not self._curl2future:
-                    self._busy.clear()
-                    await self._busy.wait()
-                    continue
-                self.socket_action(CURL_SOCKET_TIMEOUT, CURL_POLL_NONE)
-                await asyncio.sleep(0.1)
-
-    class QuietSession(AsyncSession[Any]):
-        @property
-        def acurl(self) -> AsyncCurl:
-            if self._acurl is None:
-                self._acurl = QuietCurl(loop=self.loop)
-            return self._acurl
-
-    return QuietSession
-
-
 class BrowserSession(_CookieJarSession):
     """curl_cffi's AsyncSession impersonating Chrome: one pool, HTTP/2, its own cookie jar."""
 
@@ -365,8 +312,10 @@ class BrowserSession(_CookieJarSession):
 
     def _get_session(self) -> Any:
         if self._session is None:
+            from neotui.data.market.curl_quiet import quiet_session_class
+
             opts = self.options
-            self._session = _quiet_session_class()(
+            self._session = quiet_session_class()(
                 impersonate=IMPERSONATE,
                 # curl bounds the whole request by connect + read (it has no separate read
                 # timeout): a hung server is given up on at most that long after the request.
