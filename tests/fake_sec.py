@@ -25,7 +25,7 @@ from typing import Any
 
 import yaml
 
-from tests.fake_server import HANG, FakeServer, Request, Response
+from tests.fake_server import HANG, HOSTILE, FakeServer, Request, Response, hostile_response
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "edgar"
 TICKERS = "sec_company_tickers_2026-02-01.json"
@@ -34,7 +34,8 @@ STI = "et_cassette_submissions_CIK0001881551_STI_2026-03.yaml"
 NO_FILINGS = "et_cassette_submissions_CIK0000350001_no_filings_2026-03.yaml"
 NOT_FOUND = "et_cassette_submissions_404_NoSuchKey_2026-03.yaml"
 AAPL = "sec_submissions_CIK0000320193_AAPL_2023-08.json"
-FAULTS = ("403", "404", "429", "503", "truncated", "hang", "html")
+FAULTS = ("403", "404", "429", "503", "truncated", "hang", "html", "gzip_bomb",
+          "redirect_away", "trickle")  # fmt: skip
 LAST_MODIFIED = "Tue, 10 Mar 2026 19:52:09 GMT"
 # What the SEC answers a script without a declared contact (its "Undeclared Automated Tool" page).
 UNDECLARED = (
@@ -163,6 +164,8 @@ def _fault(fault: str, answer: tuple[int, str, bytes]) -> Response:
         return Response(200, "text/html", THROTTLED)
     if fault == "truncated":
         return Response(200, answer[1], answer[2][: len(answer[2]) // 2])
+    if fault in HOSTILE:
+        return hostile_response(fault)
     assert fault == "hang", fault
     return Response(action=HANG)
 

@@ -9,11 +9,13 @@ here, so the two fakes differ only in what they answer. Requests are handled in 
 
 from __future__ import annotations
 
+import functools
 import socket
 import struct
 import sys
 import threading
 import time
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -24,6 +26,10 @@ from urllib.parse import parse_qs, urlparse
 RESET = "reset"
 #: ``Response.action``: send nothing until ``heal``/``stop`` (or 30 s), then close.
 HANG = "hang"
+#: Headers promising a body, then a byte every 0.2 s: no single read ever times out.
+TRICKLE = "trickle"
+#: Where ``redirect_away`` sends a client: another host, which must not be followed.
+AWAY = "http://other.example/elsewhere"
 
 
 @dataclass(frozen=True)
@@ -48,7 +54,7 @@ class Response:
     body: bytes = b""
     headers: Mapping[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds before answering (latency)
-    action: str | None = None  # RESET or HANG
+    action: str | None = None  # RESET, HANG or TRICKLE
 
 
 @dataclass
@@ -138,6 +144,8 @@ def _handler(fake: FakeServer) -> type[BaseHTTPRequestHandler]:
             elif response.action == HANG:
                 fake._hang.wait(timeout=30)
                 self.close_connection = True
+            elif response.action == TRICKLE:
+                self._trickle()
             else:
                 self.send_response(response.status)
                 self.send_header("Content-Type", response.content_type)
@@ -145,9 +153,50 @@ def _handler(fake: FakeServer) -> type[BaseHTTPRequestHandler]:
                 for name, value in response.headers.items():
                     self.send_header(name, value)
                 self.end_headers()
-                self.wfile.write(response.body)
+                try:
+                    self.wfile.write(response.body)
+                except OSError:  # the client gave up on it (a gzip bomb): that is the point
+                    self.close_connection = True
+
+        def _trickle(self) -> None:
+            self.close_connection = True
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
+            for _ in range(600):
+                if fake._hang.wait(0.2):
+                    return
+                try:
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                except OSError:
+                    return
 
     return Handler
+
+
+@functools.lru_cache(maxsize=1)
+def gzip_bomb() -> bytes:
+    """256 MB of JSON whitespace gzipped to ~250 KB: what a broken proxy or a hostile server
+    can send to make a client that reads whole bodies use gigabytes."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: gzip framing
+    block = b" " * (1 << 20)
+    return b"".join([*(packer.compress(block) for _ in range(256)), packer.flush()])
+
+
+#: The faults both fakes can act out whatever the endpoint.
+HOSTILE = ("gzip_bomb", "redirect_away", "trickle")
+
+
+def hostile_response(fault: str, delay: float = 0.0) -> Response:
+    """``gzip_bomb``, ``redirect_away`` (a 302 to another host) or ``trickle``."""
+    if fault == "gzip_bomb":
+        return Response(body=gzip_bomb(), headers={"Content-Encoding": "gzip"}, delay=delay)
+    if fault == "redirect_away":
+        return Response(302, "text/plain", b"", {"Location": AWAY}, delay=delay)
+    assert fault == "trickle", fault
+    return Response(delay=delay, action=TRICKLE)
 
 
 class _Server(ThreadingHTTPServer):

@@ -34,7 +34,16 @@ from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
-from tests.fake_server import HANG, RESET, FakeServer, Request, Response, free_port_refusing
+from tests.fake_server import (
+    HANG,
+    HOSTILE,
+    RESET,
+    FakeServer,
+    Request,
+    Response,
+    free_port_refusing,
+    hostile_response,
+)
 from tests.yahoo_bodies import (
     CRUMB_FILE,
     QUOTED,
@@ -76,7 +85,8 @@ HTML_PAGE = (
     b"<!DOCTYPE html><html><head><title>Yahoo</title></head>"
     b"<body><form>Before you continue to Yahoo: consent</form></body></html>"
 )
-FAULTS = ("429", "500", "html", "empty", "truncated", "reset", "hang", "404", "400")
+FAULTS = ("429", "500", "html", "empty", "truncated", "reset", "hang", "404", "400",
+          "gzip_bomb", "redirect_away", "trickle")  # fmt: skip
 #: Faults of the crumb path (``FakeYahoo.auth_fault``).
 AUTH_FAULTS = (
     "crumb_429",  # getcrumb answers 429 "Too Many Requests"
@@ -110,6 +120,8 @@ class FakeYahoo(FakeServer):
     routes: dict[str, Route] = field(default_factory=dict)
     news: dict[str, str] = field(default_factory=dict)  # symbol -> recorded search body
     news_fault: str | None = None
+    news_bodies: dict[str, bytes] = field(default_factory=dict)  # symbol -> search body as is
+    v7_patch: dict[str, dict[str, Any]] = field(default_factory=dict)  # symbol -> v7 fields
     fault: str | None = None
     latency: float = 0.0
     auth_fault: str | None = None
@@ -227,6 +239,8 @@ class FakeYahoo(FakeServer):
         has none), or the search fault to act out."""
         if self.news_fault:
             return self.news_fault
+        if query in self.news_bodies:
+            return 200, "application/json;charset=utf-8", self.news_bodies[query]
         return recorded(self.news.get(query, NO_NEWS))
 
     def _fault_reply(self, fault: str) -> Reply | str:
@@ -285,6 +299,7 @@ class FakeYahoo(FakeServer):
             if route.intraday is None:
                 item["marketCap"] = round(item["regularMarketPrice"] * route.shares)
                 item["sharesOutstanding"] = route.shares
+            item.update(self.v7_patch.get(symbol, {}))
             results.append(item)
         return json.dumps({"quoteResponse": {"result": results, "error": None}}).encode()
 
@@ -338,6 +353,8 @@ class FakeYahoo(FakeServer):
             return Response(*answer, headers=headers, delay=delay)
         if answer in _FAULT_REPLIES:
             return Response(*_FAULT_REPLIES[answer](), delay=delay)
+        if answer in HOSTILE:
+            return hostile_response(answer, delay)
         return Response(delay=delay, action=answer)  # RESET or HANG
 
 

@@ -20,6 +20,7 @@ from neotui.cli.context import (
     offline_option,
     pass_context,
     provider_option,
+    run_bounded,
 )
 
 if TYPE_CHECKING:
@@ -56,15 +57,13 @@ def impact(
     Exit status 0; 1 when a deals file has problems; 3 when some prices could not be fetched
     (cached ones are used, blanks say why).
     """
-    import asyncio
-
     from neotui.cli import market_report, report
 
     if benchmark:
         obj.overrides.setdefault("analytics", {})["benchmark"] = benchmark.strip().upper()
     book, status = load_for_output(obj.settings)
     check_provider(book, provider)
-    rows, histories = asyncio.run(
+    rows, histories = run_bounded(
         market_report.gather_impact(
             obj.settings, book, _listed(book), provider=provider, offline=offline
         )
@@ -88,12 +87,10 @@ def valuation(obj: CommandContext, offline: bool, output: str) -> None:
 
     Exit status 0; 1 when a deals file has problems; 3 when some quotes are stale or missing.
     """
-    import asyncio
-
     from neotui.cli import market_report, report
 
     book, status = load_for_output(obj.settings)
-    rows, problems = asyncio.run(
+    rows, problems = run_bounded(
         market_report.gather_valuation(obj.settings, book, offline=offline)
     )
     records = [market_report.valuation_record(v) for v in rows]

@@ -7,8 +7,9 @@ everywhere.
 from __future__ import annotations
 
 import sys
+from collections.abc import Coroutine
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
@@ -16,6 +17,36 @@ from neotui.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
     from neotui.data.storage import Cache
+
+T = TypeVar("T")
+
+COMMAND_DEADLINE = 60.0
+"""The longest a command waits for the network in all (each request also has its own
+deadline): a server trickling a byte a second cannot hold a cron job for minutes."""
+EXIT_STALE = 3
+
+
+def gave_up(deadline: float) -> str:
+    """The reason given when a command's deadline passes."""
+    return f"no complete answer within {deadline:g} s (the command's deadline)"
+
+
+def run_bounded(work: Coroutine[Any, Any, T], deadline: float = COMMAND_DEADLINE) -> T:
+    """Run ``work`` to completion within ``deadline`` seconds; past it, say so and exit 3 (the
+    status for data that could not be had fresh)."""
+
+    import asyncio
+
+    async def bounded() -> T:
+        async with asyncio.timeout(deadline):
+            return await work
+
+    try:
+        return asyncio.run(bounded())
+    except TimeoutError:
+        click.echo(f"neotui: {gave_up(deadline)}", err=True)
+        sys.exit(EXIT_STALE)
+
 
 EXIT_SETTINGS = 2
 """Exit status for bad settings (a settings file, a NEOTUI_* variable, the listed companies)."""

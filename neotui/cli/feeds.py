@@ -15,8 +15,10 @@ import click
 
 from neotui.cli.book import check_provider, load_for_output
 from neotui.cli.context import (
+    COMMAND_DEADLINE,
     CommandContext,
     format_option,
+    gave_up,
     pass_context,
     provider_option,
     say_cache,
@@ -105,16 +107,25 @@ def filings(
     sys.exit(status or (3 if stale else 0))
 
 
-async def _fetch_filings_once(settings: Settings, symbols: list[str]) -> FilingsUpdate:
-    """One refresh of the symbols' SEC filings over the cached ones; without filings.contact
-    the feed has no client and sends nothing."""
+async def _fetch_filings_once(
+    settings: Settings, symbols: list[str], deadline: float = COMMAND_DEADLINE
+) -> FilingsUpdate:
+    """One refresh of the symbols' SEC filings over the cached ones (those still unanswered at
+    ``deadline`` keep the cached ones, marked stale); without filings.contact the feed has no
+    client and sends nothing."""
     from neotui.sources import build_filings, open_feed_store
 
     store = open_feed_store()
     feed = build_filings(settings, symbols, store)
     try:
         feed.load_cached()
-        return await feed.refresh_once()
+        import asyncio
+
+        try:
+            async with asyncio.timeout(deadline):
+                return await feed.refresh_once()
+        except TimeoutError:
+            return feed.give_up(gave_up(deadline))
     finally:
         if feed.client is not None:
             await feed.client.aclose()
@@ -151,9 +162,12 @@ def news(obj: CommandContext, provider: str | None, output: str) -> None:
     sys.exit(status or (3 if update.reason else 0))
 
 
-async def _fetch_news_once(settings: Settings, symbols: list[str]) -> NewsUpdate:
-    """One refresh of the symbols' headlines over the cached ones; with news off, the cache
-    alone, marked disabled, and nothing sent."""
+async def _fetch_news_once(
+    settings: Settings, symbols: list[str], deadline: float = COMMAND_DEADLINE
+) -> NewsUpdate:
+    """One refresh of the symbols' headlines over the cached ones (the cache alone, marked
+    stale, past ``deadline``); with news off, the cache alone, marked disabled, and nothing
+    sent."""
     from dataclasses import replace
 
     from neotui.sources import build_client, build_news, open_feed_store
@@ -165,7 +179,13 @@ async def _fetch_news_once(settings: Settings, symbols: list[str]) -> NewsUpdate
         cached = feed.load_cached()
         if not settings.news.enabled:
             return replace(cached, disabled="headlines are off (news.enabled = false)")
-        return await feed.refresh_once()
+        import asyncio
+
+        try:
+            async with asyncio.timeout(deadline):
+                return await feed.refresh_once()
+        except TimeoutError:
+            return replace(cached, errors={"headlines": gave_up(deadline)})
     finally:
         await client.aclose()
         say_cache(store)

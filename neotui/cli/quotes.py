@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from neotui.cli.context import CommandContext, format_option, pass_context, say_cache
+from neotui.cli.context import (
+    COMMAND_DEADLINE,
+    CommandContext,
+    format_option,
+    gave_up,
+    pass_context,
+    say_cache,
+)
 
 if TYPE_CHECKING:
     from neotui.data.market.feed import FeedUpdate
@@ -42,9 +49,9 @@ def quotes(obj: CommandContext, output: str) -> None:
     sys.exit(0 if all(not r["stale"] and r["error"] is None for r in records) else 3)
 
 
-async def _fetch_quotes_once(settings: Settings) -> FeedUpdate:
+async def _fetch_quotes_once(settings: Settings, deadline: float = COMMAND_DEADLINE) -> FeedUpdate:
     """One refresh of every symbol the settings need (watched, held, alerted on); cached values,
-    marked stale, for those that fail."""
+    marked stale, for those that fail or are still unanswered at ``deadline``."""
     from neotui.sources import build_feed, open_cache
 
     cache = open_cache()
@@ -53,7 +60,14 @@ async def _fetch_quotes_once(settings: Settings) -> FeedUpdate:
     feed.fundamentals_fetcher = None  # one-shot: quotes only
     try:
         feed.load_cached()
-        update = await feed.refresh_once(force=True)
+        import asyncio
+
+        try:
+            async with asyncio.timeout(deadline):
+                update = await feed.refresh_once(force=True)
+        except TimeoutError:
+            click.echo(f"neotui: {gave_up(deadline)}", err=True)
+            update = feed.give_up(gave_up(deadline))
     finally:
         await feed.client.aclose()
         say_cache(cache, said)

@@ -18,12 +18,18 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from neotui.data.clean import clean_text
+from neotui.data.clean import clean_text, web_url
 from neotui.data.deals import DealBook
 from neotui.data.feeds_store import JsonStore
 from neotui.data.market.yahoo import FailureKind, FetchError, YahooClient
+from neotui.data.symbols import symbol_problem
 
 NEWS_KEY = "yahoo:news"
+#: Searches sent per headline cycle at most: a long watchlist is covered in turns, this many
+#: symbols a cycle, instead of one request per symbol every cycle.
+MAX_SEARCHES = 40
+#: Epoch seconds a publication time may have (1971 to 9999): 1e20 is no date.
+_MAX_EPOCH = 253_402_300_800
 
 #: "$1.5 billion", "$300M", "US$ 2 bn", "20 bn", "14.2 billion dollars", "$1,200 million".
 _MONEY = re.compile(
@@ -73,32 +79,41 @@ def parse_search(body: Any, symbol: str) -> list[Headline]:
         return []
     out: list[Headline] = []
     for item in items:
-        if not isinstance(item, dict):
-            continue
-        title, link, stamp = item.get("title"), item.get("link"), item.get("providerPublishTime")
-        if not isinstance(title, str) or not isinstance(link, str) or not link.startswith("http"):
-            continue
-        if isinstance(stamp, bool) or not isinstance(stamp, (int, float)):
-            continue
-        related = item.get("relatedTickers")
-        related = (
-            tuple(clean_text(t) for t in related if isinstance(t, str))
-            if isinstance(related, list)
-            else ()
-        )
-        uuid, publisher = item.get("uuid"), item.get("publisher")
-        out.append(
-            Headline(
-                uuid=uuid if isinstance(uuid, str) else "",
-                title=" ".join(clean_text(title).split()),
-                publisher=clean_text(publisher).strip() if isinstance(publisher, str) else "",
-                link=clean_text(link).strip(),
-                published=datetime.fromtimestamp(stamp, UTC),
-                related=related,
-                symbols=(symbol,),
-            )
-        )
+        headline = _headline(item, symbol)
+        if headline is not None:
+            out.append(headline)
     return out
+
+
+def _headline(item: Any, symbol: str) -> Headline | None:
+    """One search item as a headline, or None when it lacks a title, a web link or a usable
+    publication time (a bad item is skipped; the others still count)."""
+    if not isinstance(item, dict):
+        return None
+    title, stamp = item.get("title"), item.get("providerPublishTime")
+    link = web_url(item.get("link"))
+    if not isinstance(title, str) or not (title := " ".join(clean_text(title).split())):
+        return None
+    if link is None or isinstance(stamp, bool) or not isinstance(stamp, (int, float)):
+        return None
+    if not 0 < stamp < _MAX_EPOCH:  # false for nan too; no float() of a 400-digit int
+        return None
+    related = item.get("relatedTickers")
+    related = (
+        tuple(t for t in (clean_text(t).strip() for t in related if isinstance(t, str)) if t)
+        if isinstance(related, list)
+        else ()
+    )
+    uuid, publisher = item.get("uuid"), item.get("publisher")
+    return Headline(
+        uuid=clean_text(uuid).strip() if isinstance(uuid, str) else "",
+        title=title,
+        publisher=clean_text(publisher).strip() if isinstance(publisher, str) else "",
+        link=link,
+        published=datetime.fromtimestamp(stamp, UTC),
+        related=related,
+        symbols=(symbol,),
+    )
 
 
 def merge(lists: Iterable[Iterable[Headline]]) -> list[Headline]:
@@ -139,11 +154,20 @@ def headline_to_json(h: Headline) -> dict[str, Any]:
             "symbols": list(h.symbols)}  # fmt: skip
 
 
+def _stored_link(value: object) -> str:
+    """A cached link, checked again: only web links are ever handed to the opener."""
+    link = web_url(value)
+    if link is None:
+        raise ValueError("not a web link")
+    return link
+
+
 def headline_from_json(d: Mapping[str, Any]) -> Headline:
     """The inverse of :func:`headline_to_json`."""
     return Headline(
         uuid=str(d["uuid"]), title=str(d["title"]), publisher=str(d["publisher"]),
-        link=str(d["link"]), published=datetime.fromtimestamp(float(d["published"]), UTC),
+        link=_stored_link(d["link"]),
+        published=datetime.fromtimestamp(float(d["published"]), UTC),
         related=tuple(d.get("related") or ()), symbols=tuple(d.get("symbols") or ()),
     )  # fmt: skip
 
@@ -188,6 +212,7 @@ class NewsFeed:
         *,
         interval: float = 300.0,
         count: int = 10,
+        max_searches: int = MAX_SEARCHES,
         clock: Callable[[], datetime] = _utcnow,
     ) -> None:
         self.symbols = tuple(dict.fromkeys(symbols))
@@ -195,6 +220,8 @@ class NewsFeed:
         self.store = store
         self.interval = interval
         self.count = count
+        self.max_searches = max(1, max_searches)
+        self._offset = 0
         self._clock = clock
         self._by_symbol: dict[str, list[Headline]] = {}
         self._update = NewsUpdate()
@@ -205,7 +232,9 @@ class NewsFeed:
         """The last saved headlines, at once (no network)."""
         stored = self.store.get(NEWS_KEY) if self.store else None
         if stored is not None and isinstance(stored.body, dict):
-            with contextlib.suppress(KeyError, ValueError, TypeError, AttributeError):
+            with contextlib.suppress(
+                KeyError, ValueError, TypeError, AttributeError, OverflowError, OSError
+            ):
                 self._by_symbol = {
                     s: [headline_from_json(d) for d in rows] for s, rows in stored.body.items()
                 }
@@ -217,7 +246,9 @@ class NewsFeed:
         return self._update
 
     async def _search(self, symbol: str) -> list[Headline]:
-        params = {"q": symbol, "newsCount": str(self.count), "quotesCount": "0"}
+        if (problem := symbol_problem(symbol)) is not None:
+            raise FetchError(FailureKind.NOT_FOUND, problem)  # never sent
+        params = {"q": symbol.strip().upper(), "newsCount": str(self.count), "quotesCount": "0"}
         self.requests += 1
         body = await self.client.get_json("/v1/finance/search", params)
         try:
@@ -225,22 +256,34 @@ class NewsFeed:
         except NewsFormatError as exc:
             raise FetchError(FailureKind.BAD_RESPONSE, str(exc)) from None
 
+    def _turn(self) -> tuple[str, ...]:
+        """The symbols searched this cycle: all of them, or the next ``max_searches`` in turn."""
+        if len(self.symbols) <= self.max_searches:
+            return self.symbols
+        start = self._offset % len(self.symbols)
+        self._offset = start + self.max_searches
+        doubled = self.symbols + self.symbols
+        return doubled[start : start + self.max_searches]
+
     async def refresh_once(self) -> NewsUpdate:
-        """Search every symbol once; a symbol that fails keeps its last headlines."""
-        results = await asyncio.gather(
-            *(self._search(s) for s in self.symbols), return_exceptions=True
-        )
+        """Search this cycle's symbols (all, up to ``max_searches``); a symbol that fails keeps
+        its last headlines."""
+        symbols = self._turn()
+        results = await asyncio.gather(*(self._search(s) for s in symbols), return_exceptions=True)
         errors: dict[str, str] = {}
-        for symbol, result in zip(self.symbols, results, strict=True):
+        for symbol, result in zip(symbols, results, strict=True):
             if isinstance(result, FetchError):
                 errors[symbol] = result.reason
-            elif isinstance(result, BaseException):
+            elif isinstance(result, asyncio.CancelledError | KeyboardInterrupt | SystemExit):
                 raise result
+            elif isinstance(result, BaseException):
+                # One symbol's answer must not stop the feed: say what broke, keep going.
+                errors[symbol] = f"unreadable answer ({type(result).__name__})"
             else:
                 self._by_symbol[symbol] = result
-        fetched = self._clock() if len(errors) < len(self.symbols) else self._update.fetched_at
+        fetched = self._clock() if len(errors) < len(symbols) else self._update.fetched_at
         self._update = NewsUpdate(tuple(merge(self._by_symbol.values())), fetched, errors)
-        if self.store is not None and len(errors) < len(self.symbols):
+        if self.store is not None and len(errors) < len(symbols):
             body = {s: [headline_to_json(h) for h in rows] for s, rows in self._by_symbol.items()}
             await asyncio.to_thread(self.store.put, NEWS_KEY, body)
         return self._update

@@ -165,7 +165,9 @@ def _country(value: Any) -> str:
 
 def _ticker(value: Any) -> str:
     text = text_check(value)
-    problem = symbol_problem(text)
+    # The rule sees the value as written, not as cleaned: cleaning drops a bidi override, and
+    # "CRWV<U+202E>" must be refused here as the alert rules refuse it.
+    problem = symbol_problem(value)
     if problem is not None:
         raise Bad(problem)  # the alert rules and the settings take the same symbols
     return text.upper()

@@ -21,13 +21,21 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import urljoin, urlparse
 
-from neotui.data.market.http import FailureKind, FetchError, HttpSession, StoredCookie
+from neotui.data.market.http import (
+    FailureKind,
+    FetchError,
+    HttpSession,
+    StoredCookie,
+    is_consent_url,
+    same_host,
+)
+
+__all__ = ["CONSENT_REASON", "CredentialStore", "Credentials", "CrumbKeeper", "is_consent_url"]
 
 #: Yahoo's own cookie URL.
 YAHOO_COOKIE_URL = "https://fc.yahoo.com"
 #: A crumb is a short token of letters, digits and a few symbols (e.g. ``haT3oykhHqZ``).
 _CRUMB = re.compile(r"^[A-Za-z0-9./_\-]{5,64}$")
-_CONSENT_HOSTS = ("guce.", "consent.")
 _MAX_HOPS = 6
 
 
@@ -71,12 +79,6 @@ class Credentials:
 def is_crumb(text: str) -> bool:
     """Whether a getcrumb body is a crumb (not ``Too Many Requests``, not a web page)."""
     return bool(_CRUMB.match(text)) and "toomany" not in text.lower()
-
-
-def is_consent_url(url: str) -> bool:
-    """Whether ``url`` is one of Yahoo's EU consent pages."""
-    host = urlparse(url).hostname or ""
-    return host.startswith(_CONSENT_HOSTS)
 
 
 CONSENT_REASON = (
@@ -182,10 +184,17 @@ class CrumbKeeper:
             response = await self.session.get(url, follow_redirects=False)
             location = response.location
             if response.status in (301, 302, 303, 307, 308) and location:
-                url = urljoin(url, location)
-                if is_consent_url(url):
-                    host = urlparse(url).hostname
+                target = urljoin(url, location)
+                if is_consent_url(target):
+                    host = urlparse(target).hostname
                     raise FetchError(FailureKind.AUTH, CONSENT_REASON.format(host=host))
+                if not same_host(url, target):
+                    raise FetchError(
+                        FailureKind.AUTH,
+                        f"{self.cookie_url} redirected to {urlparse(target).hostname}, "
+                        "not followed",
+                    )
+                url = target
                 continue
             break
         else:

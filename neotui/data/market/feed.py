@@ -36,6 +36,9 @@ from neotui.data.market.yahoo import FailureKind, FetchError, YahooClient
 
 #: How long a symbol Yahoo does not know waits before it is asked for again.
 NOT_FOUND_RETRY = 30 * 60.0
+#: Why a quote without a price is not taken (the parsers drop null, string, zero, negative and
+#: non-finite prices).
+NO_PRICE = "Yahoo sent no usable price (null, not a number, zero or negative)"
 #: A cached daily history younger than this is used as is.
 HISTORY_TTL = 6 * 3600.0
 
@@ -296,6 +299,14 @@ class MarketFeed:
             if rest:
                 results.update(await self.client.quotes(rest))
         self.requests += self.client.requests - before
+        # A quote without a price is a failure for its symbol, never a fresh blank: the last
+        # good price stays, marked stale with why.
+        results = {
+            s: FetchError(FailureKind.BAD_RESPONSE, NO_PRICE)
+            if isinstance(r, Quote) and r.price is None
+            else r
+            for s, r in results.items()
+        }
 
         unreachable = [r for r in results.values() if isinstance(r, FetchError)
                        and r.kind is FailureKind.UNREACHABLE]  # fmt: skip
@@ -340,6 +351,19 @@ class MarketFeed:
                 self._states[symbol] = new
                 changed.add(symbol)
         return changed
+
+    def give_up(self, reason: str) -> FeedUpdate:
+        """After a refresh was cut short (a command's deadline): every symbol not fresh says
+        ``reason``, its cached quote kept and marked stale; publishes and returns the result."""
+        changed = set()
+        for symbol, state in self._states.items():
+            if state.status is not SymbolStatus.FRESH:
+                status = SymbolStatus.STALE if state.quote is not None else state.status
+                self._states[symbol] = replace(state, status=status, reason=reason)
+                changed.add(symbol)
+        self._refreshing = False
+        self.last_result = reason
+        return self._publish(frozenset(changed))
 
     def _go_offline(self, reason: str) -> set[str]:
         first = not self.offline

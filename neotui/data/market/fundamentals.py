@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from neotui.data.clean import clean_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +65,17 @@ def _number(*values: Any) -> float | None:
     for value in values:
         if isinstance(value, bool):
             continue
-        if isinstance(value, (int, float)) and value == value and value not in (0, float("inf")):
+        # Finite only: -inf and nan from yfinance are as unusable as inf.
+        if isinstance(value, (int, float)) and value != 0 and math.isfinite(value):
             return float(value)
+    return None
+
+
+def _text(*values: Any) -> str | None:
+    """The first non-empty string of ``values``, cleaned (yfinance passes Yahoo's text on)."""
+    for value in values:
+        if isinstance(value, str) and (text := clean_text(value).strip()):
+            return text
     return None
 
 
@@ -91,9 +103,9 @@ def map_fundamentals(
         shares=_number(_get(fast_info, "shares"), info.get("sharesOutstanding")),
         total_debt=_number(info.get("totalDebt")),
         revenue=_number(info.get("totalRevenue")),
-        currency=_get(fast_info, "currency")
-        or info.get("financialCurrency")
-        or info.get("currency"),
+        currency=_text(
+            _get(fast_info, "currency"), info.get("financialCurrency"), info.get("currency")
+        ),
     )
 
 

@@ -8,17 +8,24 @@ jar. :class:`PlainSession` (httpx on Python's OpenSSL) is kept as a fallback
 (``market.transport = "plain"``) and for tests that inject an ``httpx.MockTransport``.
 
 Both turn every failure into a :class:`FetchError` whose ``kind`` tells the feed what to do and
-whose ``reason`` tells people what happened. Neither library is imported until the first request,
-so the first frame (drawn from the cache) does not pay for them.
+whose ``reason`` tells people what happened. Both bound what a server can make them do: a body is
+read as a stream and given up on past ``max_bytes`` (measured after decompression: a 2 MB gzip
+body of zeros is 2 GB), a request has one total deadline from sending to its last byte (a server
+trickling a byte a second never trips a per-read timeout), and redirects are followed by hand,
+only within the host asked (Yahoo's consent pages are reported, never fetched). Neither library
+is imported until the first request, so the first frame (drawn from the cache) does not pay for
+them.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
+from urllib.parse import urljoin, urlsplit
 
 if TYPE_CHECKING:
     import httpx
@@ -31,6 +38,15 @@ USER_AGENT = (
 )
 #: The browser fingerprint curl_cffi sends: its newest Chrome target.
 IMPERSONATE = "chrome"
+#: The largest Yahoo body read, decompressed. The largest recorded ones are ~120 KB (a 50-symbol
+#: v7 batch ~150 KB, a year of daily bars ~40 KB): 4 MB leaves room for any real answer and
+#: stops a hostile or broken one long before it costs memory.
+MAX_BODY = 4 * 1024 * 1024
+#: The longest one request may take, redirects and body included.
+REQUEST_DEADLINE = 20.0
+#: Redirects followed per request (within the host asked).
+MAX_REDIRECTS = 5
+_REDIRECTS = (301, 302, 303, 307, 308)
 
 
 class FailureKind(StrEnum):
@@ -102,6 +118,48 @@ class SessionOptions:
     """An explicit proxy URL; None uses HTTPS_PROXY / HTTP_PROXY / NO_PROXY from the
     environment, like curl and httpx do."""
     headers: Mapping[str, str] = field(default_factory=dict)
+    max_bytes: int = MAX_BODY
+    """The largest body read (decompressed); a longer one is a BAD_RESPONSE."""
+    deadline: float = REQUEST_DEADLINE
+    """The longest a request may take in all (redirects and the whole body)."""
+
+
+def size_text(n: int) -> str:
+    """``8 MB``, ``512 KB``: a byte limit as people read it."""
+    return f"{n / 1048576:g} MB" if n >= 1048576 else f"{n / 1024:g} KB"
+
+
+def too_large(limit: int, url: str) -> str:
+    """The reason for a body cut off at ``limit``."""
+    return f"response over {size_text(limit)}: stopped reading {_host(url)}"
+
+
+def _host(url: str) -> str:
+    try:
+        return urlsplit(url).hostname or url
+    except ValueError:
+        return url
+
+
+def same_host(a: str, b: str) -> bool:
+    """Whether ``b`` is on the host of ``a`` (and no less secure: http to https is the same
+    place, https to http is not)."""
+    try:
+        x, y = urlsplit(a), urlsplit(b)
+        return (
+            x.hostname is not None
+            and x.hostname == y.hostname
+            and y.scheme in ("http", "https")
+            and not (x.scheme == "https" and y.scheme != "https")
+            and (x.port == y.port or x.scheme != y.scheme)
+        )
+    except ValueError:
+        return False
+
+
+def is_consent_url(url: str) -> bool:
+    """Whether ``url`` is one of Yahoo's EU consent pages (guce.yahoo.com, consent.yahoo.com)."""
+    return _host(url).startswith(("guce.", "consent."))
 
 
 class HttpSession(Protocol):
@@ -131,8 +189,57 @@ _BASE_HEADERS = {"Accept": "application/json,text/plain,*/*"}
 
 
 class _CookieJarSession:
-    """Cookie handling shared by both sessions: curl_cffi's and httpx's cookie containers both
-    wrap an ``http.cookiejar.CookieJar`` and offer ``set`` and ``clear``."""
+    """What both sessions share: the request loop (deadline, redirects within the host) and
+    cookie handling (curl_cffi's and httpx's cookie containers both wrap an
+    ``http.cookiejar.CookieJar`` and offer ``set`` and ``clear``)."""
+
+    options: SessionOptions
+
+    async def _get_once(self, url: str, params: Mapping[str, str] | None) -> HttpResponse:
+        """One GET, redirects not followed, body read up to ``options.max_bytes``."""
+        raise NotImplementedError
+
+    async def get(
+        self,
+        url: str,
+        params: Mapping[str, str] | None = None,
+        *,
+        follow_redirects: bool = True,
+    ) -> HttpResponse:
+        """GET ``url`` within ``options.deadline``, following redirects only within its host.
+
+        A redirect to Yahoo's consent pages comes back as a response whose ``url`` is the
+        consent page (callers recognise it with ``is_consent_url``); one to any other host is a
+        BAD_RESPONSE naming it.
+        """
+        deadline = self.options.deadline
+        started = time.perf_counter()
+        try:
+            async with asyncio.timeout(deadline):
+                response = await self._get_once(url, params)
+                for _ in range(MAX_REDIRECTS):
+                    location = response.location
+                    if not follow_redirects or response.status not in _REDIRECTS or not location:
+                        break
+                    target = urljoin(response.url, location)
+                    if is_consent_url(target):
+                        return HttpResponse(response.status, b"", response.headers, target,
+                                            response.http_version, response.elapsed)  # fmt: skip
+                    if not same_host(url, target):
+                        raise FetchError(
+                            FailureKind.BAD_RESPONSE,
+                            f"redirected to {_host(target)}, not followed",
+                            response.status,
+                        )
+                    response = await self._get_once(target, None)
+                else:
+                    if follow_redirects and response.status in _REDIRECTS and response.location:
+                        raise FetchError(FailureKind.BAD_RESPONSE, "too many redirects")
+        except TimeoutError:
+            raise FetchError(
+                FailureKind.TIMEOUT, f"no complete answer within {deadline:g} s"
+            ) from None
+        return replace(response, elapsed=time.perf_counter() - started)
 
     def _jar(self, create: bool) -> Any:
         """The session's cookie container (made with the session when ``create``), or None."""
@@ -193,59 +300,6 @@ def _curl_failure(exc: Exception) -> FetchError:
     return FetchError(FailureKind.SERVER, f"network error (curl {code})")
 
 
-def _quiet_session_class() -> type:
-    """curl_cffi's AsyncSession whose multi handle sleeps between requests.
-
-    curl_cffi's ``AsyncCurl`` nudges curl every 100 ms for as long as the session lives (a
-    safeguard against a missed timer signal): ten event-loop wake-ups a second while neotui
-    idles between refreshes, the largest item of its idle CPU (bench/idle.py). Here the
-    safeguard runs only while transfers are in flight and waits for the next one otherwise.
-    Built on first use so that curl_cffi stays off the start path.
-    """
-    import asyncio
-
-    from curl_cffi.aio import CURL_POLL_NONE, CURL_SOCKET_TIMEOUT, AsyncCurl
-    from curl_cffi.requests import AsyncSession
-
-    # These are curl_cffi internals (checked on 0.16): if a release renames them, keep the stock
-    # session — ten wake-ups a second cost idle CPU, never correctness.
-    if not all(hasattr(AsyncCurl, name) for name in ("_force_timeout", "add_handle")) or not (
-        isinstance(getattr(AsyncSession, "acurl", None), property)
-    ):
-        return AsyncSession
-
-    class QuietCurl(AsyncCurl):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            self._busy = asyncio.Event()  # before the parent starts its checker task
-            super().__init__(*args, **kwargs)
-
-        def add_handle(self, curl: Any) -> Any:
-            future = super().add_handle(curl)
-            self._busy.set()
-            return future
-
-        async def _force_timeout(self) -> None:
-            if not hasattr(self, "_curl2future") or not hasattr(self, "_curlm"):
-                await super()._force_timeout()  # type: ignore[no-untyped-call]  # internals moved
-                return
-            while self._curlm:
-                if not self._curl2future:
-                    self._busy.clear()
-                    await self._busy.wait()
-                    continue
-                self.socket_action(CURL_SOCKET_TIMEOUT, CURL_POLL_NONE)
-                await asyncio.sleep(0.1)
-
-    class QuietSession(AsyncSession[Any]):
-        @property
-        def acurl(self) -> AsyncCurl:
-            if self._acurl is None:
-                self._acurl = QuietCurl(loop=self.loop)
-            return self._acurl
-
-    return QuietSession
-
-
 class BrowserSession(_CookieJarSession):
     """curl_cffi's AsyncSession impersonating Chrome: one pool, HTTP/2, its own cookie jar."""
 
@@ -258,8 +312,10 @@ class BrowserSession(_CookieJarSession):
 
     def _get_session(self) -> Any:
         if self._session is None:
+            from neotui.data.market.curl_quiet import quiet_session_class
+
             opts = self.options
-            self._session = _quiet_session_class()(
+            self._session = quiet_session_class()(
                 impersonate=IMPERSONATE,
                 # curl bounds the whole request by connect + read (it has no separate read
                 # timeout): a hung server is given up on at most that long after the request.
@@ -267,8 +323,7 @@ class BrowserSession(_CookieJarSession):
                 max_clients=opts.max_connections,
                 proxy=opts.proxy or None,
                 trust_env=True,
-                allow_redirects=True,
-                max_redirects=5,
+                allow_redirects=False,  # followed by hand, within the host (see get)
                 headers={**_BASE_HEADERS, **opts.headers},
             )
         return self._session
@@ -279,27 +334,41 @@ class BrowserSession(_CookieJarSession):
         and benchmarks inspect to see curl stay asleep between requests."""
         return self._get_session()
 
-    async def get(
-        self,
-        url: str,
-        params: Mapping[str, str] | None = None,
-        *,
-        follow_redirects: bool = True,
-    ) -> HttpResponse:
-        from curl_cffi.curl import CurlError
+    async def _get_once(self, url: str, params: Mapping[str, str] | None) -> HttpResponse:
+        from curl_cffi.curl import CURL_WRITEFUNC_ERROR, CurlError
 
         session = self._get_session()
         started = time.perf_counter()
+        limit = self.options.max_bytes
+        chunks: list[bytes] = []
+        size = 0
+
+        def take(chunk: bytes) -> int:
+            # curl calls this with each decompressed piece (at most 16 KB) as it arrives; the
+            # error return aborts the transfer at once, so nothing past the limit is kept or
+            # even decompressed. (curl_cffi's stream mode queues everything curl delivers
+            # whether it is read or not, and its close waits for the whole transfer.)
+            nonlocal size
+            size += len(chunk)
+            if size > limit:
+                return int(CURL_WRITEFUNC_ERROR)
+            chunks.append(chunk)
+            return len(chunk)
+
         try:
             response = await session.get(
-                url, params=dict(params) if params else None, allow_redirects=follow_redirects
+                url,
+                params=dict(params) if params else None,
+                allow_redirects=False,
+                content_callback=take,
             )
-            content = response.content
         except CurlError as exc:
+            if size > limit:
+                raise FetchError(FailureKind.BAD_RESPONSE, too_large(limit, url)) from None
             raise _curl_failure(exc) from None
         return HttpResponse(
             status=response.status_code,
-            content=content,
+            content=b"".join(chunks),
             headers={k.lower(): v for k, v in response.headers.items()},
             url=str(response.url),
             http_version=_CURL_HTTP_VERSIONS.get(int(response.http_version or 0), "HTTP/1.1"),
@@ -379,32 +448,33 @@ class PlainSession(_CookieJarSession):
                 transport=self._transport,
                 proxy=opts.proxy or None,
                 trust_env=True,
-                follow_redirects=True,
-                max_redirects=5,
+                follow_redirects=False,  # followed by hand, within the host (see get)
             )
         return self._client
 
-    async def get(
-        self,
-        url: str,
-        params: Mapping[str, str] | None = None,
-        *,
-        follow_redirects: bool = True,
-    ) -> HttpResponse:
+    async def _get_once(self, url: str, params: Mapping[str, str] | None) -> HttpResponse:
         import httpx
 
         client = self._get_client()
         started = time.perf_counter()
+        limit = self.options.max_bytes
         try:
-            response = await client.get(
-                url, params=dict(params or {}), follow_redirects=follow_redirects
-            )
-            content = response.content
+            async with client.stream(
+                "GET", url, params=dict(params or {}), follow_redirects=False
+            ) as response:
+                chunks: list[bytes] = []
+                size = 0
+                # aiter_bytes yields decoded (decompressed) bytes: the limit is on those.
+                async for chunk in response.aiter_bytes():
+                    size += len(chunk)
+                    if size > limit:
+                        raise FetchError(FailureKind.BAD_RESPONSE, too_large(limit, url))
+                    chunks.append(chunk)
         except httpx.HTTPError as exc:
             raise _httpx_failure(exc) from None
         return HttpResponse(
             status=response.status_code,
-            content=content,
+            content=b"".join(chunks),
             headers={k.lower(): v for k, v in response.headers.items()},
             url=str(response.url),
             http_version=response.http_version,

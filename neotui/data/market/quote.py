@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo
 from neotui.data.clean import clean_text
 
 NEW_YORK = ZoneInfo("America/New_York")
+#: The first second of the year 10000: later epochs cannot be a datetime.
+MAX_EPOCH = 253_402_300_800
 
 #: Currencies quoted in minor units: Yahoo's code -> (major currency, divisor).
 MINOR_UNITS: dict[str, tuple[str, float]] = {
@@ -199,13 +201,35 @@ def _num(value: Any) -> float | None:
     """A finite float, or None for null, strings, NaN, booleans."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an int of hundreds of digits
+        return None
     return number if math.isfinite(number) else None
+
+
+def _price(value: Any) -> float | None:
+    """A usable price: finite and above zero (a price of 0 or -5 is a broken answer, and taken
+    as one would fire a ``below`` alert and show a position at -100 %)."""
+    number = _num(value)
+    return number if number is not None and number > 0.0 else None
+
+
+def _volume(value: Any) -> float | None:
+    """A usable volume or market cap: finite and not negative."""
+    number = _num(value)
+    return number if number is not None and number >= 0.0 else None
 
 
 def _int(value: Any) -> int | None:
     number = _num(value)
     return int(number) if number is not None else None
+
+
+def _epoch(value: Any) -> int | None:
+    """Epoch seconds that make a datetime (years 1971 to 9999); None for 1e20, -1, strings."""
+    number = _int(value)
+    return number if number is not None and 0 < number < MAX_EPOCH else None
 
 
 def _str(value: Any) -> str | None:
@@ -250,7 +274,7 @@ def _periods(meta: dict[str, Any]) -> TradingPeriods:
         block = current.get(name)
         if not isinstance(block, dict):
             return None, None
-        return _int(block.get("start")), _int(block.get("end"))
+        return _epoch(block.get("start")), _epoch(block.get("end"))
 
     (ps, pe), (rs, re_), (qs, qe) = part("pre"), part("regular"), part("post")
     return TradingPeriods(ps, pe, rs, re_, qs, qe)
@@ -268,7 +292,7 @@ def _bars(result: dict[str, Any]) -> tuple[tuple[int, ...], tuple[float, ...]]:
     pairs = [
         (t, c)
         for t, c in zip(timestamps, closes, strict=False)
-        if _int(t) is not None and _num(c) is not None
+        if _epoch(t) is not None and _price(c) is not None
     ]
     return tuple(int(t) for t, _ in pairs), tuple(float(c) for _, c in pairs)
 
@@ -292,7 +316,7 @@ def parse_quote(body: Any, symbol: str, fetched_at: datetime, *, range_: str = "
     currency, divisor = MINOR_UNITS.get(quoted or "", (quoted, 1.0))
 
     def money(key: str) -> float | None:
-        value = _num(meta.get(key))
+        value = _price(meta.get(key))
         return value / divisor if value is not None else None
 
     prev_close = money("previousClose")
@@ -304,7 +328,7 @@ def parse_quote(body: Any, symbol: str, fetched_at: datetime, *, range_: str = "
     times, closes = _bars(result)
     periods = _periods(meta)
     price = money("regularMarketPrice")
-    market_epoch = _int(meta.get("regularMarketTime"))
+    market_epoch = _epoch(meta.get("regularMarketTime"))
     market_time = datetime.fromtimestamp(market_epoch, UTC) if market_epoch else None
 
     extended_price, extended_session = _extended(meta, periods, times, closes, divisor, price)
@@ -318,7 +342,7 @@ def parse_quote(body: Any, symbol: str, fetched_at: datetime, *, range_: str = "
         prev_close=prev_close,
         day_high=money("regularMarketDayHigh"),
         day_low=money("regularMarketDayLow"),
-        volume=_num(meta.get("regularMarketVolume")),
+        volume=_volume(meta.get("regularMarketVolume")),
         year_high=money("fiftyTwoWeekHigh"),
         year_low=money("fiftyTwoWeekLow"),
         exchange=_str(meta.get("fullExchangeName")) or _str(meta.get("exchangeName")),
@@ -353,7 +377,7 @@ def _extended(
         ):
             if start is not None and end is not None and start <= last < end:
                 return closes[-1] / divisor, session
-    fullday = _num(meta.get("fulldayPrice"))
+    fullday = _price(meta.get("fulldayPrice"))
     if fullday is not None and price is not None and abs(fullday / divisor - price) > 1e-9:
         return fullday / divisor, Session.POST
     return None, None

@@ -17,7 +17,15 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from neotui.data.market.quote import MINOR_UNITS, Quote, Session, _int, _num, _str
+from neotui.data.market.quote import (
+    MINOR_UNITS,
+    Quote,
+    Session,
+    _epoch,
+    _price,
+    _str,
+    _volume,
+)
 
 #: Symbols per v7 request: Yahoo serves long lists, but a short URL stays under every proxy's
 #: limit and one bad symbol cannot cost more than a slice.
@@ -68,11 +76,11 @@ def _v7_quote(item: dict[str, Any], symbol: str, fetched_at: datetime) -> Quote:
     currency, divisor = MINOR_UNITS.get(quoted or "", (quoted, 1.0))
 
     def money(key: str) -> float | None:
-        value = _num(item.get(key))
+        value = _price(item.get(key))
         return value / divisor if value is not None else None
 
     def when(key: str) -> datetime | None:
-        epoch = _int(item.get(key))
+        epoch = _epoch(item.get(key))
         return datetime.fromtimestamp(epoch, UTC) if epoch else None
 
     price = money("regularMarketPrice")
@@ -97,13 +105,13 @@ def _v7_quote(item: dict[str, Any], symbol: str, fetched_at: datetime) -> Quote:
         prev_close=money("regularMarketPreviousClose"),
         day_high=money("regularMarketDayHigh"),
         day_low=money("regularMarketDayLow"),
-        volume=_num(item.get("regularMarketVolume")),
+        volume=_volume(item.get("regularMarketVolume")),
         year_high=money("fiftyTwoWeekHigh"),
         year_low=money("fiftyTwoWeekLow"),
         exchange=_str(item.get("fullExchangeName")) or _str(item.get("exchange")),
         exchange_tz=_str(item.get("exchangeTimezoneName")),
         # Market cap is in the major unit already (pounds for a GBp-quoted stock).
-        market_cap=_num(item.get("marketCap")),
+        market_cap=_volume(item.get("marketCap")),
         market_state=state,
         market_time=market_time,
         extended_price=extended_price,
@@ -125,7 +133,8 @@ def parse_spark(body: Any) -> dict[str, tuple[tuple[int, ...], tuple[float, ...]
     entries: dict[str, Any] = {}
     spark = body.get("spark")
     if isinstance(spark, dict):
-        for item in spark.get("result") or []:
+        results = spark.get("result")
+        for item in results if isinstance(results, list) else []:
             try:
                 chart = item["response"][0]
                 entries[item["symbol"]] = {
@@ -139,7 +148,10 @@ def parse_spark(body: Any) -> dict[str, tuple[tuple[int, ...], tuple[float, ...]
         if body and not entries:
             raise BatchFormatError("the response is not a spark result")
     series: dict[str, tuple[tuple[int, ...], tuple[float, ...]]] = {}
-    for symbol, entry in entries.items():
+    for key, entry in entries.items():
+        symbol = _str(key)  # keys are symbols from outside too
+        if symbol is None or not isinstance(entry, dict):
+            continue
         times, closes = entry.get("timestamp"), entry.get("close")
         if not isinstance(times, list) or not isinstance(closes, list):
             series[symbol] = ((), ())
@@ -147,7 +159,7 @@ def parse_spark(body: Any) -> dict[str, tuple[tuple[int, ...], tuple[float, ...]
         pairs = [
             (int(t), float(c))
             for t, c in zip(times, closes, strict=False)
-            if _int(t) is not None and _num(c) is not None
+            if _epoch(t) is not None and _price(c) is not None
         ]
         series[symbol] = (tuple(t for t, _ in pairs), tuple(c for _, c in pairs))
     return series

@@ -15,15 +15,15 @@ kind the feed uses to decide what to do next.
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote as urlquote
 
+from neotui.data.clean import parse_json
 from neotui.data.market.crumb import CONSENT_REASON, CredentialStore, CrumbKeeper, is_consent_url
 from neotui.data.market.http import (
+    REQUEST_DEADLINE,
     USER_AGENT,
     FailureKind,
     FetchError,
@@ -50,6 +50,7 @@ from neotui.data.market.quote_batch import (
     parse_v7_quotes,
     with_series,
 )
+from neotui.data.symbols import url_symbol
 
 if TYPE_CHECKING:
     import httpx
@@ -84,6 +85,7 @@ class YahooClient:
             browser session).
         transport: an ``httpx`` transport; implies the plain session (tests with MockTransport).
         session: a ready session (overrides ``browser``/``proxy``/timeouts).
+        deadline: the longest one request may take in all (redirects and body included).
         browser: the browser-fingerprinted session (True) or plain httpx (False).
         proxy: an explicit proxy URL; None honours HTTPS_PROXY/NO_PROXY.
         cookie_url: where Yahoo's cookie comes from (default: fc.yahoo.com for Yahoo, the base
@@ -99,6 +101,7 @@ class YahooClient:
         concurrency: int = 8,
         connect_timeout: float = 5.0,
         read_timeout: float = 10.0,
+        deadline: float = REQUEST_DEADLINE,
         transport: httpx.AsyncBaseTransport | None = None,
         session: HttpSession | None = None,
         browser: bool = True,
@@ -120,6 +123,7 @@ class YahooClient:
             read_timeout=read_timeout,
             max_connections=concurrency,
             proxy=proxy,
+            deadline=deadline,
         )
         if session is None:
             if transport is not None:
@@ -183,7 +187,11 @@ class YahooClient:
         Raises:
             FetchError: for every failure, classified.
         """
-        return await self.get_json(f"/v8/finance/chart/{urlquote(symbol, safe='')}", params)
+        try:
+            segment = url_symbol(symbol)
+        except ValueError as exc:
+            raise FetchError(FailureKind.NOT_FOUND, str(exc)) from None
+        return await self.get_json(f"/v8/finance/chart/{segment}", params)
 
     async def quote(self, symbol: str) -> Quote:
         """One symbol's quote from its chart, with a 5-minute intraday series (pre/post too)."""
@@ -337,8 +345,8 @@ def _decode(response: HttpResponse) -> Any:
     data: Any = None
     if body.strip() and "html" not in content_type:
         try:
-            data = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
+            data = parse_json(body)
+        except ValueError:
             data = None
 
     if status in (400, 404) and data is not None and (reason := chart_error(data)):

@@ -6,22 +6,36 @@ and on at most 10 requests a second: without the contact nothing is sent at all,
 request waits for a token. Every failure becomes a :class:`SecError` whose ``reason`` says what
 happened in words (403 no contact, 404 with S3's XML body, 429/503 throttling pages, truncated
 JSON, a web page instead of data, timeouts, no network).
+
+What a server can make it do is bounded: a body is read as a stream and given up on past
+``max_bytes`` (decompressed), each request has one total deadline from the token to the last byte,
+and a redirect is followed only within the host asked.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin, urlsplit
 
 from neotui import __version__
+from neotui.data.clean import parse_json
+from neotui.data.market.http import same_host, size_text
 
 if TYPE_CHECKING:
     import httpx
+
+#: The largest SEC body read, decompressed. Recorded: the tickers table 0.8 MB, Apple's
+#: submissions 156 KB, NVIDIA's company facts 4.0 MB (the largest filers' reach ~10 MB).
+MAX_BODY = 16 * 1024 * 1024
+#: The longest one SEC request may take in all (redirects and the whole body).
+REQUEST_DEADLINE = 30.0
+_REDIRECTS = (301, 302, 303, 307, 308)
+_MAX_REDIRECTS = 5
 
 CONTACT_HINT = (
     "SEC filings are off: set filings.contact or NEOTUI_SEC_CONTACT to your e-mail "
@@ -119,6 +133,8 @@ class SecClient:
         limiter: TokenBucket | None = None,
         connect_timeout: float = 5.0,
         read_timeout: float = 20.0,
+        deadline: float = REQUEST_DEADLINE,
+        max_bytes: int = MAX_BODY,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         if not contact.strip():
@@ -128,6 +144,8 @@ class SecClient:
         self.tickers_url = tickers_url
         self.limiter = limiter or TokenBucket()
         self._timeouts = (connect_timeout, read_timeout)
+        self.deadline = deadline
+        self.max_bytes = max_bytes
         self._transport = transport
         self._http: httpx.AsyncClient | None = None
         self.requests = 0  # sent, for tests and the request budget
@@ -146,7 +164,7 @@ class SecClient:
                     "Accept-Encoding": "gzip, deflate",
                 },
                 transport=self._transport,
-                follow_redirects=True,
+                follow_redirects=False,  # followed by hand, within the host (see get)
             )
         return self._http
 
@@ -174,18 +192,59 @@ class SecClient:
         self, url: str, *, etag: str | None = None, last_modified: str | None = None
     ) -> SecResponse:
         """GET ``url`` (after a token) and decode it, or raise a classified :class:`SecError`."""
-        import httpx
-
         headers: dict[str, str] = {}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        await self.limiter.acquire()
+        try:
+            async with asyncio.timeout(self.deadline):
+                await self.limiter.acquire()
+                status, response_headers, body = await self._get_once(url, headers)
+                for _ in range(_MAX_REDIRECTS):
+                    location = response_headers.get("location")
+                    if status not in _REDIRECTS or not location:
+                        break
+                    target = urljoin(url, location)
+                    if not same_host(url, target):
+                        raise SecError(
+                            SecFailure.BAD_RESPONSE,
+                            f"SEC: redirected to {urlsplit(target).hostname}, not followed",
+                            status,
+                        )
+                    await self.limiter.acquire()
+                    url = target
+                    status, response_headers, body = await self._get_once(url, headers)
+                else:
+                    if status in _REDIRECTS:
+                        raise SecError(SecFailure.BAD_RESPONSE, "SEC: too many redirects", status)
+        except TimeoutError:
+            raise SecError(
+                SecFailure.TIMEOUT, f"SEC: no complete answer within {self.deadline:g} s"
+            ) from None
+        return decode(status, response_headers, body)
+
+    async def _get_once(
+        self, url: str, headers: Mapping[str, str]
+    ) -> tuple[int, Mapping[str, str], bytes]:
+        """One GET (no redirect followed): status, headers and body read up to the limit."""
+        import httpx
+
         self.requests += 1
         try:
-            response = await self._client.get(url, headers=headers)
-            body = response.content
+            async with self._client.stream("GET", url, headers=headers) as response:
+                chunks: list[bytes] = []
+                size = 0
+                # Decoded (decompressed) bytes: a gzip bomb is counted at its real size.
+                async for chunk in response.aiter_bytes():
+                    size += len(chunk)
+                    if size > self.max_bytes:
+                        raise SecError(
+                            SecFailure.BAD_RESPONSE,
+                            f"SEC: response over {size_text(self.max_bytes)}: stopped reading",
+                            response.status_code,
+                        )
+                    chunks.append(chunk)
         except httpx.ConnectTimeout:
             raise SecError(SecFailure.UNREACHABLE, "SEC: connection timed out") from None
         except httpx.ConnectError as exc:
@@ -196,7 +255,7 @@ class SecClient:
             raise SecError(
                 SecFailure.SERVER, f"SEC: network error ({type(exc).__name__})"
             ) from None
-        return decode(response.status_code, response.headers, body)
+        return response.status_code, response.headers, b"".join(chunks)
 
 
 def _connect_reason(exc: BaseException) -> str:
@@ -245,7 +304,7 @@ def decode(status: int, headers: Mapping[str, str], body: bytes) -> SecResponse:
     if "html" in content_type or "xml" in content_type or stripped[:1] == b"<":
         raise SecError(SecFailure.BAD_RESPONSE, "SEC: got a web page instead of data", status)
     try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+        data = parse_json(body)
+    except ValueError:
         raise SecError(SecFailure.BAD_RESPONSE, "SEC: truncated or invalid JSON", status) from None
     return SecResponse(data, etag, modified)

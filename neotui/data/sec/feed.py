@@ -133,6 +133,7 @@ class FilingsFeed:
         self._companies = {s: CompanyFilings(s) for s in self.symbols}
         self._tickers: dict[str, int] | None = None
         self._tickers_saved = 0.0
+        self._before: dict[str, CompanyFilings] = {}  # the companies as the check began
         self._wake = asyncio.Event()
         self.last_refresh: datetime | None = None
         self.last_result: str | None = None
@@ -203,8 +204,18 @@ class FilingsFeed:
             await asyncio.to_thread(self.store.put, TICKERS_KEY, table)
         return table, None
 
+    def give_up(self, reason: str) -> FilingsUpdate:
+        """After a check was cut short (a command's deadline): every company not checked in it
+        keeps its cached filings and says ``reason``."""
+        for symbol, company in self._companies.items():
+            if company is self._before.get(symbol):  # not touched by the cut-short check
+                self._companies[symbol] = replace(company, reason=reason)
+        self.last_result = reason
+        return self.snapshot()
+
     async def refresh_once(self) -> FilingsUpdate:
         """Check every watched symbol once (no request at all when filings are off)."""
+        self._before = dict(self._companies)
         if self.client is None:
             return self.snapshot()
         table, problem = await self._ticker_table()
@@ -230,7 +241,9 @@ class FilingsFeed:
             except SecError as exc:
                 self._companies[symbol] = replace(old, cik=cik, reason=exc.reason)
                 failed += 1
-                if exc.kind in (SecFailure.REFUSED, SecFailure.THROTTLED, SecFailure.UNREACHABLE):
+                # A timeout counts too: a hung SEC would otherwise cost a deadline per company.
+                if exc.kind in (SecFailure.REFUSED, SecFailure.THROTTLED, SecFailure.UNREACHABLE,
+                                SecFailure.TIMEOUT):  # fmt: skip
                     stop = exc
         self.last_refresh = self._clock()
         self.last_result = f"{ok}/{ok + failed} ok" + (f", {failed} failed" if failed else "")

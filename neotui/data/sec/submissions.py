@@ -11,16 +11,22 @@ York).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from neotui.data.clean import clean_text
+from neotui.data.clean import clean_text, safe_relative_path
+from neotui.data.symbols import symbol_problem
 
 NEW_YORK = ZoneInfo("America/New_York")
 ARCHIVES = "https://www.sec.gov/Archives/edgar/data"
+#: An accession number as EDGAR writes it: filer id, year, sequence (``0001193125-25-123456``).
+#: CIKs are at most ten digits (they are zero-padded to ten in URLs).
+MAX_CIK = 10**10
+ACCESSION = re.compile(r"\d{10}-\d{2}-\d{6}")
 
 #: Form 8-K items as numbered since August 2004 (Items 1.05 from 2023, 6.0x for asset-backed).
 ITEM_NAMES: dict[str, str] = {
@@ -204,8 +210,10 @@ def _column(columns: Mapping[str, Any], name: str, length: int) -> Sequence[Any]
 def parse_submissions(body: Any, symbol: str, cik: int | None = None) -> list[Filing]:
     """The filings in a submissions body (the main page or an overflow page), newest first.
 
-    Rows without an accession number, a form or a filing date are skipped; a body with no
-    filings at all gives an empty list (that is an answer, not an error).
+    Rows without a well-formed accession number, a form or a filing date are skipped; a
+    primary document that is not a plain relative path is dropped (the filing's index is linked
+    instead); a body with no filings at all gives an empty list (that is an answer, not an
+    error).
 
     Raises:
         SubmissionsFormatError: when the body is not a submissions object at all.
@@ -220,6 +228,8 @@ def parse_submissions(body: Any, symbol: str, cik: int | None = None) -> list[Fi
                 cik = int(str(body.get("cik", "")).strip() or "x")
             except ValueError:
                 raise SubmissionsFormatError("no CIK in the submissions body") from None
+            if not 0 < cik < MAX_CIK:
+                raise SubmissionsFormatError("no CIK in the submissions body")
     else:
         columns = body  # an overflow page is the column arrays themselves
     if not isinstance(columns, dict) or not isinstance(columns.get("accessionNumber"), list):
@@ -240,16 +250,20 @@ def parse_submissions(body: Any, symbol: str, cik: int | None = None) -> list[Fi
         accession, form, day = accessions[i], forms[i], _date(filed[i])
         if not isinstance(accession, str) or not isinstance(form, str) or day is None:
             continue
+        accession = accession.strip()
+        # The accession and the document name become a URL path: nothing but the known shapes.
+        if not ACCESSION.fullmatch(accession) or not clean_text(form).strip():
+            continue
         out.append(
             Filing(
                 cik=cik,
                 symbol=symbol,
                 form=clean_text(form).strip(),
                 filed=day,
-                accession=accession.strip(),
+                accession=accession,
                 accepted=parse_accepted(accepted[i]),
                 items=clean_text(items[i]).strip() if isinstance(items[i], str) else "",
-                document=documents[i].strip() if isinstance(documents[i], str) else "",
+                document=safe_relative_path(documents[i]) or "",
                 description=clean_text(descriptions[i]).strip()
                 if isinstance(descriptions[i], str)
                 else "",
@@ -273,8 +287,14 @@ def parse_tickers(body: Any) -> dict[str, int]:
         if not isinstance(row, dict):
             continue
         ticker, cik = row.get("ticker"), row.get("cik_str")
-        if isinstance(ticker, str) and isinstance(cik, int) and not isinstance(cik, bool):
-            out.setdefault(ticker.upper(), cik)
+        if (
+            isinstance(ticker, str)
+            and symbol_problem(ticker) is None
+            and isinstance(cik, int)
+            and not isinstance(cik, bool)
+            and 0 < cik < MAX_CIK
+        ):
+            out.setdefault(ticker.strip().upper(), cik)
     if not out:
         raise SubmissionsFormatError("the tickers table has no ticker rows")
     return out

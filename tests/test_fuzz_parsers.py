@@ -1,0 +1,215 @@
+"""Issue 22: every network parser fed generated hostile input.
+
+Recorded bodies (v7 quote, spark, chart, daily chart, search, submissions, tickers) are mutated by
+a seeded ``random.Random``: leaves and keys replaced by hostile strings (controls, escape
+sequences, bidi, zero-width, 100 KB), hostile numbers (nan, inf, 1e308, -0, 400-digit ints,
+booleans, numbers as strings) and deep nesting, then encoded, sometimes corrupted (non-UTF-8,
+absurd nesting), and decoded through :func:`neotui.data.clean.parse_json` as the clients do, and
+also handed to the parsers raw. The only exception allowed out is the parser's documented format
+error (``ValueError`` from the decoder); what is stored holds no non-finite number and no
+control, bidi or zero-width character.
+
+No new dependency: the generator is a few lines, and a seed that fails reproduces exactly.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import random
+import re
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+
+from neotui.data.clean import parse_json
+from neotui.data.market.quote import ChartFormatError, parse_history, parse_quote
+from neotui.data.market.quote_batch import BatchFormatError, parse_spark, parse_v7_quotes
+from neotui.data.news import NewsFormatError, parse_search
+from tests.fake_sec import ALZN, TICKERS
+from tests.fake_sec import recorded as sec_recorded
+from tests.fake_yahoo import recorded, recorded_json
+
+NOW = datetime(2026, 3, 10, 15, 0, tzinfo=UTC)
+ROUNDS = 400  # per parser and path; ~6 s for the module on this machine
+BAD = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u200b-\u200d\u2060\ufeff]"
+)
+FRAGMENTS = (
+    "\x1b]52;c;SGFja2Vk\x07", "\x1b]8;;http://evil.example/\x1b\\x\x1b]8;;\x1b\\", "\x1b[2J",
+    "\x9b31m", "\x9d0;title\x9c", "\x90q\x9c", "\x1b", "\x9b", "\x00", "\r\n", "\t", "\x7f",
+    "\u202e", "\u2066", "\u200f", "\u061c", "\u200b", "\ufeff", "\u2060", "..", "../../etc",
+    "/", "javascript:alert(1)", "file:///etc/passwd", "https://evil.example/", "NVDA", "8-K",
+    "0001193125-25-000001", "Ünïcödé 株式", "\ud7ff", "[red]markup[/red]", "%2e%2e", "",
+)  # fmt: skip
+NUMBERS = (
+    float("nan"), float("inf"), float("-inf"), 1e308, -1e308, -0.0, 0, -1, 1e20, 10**400,
+    -(10**30), True, False, "12.5", "NaN", "1e20", None, 2**63, 5e-324,
+)  # fmt: skip
+
+
+def hostile_string(rng: random.Random) -> str:
+    if rng.random() < 0.02:
+        return rng.choice(FRAGMENTS) * 20_000  # huge
+    return "".join(rng.choice(FRAGMENTS) for _ in range(rng.randint(1, 5)))
+
+
+def nesting(rng: random.Random) -> Any:
+    node: Any = rng.choice([[], {}, "x", 1])
+    for _ in range(rng.choice((2, 10, 40, 70, 200))):
+        node = [node] if rng.random() < 0.5 else {"k": node}
+    return node
+
+
+def hostile_value(rng: random.Random) -> Any:
+    pick = rng.random()
+    if pick < 0.4:
+        return hostile_string(rng)
+    if pick < 0.8:
+        return rng.choice(NUMBERS)
+    if pick < 0.9:
+        return nesting(rng)
+    return rng.choice([None, [], {}, [None], {"": None}])
+
+
+def mutate(node: Any, rng: random.Random, rate: float) -> Any:
+    """A copy of ``node`` with about ``rate`` of its leaves (and some keys) made hostile."""
+    if rng.random() < rate / 8:
+        return hostile_value(rng)
+    if isinstance(node, dict):
+        out = {}
+        for key, value in node.items():
+            out[hostile_string(rng) if rng.random() < rate / 4 else key] = mutate(value, rng, rate)
+        if rng.random() < rate:
+            out[hostile_string(rng)] = hostile_value(rng)
+        return out
+    if isinstance(node, list):
+        return [mutate(v, rng, rate) for v in node]
+    return hostile_value(rng) if rng.random() < rate else node
+
+
+def encode(tree: Any, rng: random.Random) -> bytes:
+    """JSON as a hostile server might send it: NaN/Infinity tokens, sometimes broken bytes or
+    absurd nesting."""
+    body = json.dumps(tree).encode()
+    pick = rng.random()
+    if pick < 0.05:
+        cut = rng.randrange(len(body))
+        return body[:cut] + b"\xff\xfe" + body[cut:]
+    if pick < 0.08:
+        return b"[" * 50_000 + body + b"]" * 50_000
+    return body
+
+
+def check_stored(value: Any, where: str = "result") -> None:
+    """No non-finite number and no control, bidi or zero-width character anywhere in
+    ``value`` (dataclasses, containers, keys)."""
+    if isinstance(value, float):
+        assert math.isfinite(value), f"{where} = {value!r}"
+    elif isinstance(value, str):
+        assert not BAD.search(value), f"{where} = {value[:80]!r}"
+    elif isinstance(value, (datetime, date, int, type(None))):
+        return
+    elif dataclasses.is_dataclass(value):
+        for f in dataclasses.fields(value):
+            check_stored(getattr(value, f.name), f"{where}.{f.name}")
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            check_stored(k, f"{where} key")
+            check_stored(v, f"{where}[{k!r}]")
+    elif isinstance(value, (list, tuple)):
+        for i, v in enumerate(value):
+            check_stored(v, f"{where}[{i}]")
+    else:
+        check_stored(str(value), where)  # enums and the like
+
+
+def _submissions() -> Any:
+    from neotui.data.sec.submissions import parse_submissions
+
+    body = json.loads(sec_recorded(ALZN)[2])
+    recent = body["filings"]["recent"]
+    for column in list(recent):
+        recent[column] = recent[column][:30]
+    return body, lambda b: parse_submissions(b, "CRWV")
+
+
+def _tickers() -> Any:
+    from neotui.data.sec.submissions import parse_tickers
+
+    table = json.loads(sec_recorded(TICKERS)[2])
+    return dict(list(table.items())[:40]), parse_tickers
+
+
+def _cases() -> dict[str, tuple[Any, Callable[[Any], Any], tuple[type[Exception], ...]]]:
+    from neotui.data.sec.submissions import SubmissionsFormatError
+
+    spark = recorded_json("cf_spark_v8_flat_AAPL_GSPC_HSBA.L_EURUSD=X_2026-09-02.json")
+    submissions, parse_sub = _submissions()
+    tickers, parse_tick = _tickers()
+    return {
+        "v7": (recorded_json("y2_quote_AAPL_TSLA_PRE_premarket_2022.json"),
+               lambda b: parse_v7_quotes(b, NOW), (BatchFormatError,)),
+        "spark": (spark, parse_spark, (BatchFormatError,)),
+        "chart": (recorded_json("y2_chart_TSLA_30m_intraday_prepost_tradingPeriods.json"),
+                  lambda b: parse_quote(b, "TSLA", NOW), (ChartFormatError,)),
+        "history": (recorded_json("y2_chart_NVDA_1d_1y_split_event.json"),
+                    lambda b: parse_history(b, "NVDA", NOW), (ChartFormatError,)),
+        "search": (json.loads(recorded("y2_search_AAPL_news_2025-02-25.json")[2]),
+                   lambda b: parse_search(b, "AAPL"), (NewsFormatError,)),
+        "submissions": (submissions, parse_sub, (SubmissionsFormatError,)),
+        "tickers": (tickers, parse_tick, (SubmissionsFormatError,)),
+    }  # fmt: skip
+
+
+CASES = _cases()
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_fuzz_parser_through_the_decoder(name: str) -> None:
+    body, parse, allowed = CASES[name]
+    rng = random.Random(f"decoded:{name}")
+    parsed = 0
+    for _ in range(ROUNDS):
+        raw = encode(mutate(body, rng, rng.choice((0.003, 0.02, 0.1, 0.4))), rng)
+        try:
+            tree = parse_json(raw)
+        except ValueError:
+            continue  # the decoder's documented refusal (the client makes it a BAD_RESPONSE)
+        try:
+            result = parse(tree)
+        except allowed:
+            continue
+        check_stored(result, name)
+        parsed += 1
+    assert parsed > ROUNDS // 10  # the mutations leave enough bodies readable to mean something
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_fuzz_parser_given_raw_trees(name: str) -> None:
+    """Parsers are also called on trees that never went through the decoder (tests, caches,
+    future callers): they must hold on their own."""
+    body, parse, allowed = CASES[name]
+    rng = random.Random(f"raw:{name}")
+    for _ in range(ROUNDS):
+        tree = mutate(body, rng, rng.choice((0.003, 0.02, 0.1, 0.4)))
+        try:
+            result = parse(tree)
+        except allowed:
+            continue
+        check_stored(result, name)
+
+
+def test_fuzz_decoder_refuses_absurd_nesting_and_bad_bytes_with_value_error() -> None:
+    rng = random.Random("decoder")
+    for _ in range(60):
+        depth = rng.choice((65, 500, 5_000, 200_000))
+        opener, closer = rng.choice(((b"[", b"]"), (b'{"a":', b"}")))
+        with pytest.raises(ValueError):
+            parse_json(opener * depth + b"1" + closer * depth)
+    for bad in (b"\xff", b'"\xc3"', b"\xfe\xff{}", b"\x80abc"):
+        with pytest.raises(ValueError):
+            parse_json(bad)
