@@ -63,15 +63,9 @@ class NeoApp(App[None]):
         Binding("q", "quit", "Quit", tooltip="Leave neotui", id="neotui.quit"),
         Binding("question_mark", "help", "Help", tooltip="Show every key", id="neotui.help"),
         Binding("r", "refresh", "Refresh", tooltip="Fetch quotes now", id="neotui.refresh"),
-        Binding(
-            "A",
-            "alerts",
-            "Alerts",
-            tooltip="List the recent alerts",
-            show=False,
-            id="neotui.alerts",
-        ),
-    ]
+        Binding("A", "alerts", "Alerts", tooltip="List the recent alerts", show=False,
+                id="neotui.alerts"),
+    ]  # fmt: skip
 
     def __init__(
         self,
@@ -469,6 +463,17 @@ class NeoApp(App[None]):
             return
         self.feed.request_refresh()
         self.notify("Refreshing quotes…", timeout=2)
+
+    def open_url(self, url: str, *, new_tab: bool = True) -> None:
+        """Open a web page in the browser: http(s) only, whatever a file or a server put there
+        (a ``file:`` or ``javascript:`` link is refused, and said)."""
+        from neotui.data.clean import web_url
+
+        if web_url(url) is None:
+            self.notify(f"Not opened: {url!r} is not a web address.", severity="warning",
+                        markup=False)  # fmt: skip
+            return
+        super().open_url(url, new_tab=new_tab)
 
     def action_help(self) -> None:
         """Open the help screen, unless it is already open."""

@@ -82,3 +82,26 @@ async def test_case_6_a_stopped_quote_feed_says_so_and_r_restarts_it(
         await wait_until(lambda: len(runs) == 2, pilot=pilot, what="the feed to restart")
         await wait_until(lambda: "✓" in line.plain, pilot=pilot, what="fresh quotes")
         assert "QUOTES STOPPED" not in line.plain and not app.quotes_stopped
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["file:///etc/passwd", "javascript:alert(1)", "https://x.example/\x1b]52;c;AAAA\x07",
+     "ftp://files.example/a", "//no-scheme.example/a"],
+)  # fmt: skip
+async def test_case_1_only_web_pages_are_ever_opened(
+    url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever reaches the opener (deal sources come from files, links from servers)."""
+    import webbrowser
+
+    opened: list[str] = []
+    monkeypatch.setattr(webbrowser, "open", lambda u, *a, **kw: opened.append(u))
+    app = build_app(with_feed=False)
+    notices = record_notices(app)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_url(url)
+        app.open_url("https://www.sec.gov/Archives/edgar/data/1769628/")
+        await pilot.pause()
+    assert opened == ["https://www.sec.gov/Archives/edgar/data/1769628/"]
+    assert any("Not opened" in n.message and "not a web address" in n.message for n in notices)
