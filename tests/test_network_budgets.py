@@ -70,16 +70,22 @@ async def test_case_15_the_quote_feed_reports_the_bomb_per_symbol(fake_yahoo: Fa
                for r in results.values())  # fmt: skip
 
 
-async def test_case_15_sec_bodies_are_cut_off_too(fake_sec: FakeSec) -> None:
-    fake_sec.fault = "gzip_bomb"
+async def _sec_error(fake_sec: FakeSec, fault: str) -> SecError:
+    """What the SEC client raises for CoreWeave's submissions with ``fault`` on."""
+    fake_sec.fault = fault
     client = SecClient(CONTACT, data_url=fake_sec.url, tickers_url=fake_sec.tickers_url)
     try:
         with pytest.raises(SecError) as caught:
             await client.submissions(1769628)
     finally:
         await client.aclose()
-    assert caught.value.kind is SecFailure.BAD_RESPONSE
-    assert "response over 16 MB" in caught.value.reason
+    return caught.value
+
+
+async def test_case_15_sec_bodies_are_cut_off_too(fake_sec: FakeSec) -> None:
+    error = await _sec_error(fake_sec, "gzip_bomb")
+    assert error.kind is SecFailure.BAD_RESPONSE
+    assert "response over 16 MB" in error.reason
 
 
 def test_case_15_quotes_command_memory_stays_small_against_a_bomb(fake_yahoo: FakeYahoo) -> None:
@@ -185,14 +191,8 @@ async def test_case_18_a_redirect_to_another_host_is_not_followed(
 
 
 async def test_case_18_sec_redirects_stay_on_the_host(fake_sec: FakeSec) -> None:
-    fake_sec.fault = "redirect_away"
-    client = SecClient(CONTACT, data_url=fake_sec.url, tickers_url=fake_sec.tickers_url)
-    try:
-        with pytest.raises(SecError) as caught:
-            await client.submissions(1769628)
-    finally:
-        await client.aclose()
-    assert caught.value.reason == "SEC: redirected to other.example, not followed"
+    error = await _sec_error(fake_sec, "redirect_away")
+    assert error.reason == "SEC: redirected to other.example, not followed"
 
 
 def test_case_18_same_host_rule() -> None:
