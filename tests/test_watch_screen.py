@@ -45,6 +45,23 @@ async def test_first_frame_has_deals_before_any_quote() -> None:
         await pilot.pause()
 
 
+async def test_sector_line_follows_the_first_frame(monkeypatch) -> None:
+    """The sector line and valuation are computed after the first frame is written, with the
+    panes: booked before Ready, they ran inside Textual's start-up batch, ahead of it."""
+    seen: list[bool] = []
+    show = WatchScreen._show_market_views
+
+    def spy(self: WatchScreen) -> None:
+        seen.append(self.panes_ready)
+        show(self)
+
+    monkeypatch.setattr(WatchScreen, "_show_market_views", spy)
+    app = build_app(app_class=NeoApp)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(lambda: app.screen.panes_ready and bool(seen), pilot=pilot)
+        assert seen[0] is True  # not before the panes, which follow the first frame
+
+
 async def test_quotes_arrive_in_place_and_not_found_says_so() -> None:
     app = build_app()
     async with app.run_test(size=SIZE) as pilot:
