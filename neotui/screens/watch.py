@@ -17,7 +17,6 @@ from neotui.data.deals import DealBook
 from neotui.data.deals.models import Deal
 from neotui.data.deals.watcher import BookUpdate
 from neotui.data.market.feed import FeedUpdate
-from neotui.data.portfolio import Portfolio
 from neotui.screens.host import WatchHost, host_of
 from neotui.screens.watch_feeds import FeedsSlot
 from neotui.screens.watch_keys import NEED_PANES, WATCH_KEYS
@@ -38,6 +37,7 @@ if TYPE_CHECKING:
     from neotui.data.analytics.events import Impact
     from neotui.data.analytics.valuation import YearIndex
     from neotui.data.news import NewsUpdate
+    from neotui.data.portfolio import Portfolio
     from neotui.data.sec.feed import FilingsUpdate
     from neotui.widgets.feeds import FeedsTable
     from neotui.widgets.timeline import DealTable
