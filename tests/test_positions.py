@@ -198,3 +198,25 @@ def test_positions_table_has_totals(fake_yahoo: FakeYahoo, tmp_path: Path) -> No
         line for line in result.stdout.splitlines() if "NBIS" in line and "Total" not in line
     )
     assert "0.00" not in nbis  # a missing price is a blank, not a zero
+
+
+def test_positions_parser_is_imported_only_for_lots(user_config_dir: Path) -> None:
+    """Most users keep no lots: the positions module is not imported at launch without any
+    (~2 ms of the first frame); a ``[[lot]]`` table still reads as before."""
+    script = (
+        "import sys, neotui.__main__, neotui.app, neotui.build\n"
+        "from neotui.settings import load_settings\n"
+        "lots = load_settings().lots\n"
+        "print(len(lots), 'neotui.data.portfolio' in sys.modules)\n"
+    )
+
+    def launch() -> str:
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                              timeout=60)  # fmt: skip
+        assert done.returncode == 0, done.stderr[-2000:]
+        return done.stdout.strip()
+
+    assert launch() == "0 False"
+    lots = '[[lot]]\nsymbol = "ALPH"\nquantity = 10\ncost = 90.0\n'
+    (user_config_dir / "neotui.toml").write_text(lots, encoding="utf-8")
+    assert launch() == "1 True"

@@ -15,6 +15,7 @@ from neotui.screens.watch import WatchScreen
 from neotui.widgets.capacity import CapacityTable
 from neotui.widgets.providers import ProviderList
 from neotui.widgets.quotes import QuotesTable
+from neotui.widgets.sector import SectorPane
 from neotui.widgets.status_line import StatusLine
 from neotui.widgets.timeline import DealDetail, DealTable
 from tests.harness import FROZEN, build_app
@@ -43,6 +44,26 @@ async def test_first_frame_has_deals_before_any_quote() -> None:
         await wait_until(lambda: screen.panes_ready, pilot=pilot)
         assert screen.query_one(DealTable).row_count == 6
         await pilot.pause()
+
+
+async def test_sector_line_follows_the_first_frame(monkeypatch) -> None:
+    """The sector line and valuation are computed after the first frame is written, with the
+    panes: booked before Ready, they ran inside Textual's start-up batch, ahead of it."""
+    seen: list[bool] = []
+    show = WatchScreen._show_market_views
+
+    def spy(self: WatchScreen) -> None:
+        seen.append(self.panes_ready)
+        if len(seen) == 1:  # the first frame's sector pane: blank, not "No watched ..."
+            assert str(self.query_one(SectorPane).content) == ""
+        show(self)
+
+    monkeypatch.setattr(WatchScreen, "_show_market_views", spy)
+    app = build_app(app_class=NeoApp)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(lambda: app.screen.panes_ready and bool(seen), pilot=pilot)
+        assert seen[0] is True  # not before the panes, which follow the first frame
+        assert "Neoclouds, equal weight" in str(app.screen.query_one(SectorPane).content)
 
 
 async def test_quotes_arrive_in_place_and_not_found_says_so() -> None:

@@ -20,12 +20,11 @@ import types
 import typing
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from neotui.data.alerts.engine import RULES_FILE, RuleFile
 from neotui.data.alerts.rules import AlertRule, merge_rules, parse_alerts
 from neotui.data.entries import EntryError
-from neotui.data.portfolio import parse_lots
 from neotui.data.resources import bundled_config_path
 from neotui.data.toml_parse import TomlSyntaxError, parse_toml
 from neotui.keys import KeymapError, check_binding, check_keymap
@@ -50,6 +49,9 @@ from neotui.settings.model import (
     user_config_dir,
     user_data_dir,
 )
+
+if TYPE_CHECKING:
+    from neotui.data.portfolio import Lot
 
 __all__ = [
     "APP_NAME",
@@ -92,8 +94,16 @@ _SECTIONS: dict[str, type] = {
 }
 
 
+def _parse_lots(body: Any) -> tuple[Lot, ...]:
+    """``[[lot]]`` tables: the positions parser is imported when a file has some, not at every
+    launch (most users keep no lots)."""
+    from neotui.data.portfolio import parse_lots
+
+    return parse_lots(body)
+
+
 #: Arrays of tables (``[[lot]]``), each validated entry by entry by the data layer's parser.
-_ENTRY_TABLES: dict[str, Any] = {"lot": parse_lots, "alert": parse_alerts}
+_ENTRY_TABLES: dict[str, Any] = {"lot": _parse_lots, "alert": parse_alerts}
 
 
 def _field_types(cls: type) -> dict[str, Any]:

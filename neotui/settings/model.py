@@ -6,12 +6,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import platformdirs
 
 from neotui.data.alerts.rules import PRICE_KINDS, AlertRule
-from neotui.data.portfolio import Lot
 from neotui.settings.limits import (
     Email,
     OneOf,
@@ -22,6 +21,9 @@ from neotui.settings.limits import (
     Symbols,
     WebUrl,
 )
+
+if TYPE_CHECKING:  # the positions parser is imported only when a [[lot]] is read
+    from neotui.data.portfolio import Lot
 
 APP_NAME = "neotui"
 

@@ -58,7 +58,9 @@ class SectorPane(Static):
     """Shows a :class:`SectorLine`; redraws only when the text changes."""
 
     def __init__(self, **kw: Any) -> None:
-        super().__init__(sector_text(None), **kw)
+        # Blank until the first line, which follows the first frame: "No watched neocloud
+        # symbols." there would be wrong for a frame whenever there are some.
+        super().__init__(**kw)
         self._shown = ""
 
     def show(self, line: SectorLine | None) -> None:
