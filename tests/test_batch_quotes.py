@@ -142,13 +142,30 @@ async def test_crumb_refused_twice_falls_back_to_charts(fake_yahoo: FakeYahoo) -
     assert fake_yahoo.paths["/v8/finance/chart"] == 4
 
 
-async def test_feature_denied_falls_back_without_renewing(fake_yahoo: FakeYahoo) -> None:
+async def test_feature_denied_once_is_a_stale_crumb_renewed(fake_yahoo: FakeYahoo) -> None:
+    """Issue 19: "User is unable to access this feature" comes when the crumb is missing or
+    stale; it sent every symbol to the chart path (~200 requests a minute for 50) for 6 hours.
+    One new cookie and crumb first."""
+    async with client(fake_yahoo) as c:
+        await c.quotes(["CRWV"])
+        fake_yahoo.set_auth_fault("denied", times=1)
+        results = await c.quotes(["CRWV", "NVDA"])
+        assert c.mode == "batch" and c.batch_note is None
+    assert all(isinstance(q, Quote) for q in results.values())
+    assert fake_yahoo.paths["/v1/test/getcrumb"] == 2
+    assert fake_yahoo.paths["/v8/finance/chart"] == 0
+
+
+async def test_feature_denied_with_a_fresh_crumb_falls_back_for_hours(
+    fake_yahoo: FakeYahoo,
+) -> None:
     fake_yahoo.set_auth_fault("denied")
     async with client(fake_yahoo) as c:
         results = await c.quotes(["CRWV"])
         assert "User is unable to access this feature" in (c.batch_note or "")
+        assert c.mode == "chart"
     assert isinstance(results["CRWV"], Quote) and results["CRWV"].price
-    assert fake_yahoo.paths["/v1/test/getcrumb"] == 1
+    assert fake_yahoo.paths["/v1/test/getcrumb"] == 2  # one renewal, then the chart path
 
 
 @pytest.mark.parametrize(

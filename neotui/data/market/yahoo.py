@@ -60,7 +60,8 @@ __all__ = ["USER_AGENT", "FailureKind", "FetchError", "YahooClient"]
 #: After the crumb path fails for a reason a retry will not fix soon, how long quotes come from
 #: the chart endpoint before the batch is tried again.
 BATCH_RETRY = 30 * 60.0
-#: "User is unable to access this feature": Yahoo closed v7 to this client; try again rarely.
+#: "User is unable to access this feature" again with a fresh cookie and crumb: v7 is closed to
+#: this client; try again rarely.
 BATCH_DENIED_RETRY = 6 * 3600.0
 
 _Series = tuple[tuple[int, ...], tuple[float, ...]]
@@ -246,12 +247,9 @@ class YahooClient:
         try:
             quotes = await self.batch_quote(symbols, crumb)
             if isinstance(quotes, FetchError) and quotes.kind is FailureKind.AUTH:
-                if not _is_crumb_refusal(quotes):
-                    raise _BatchClosed(
-                        f"batch quotes refused ({quotes.reason}); prices come from the chart "
-                        "endpoint", BATCH_DENIED_RETRY,
-                    )  # fmt: skip
-                # Invalid crumb or cookie: one new pair, one more try, then the chart path.
+                # Any refusal (Invalid Crumb, Invalid Cookie, and "User is unable to access this
+                # feature", which 2025-26 reports tie to a missing or stale crumb, not to a ban):
+                # one new pair, one more try, then the chart path.
                 self.crumbs.invalidate()
                 try:
                     crumb = await self.crumbs.crumb()
@@ -259,9 +257,12 @@ class YahooClient:
                     raise _BatchClosed(exc.reason, BATCH_RETRY) from None
                 quotes = await self.batch_quote(symbols, crumb)
                 if isinstance(quotes, FetchError) and quotes.kind is FailureKind.AUTH:
+                    # Refused with a fresh pair: a crumb refusal may pass soon; "unable to
+                    # access" with a fresh crumb means v7 is closed to this client for now.
+                    denied = not _is_crumb_refusal(quotes)
                     raise _BatchClosed(
                         f"a new crumb was refused too ({quotes.reason}); prices come from the "
-                        "chart endpoint", BATCH_RETRY,
+                        "chart endpoint", BATCH_DENIED_RETRY if denied else BATCH_RETRY,
                     )  # fmt: skip
             series = await spark_task
         finally:
