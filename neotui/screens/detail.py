@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 from textual_plotext import PlotextPlot
 from textual_plotext.plot import Plot
 
@@ -28,6 +28,7 @@ from neotui.messages import ImpactUpdated
 from neotui.screens.host import host_of
 from neotui.widgets.cells import direction_style, plain, right
 from neotui.widgets.fit import FittedTable
+from neotui.widgets.footer import KeysFooter
 from neotui.widgets.timeline import clip, value
 
 
@@ -135,7 +136,7 @@ class ProviderDetail(Screen[None]):
                                       drop=("doc",))  # fmt: skip
                 filings.border_title = "Recent SEC filings (enter opens)"
                 yield filings
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = self.provider.name
