@@ -19,7 +19,7 @@ from bench.common import REPO
 
 SCRIPTS = (
     "deals_load", "feeds_load", "refresh", "first_paint", "terminal_paint", "impact", "alerts",
-    "idle", "scale", "soak",
+    "idle", "scale", "soak", "pane_cycles",
 )  # fmt: skip
 TIMEOUT = 15 * 60  # seconds for one script
 
