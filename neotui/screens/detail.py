@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 from textual_plotext import PlotextPlot
 from textual_plotext.plot import Plot
 
@@ -27,6 +27,7 @@ from neotui.data.sec.submissions import Filing
 from neotui.messages import ImpactUpdated
 from neotui.screens.host import WatchHost, host_of
 from neotui.widgets.cells import direction_style, plain, right
+from neotui.widgets.footer import KeysFooter
 from neotui.widgets.tables import NeoTable
 from neotui.widgets.timeline import clip, value
 
@@ -135,7 +136,7 @@ class ProviderDetail(Screen[None]):
                                       drop=("doc",))  # fmt: skip
                 filings.border_title = "Recent SEC filings (enter opens)"
                 yield filings
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.title = self.provider.name

@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input
+from textual.widgets import DataTable, Header, Input
 
 from neotui.data.deals import DealBook
 from neotui.data.deals.models import Deal
@@ -28,6 +28,7 @@ from neotui.screens.watch_panes import (
     positions_pane,
 )
 from neotui.screens.watch_records import WatchRecords
+from neotui.widgets.footer import KeysFooter
 from neotui.widgets.providers import ProviderList
 from neotui.widgets.quotes import QuotesTable
 from neotui.widgets.sector import SectorPane
@@ -111,7 +112,7 @@ class WatchScreen(Screen[None]):
             return  # the app is quitting (q pressed at launch): nothing left to fill
         # The footer last: its keys are one widget each, styled one by one (~85 ms at launch,
         # measured in the terminal; in the first frame it also held up the price).
-        await self.mount(Footer())
+        await self.mount(KeysFooter())
         self._panes = panes
         if self._market_views_due:
             # Data that came in before the first frame left the sector line and valuation for
