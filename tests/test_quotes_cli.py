@@ -79,3 +79,15 @@ def test_case_24_stale_quotes_say_why_and_how_old_on_stderr(fake_yahoo: FakeYaho
     assert len(lines) == 1
     assert "stale, price" in lines[0] and " old: rate limited by Yahoo (429)" in lines[0]
     assert "NBIS" not in result.stderr  # fresh symbols are not mentioned
+
+
+def test_case_24_the_bundled_settings_name_only_commands_that_exist() -> None:
+    """The bundled neotui.toml pointed at a `neotui keys` command that never existed."""
+    import re
+
+    from neotui.cli import COMMAND_MODULES
+    from neotui.data.resources import bundled_config_path
+
+    text = bundled_config_path("neotui.toml").read_text(encoding="utf-8")
+    named = set(re.findall(r"`neotui ([a-z][a-z-]*)", text))  # commands, not `neotui --help`
+    assert named <= set(COMMAND_MODULES), named - set(COMMAND_MODULES)

@@ -218,7 +218,7 @@ def test_case_25_neotui_config_naming_a_directory_exits_2(tmp_path: Path) -> Non
 # --- the watchlist follows the one symbol rule and its size limit ----------------------------
 
 
-def test_watched_symbols_follow_the_one_symbol_rule_and_cap(tmp_path: Path) -> None:
+def test_case_17_watched_symbols_follow_the_one_symbol_rule_and_cap(tmp_path: Path) -> None:
     from neotui.data.symbols import MAX_WATCHED
 
     bad = write(tmp_path / "s.toml", '[market]\nsymbols = ["NVDA", ".."]\n')
