@@ -1,6 +1,7 @@
 """A fake SEC EDGAR: a real HTTP server on 127.0.0.1 fed with recorded bodies.
 
-It serves ``/files/company_tickers.json`` and ``/submissions/CIK##########.json`` like
+It serves ``/files/company_tickers.json``, ``/submissions/CIK##########.json`` and the older pages
+``/submissions/CIK##########-submissions-001.json`` (``page_faults`` per page) like
 www.sec.gov and data.sec.gov, and behaves like the SEC where neotui depends on it: a request whose
 User-Agent names no e-mail gets a 403, every answer carries an ETag and Last-Modified, and a
 matching If-None-Match gets a 304. Faults (for all CIKs or one): 403, 404 (S3's recorded XML
@@ -34,6 +35,11 @@ STI = "et_cassette_submissions_CIK0001881551_STI_2026-03.yaml"
 NO_FILINGS = "et_cassette_submissions_CIK0000350001_no_filings_2026-03.yaml"
 NOT_FOUND = "et_cassette_submissions_404_NoSuchKey_2026-03.yaml"
 AAPL = "sec_submissions_CIK0000320193_AAPL_2023-08.json"
+#: NVIDIA's real main page, listing one older page (give it with ``bodies[1045810]``).
+NVDA = "sec_submissions_CIK0001045810_NVDA_2026-03-05.json"
+#: The one recorded older page (Apple's): served as page 001 of every CIK, since an overflow
+#: page is bare column arrays naming no company.
+OLDER_PAGE = "sec_submissions_CIK0000320193-submissions-001_AAPL_overflow_page.json"
 FAULTS = ("403", "404", "429", "503", "truncated", "hang", "html", "gzip_bomb",
           "redirect_away", "trickle")  # fmt: skip
 LAST_MODIFIED = "Tue, 10 Mar 2026 19:52:09 GMT"
@@ -90,6 +96,7 @@ class FakeSec(FakeServer):
 
     fault: str | None = None
     faults: dict[int, str] = field(default_factory=dict)
+    page_faults: dict[str, str] = field(default_factory=dict)  # by page name, e.g. "CIK…-001.json"
     bodies: dict[int, bytes] = field(default_factory=dict)
     tickers_fault: str | None = None
     user_agents: list[str] = field(default_factory=list)
@@ -118,6 +125,7 @@ class FakeSec(FakeServer):
         self.fault = None
         self.tickers_fault = None
         self.faults.clear()
+        self.page_faults.clear()
         self.release_hung()
 
     def answer(self, request: Request) -> Response:
@@ -136,6 +144,12 @@ class FakeSec(FakeServer):
             cik = int(m.group(1))
             fault = self.faults.get(cik) or self.fault
             answer = self.body_for(cik)
+        elif m := re.fullmatch(
+            r"/submissions/(CIK(\d{10})-submissions-(\d{3})\.json)", request.path
+        ):
+            cik = int(m.group(2))
+            fault = self.page_faults.get(m.group(1)) or self.faults.get(cik) or self.fault
+            answer = recorded(OLDER_PAGE if m.group(3) == "001" else NOT_FOUND)
         else:
             return Response(*recorded(NOT_FOUND))
         if fault:

@@ -8,7 +8,8 @@ their age on stderr.
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 import click
@@ -27,7 +28,7 @@ from neotui.cli.context import (
 if TYPE_CHECKING:
     from neotui.data.deals import DealBook
     from neotui.data.news import NewsUpdate
-    from neotui.data.sec.feed import FilingsUpdate
+    from neotui.data.sec.feed import CompanyFilings, FilingsUpdate
     from neotui.settings import Settings
 
 
@@ -83,7 +84,8 @@ def filings(
     check_provider(book, provider)
     symbols = _symbols_for(settings, book, provider)
     wanted = tuple(f.strip() for f in forms.split(",") if f.strip()) if forms else None
-    update = asyncio.run(_fetch_filings_once(settings, symbols))
+    day = since.date() if since else None
+    update = asyncio.run(_fetch_filings_once(settings, symbols, since=day))
     stale = bool(update.disabled)
     if update.disabled:
         click.echo(f"neotui: {update.disabled}", err=True)
@@ -99,19 +101,48 @@ def filings(
                 )
             elif c.reason:
                 click.echo(f"neotui: {c.symbol}: {c.reason}", err=True)
-    day = since.date() if since else None
-    shown = update.filings(symbols, wanted or settings.filings.forms, day)
+    patterns = wanted or settings.filings.forms
+    short = [line for c in update.companies.values() for line in _short_of(c, day, patterns)]
+    for line in short:
+        click.echo(f"neotui: {line}", err=True)
+    shown = update.filings(symbols, patterns, day)
     records = [report.filing_record(book, f) for f in shown]
     title = "SEC filings" + (" (stale)" if stale else "")
     report.write(records, report.FILING_FIELDS, output, report.FILING_COLUMNS, title)
-    sys.exit(status or (3 if stale else 0))
+    sys.exit(status or (3 if stale or short else 0))
+
+
+def _short_of(c: CompanyFilings, since: date | None, forms: Sequence[str]) -> list[str]:
+    """What the printed list of one company lacks of what was asked, one line each: older
+    pages that could not be read, and filings the per-form keep dropped within the window."""
+    from neotui.data.sec.feed import KEEP_PER_FORM
+    from neotui.data.sec.submissions import form_matches
+
+    lines: list[str] = []
+    if c.fetched_at is None and not c.filings:
+        return lines  # nothing known: said already (disabled, not registered, its reason)
+    if since is not None and c.reach is not None and since < c.reach:
+        why = c.reach_reason or "older pages not read"
+        lines.append(f"{c.symbol}: filings only back to {c.reach} (asked from {since}): {why}")
+    for form, cut in sorted(c.cut.items()):
+        if form_matches(form, forms) and (since is None or cut.newest >= since):
+            lines.append(
+                f"{c.symbol}: {cut.count} older {form} filings not kept, the newest of them "
+                f"filed {cut.newest} (at most {KEEP_PER_FORM} of each form a page)"
+            )
+    return lines
 
 
 async def _fetch_filings_once(
-    settings: Settings, symbols: list[str], deadline: float = COMMAND_DEADLINE
+    settings: Settings,
+    symbols: list[str],
+    deadline: float = COMMAND_DEADLINE,
+    *,
+    since: date | None = None,
 ) -> FilingsUpdate:
     """One refresh of the symbols' SEC filings over the cached ones (those still unanswered at
-    ``deadline`` keep the cached ones, marked stale); without filings.contact the feed has no
+    ``deadline`` keep the cached ones, marked stale), reading older pages when ``since`` is
+    older than a company's recent page reaches; without filings.contact the feed has no
     client and sends nothing."""
     from neotui.sources import build_filings, open_feed_store
 
@@ -123,7 +154,7 @@ async def _fetch_filings_once(
 
         try:
             async with asyncio.timeout(deadline):
-                return await feed.refresh_once()
+                return await feed.refresh_once(since)
         except TimeoutError:
             return feed.give_up(gave_up(deadline))
     finally:

@@ -188,6 +188,14 @@ class SecClient:
         """One company's submissions, conditional on the validators of the cached copy."""
         return await self.get(self.submissions_url(cik), etag=etag, last_modified=last_modified)
 
+    async def submissions_page(
+        self, name: str, *, etag: str | None = None, last_modified: str | None = None
+    ) -> SecResponse:
+        """One older submissions page (``name`` as ``filings.files`` lists it, checked by the
+        caller against ``submissions.PAGE_NAME``), conditional like :meth:`submissions`."""
+        url = f"{self.data_url}/submissions/{name}"
+        return await self.get(url, etag=etag, last_modified=last_modified)
+
     async def get(
         self, url: str, *, etag: str | None = None, last_modified: str | None = None
     ) -> SecResponse:

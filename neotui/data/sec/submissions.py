@@ -274,6 +274,75 @@ def parse_submissions(body: Any, symbol: str, cik: int | None = None) -> list[Fi
     return out
 
 
+#: An older page's name as EDGAR lists it in ``filings.files``: it becomes a URL path, so nothing
+#: else is accepted (a hostile body cannot send the client elsewhere).
+PAGE_NAME = re.compile(r"CIK\d{10}-submissions-\d{3}\.json")
+
+
+@dataclass(frozen=True, slots=True)
+class OlderPage:
+    """One older submissions page listed in ``filings.files``: its name and the days it spans
+    (None when EDGAR's entry does not say; such a page is read when history is asked for)."""
+
+    name: str
+    count: int | None = None
+    filed_from: date | None = None
+    filed_to: date | None = None
+
+
+def older_pages(body: Any) -> tuple[OlderPage, ...]:
+    """The older pages a main submissions body lists, newest first; none for an overflow page
+    or a body without ``filings.files``. Entries with an unexpected name are skipped."""
+    filings = body.get("filings") if isinstance(body, dict) else None
+    files = filings.get("files") if isinstance(filings, dict) else None
+    if not isinstance(files, list):
+        return ()
+    out: list[OlderPage] = []
+    for entry in files:
+        name = entry.get("name") if isinstance(entry, dict) else None
+        if not isinstance(name, str) or not PAGE_NAME.fullmatch(name):
+            continue
+        count = entry.get("filingCount")
+        count = count if isinstance(count, int) and not isinstance(count, bool) else None
+        out.append(OlderPage(name, count, _date(entry.get("filingFrom")),
+                             _date(entry.get("filingTo"))))  # fmt: skip
+    out.sort(key=lambda p: (p.filed_to or date.max, p.name), reverse=True)
+    return tuple(dict.fromkeys(out))
+
+
+@dataclass(frozen=True, slots=True)
+class Cut:
+    """Filings of one form dropped by :func:`keep_per_form`: how many, and the newest one's
+    date (every dropped one was filed on or before it)."""
+
+    count: int
+    newest: date
+
+
+def keep_per_form(
+    filings: Sequence[Filing], per_form: int, total: int
+) -> tuple[tuple[Filing, ...], dict[str, Cut]]:
+    """The newest ``per_form`` filings of each form, at most ``total`` in all (newest first),
+    and what was dropped by form, so that a cut is said rather than silent.
+
+    Per form, not in all: with one cap for everything, a company's Form 4s (580 of NVIDIA's
+    1,007 recent filings) push its 8-Ks out.
+    """
+    ordered = sorted(filings, key=lambda f: f.sort_key, reverse=True)
+    seen: dict[str, int] = {}
+    kept: list[Filing] = []
+    cut: dict[str, Cut] = {}
+    for f in ordered:
+        n = seen.get(f.form, 0)
+        seen[f.form] = n + 1
+        if n < per_form and len(kept) < total:
+            kept.append(f)
+            continue
+        old = cut.get(f.form)
+        cut[f.form] = Cut(old.count + 1, old.newest) if old else Cut(1, f.filed)
+    return tuple(kept), cut
+
+
 def parse_tickers(body: Any) -> dict[str, int]:
     """``company_tickers.json`` as ticker -> CIK (tickers upper case, ``BRK-B`` as written).
 
