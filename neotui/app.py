@@ -328,11 +328,13 @@ class NeoApp(App[None]):
         self.last_filings = update
         self.watch_screen.show_filings(update)
         # filing_items rules: the engine knows which accessions it has seen (the first batch,
-        # the cached one at start, only primes it).
+        # the cached one at start, only primes it). Only filings with items can match one, and
+        # only they are passed: the feed keeps up to 250 of each form, and the Form 4s and 144s
+        # would push the 8-Ks out of the engine's bounded memory of seen accessions.
         self.deliver_filings([
             FilingEvent(f.accession, f.symbol, f.form, f.item_codes,
                         f"{f.form} {f.description}".strip(), f.url)
-            for f in update.filings()
+            for f in update.filings() if f.item_codes
         ])  # fmt: skip
 
     def on_news_updated(self, message: NewsUpdated) -> None:

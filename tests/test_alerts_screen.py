@@ -253,3 +253,25 @@ async def test_filing_and_headline_updates_reach_the_rules() -> None:
         assert titles.count("ALPH: 8-K items 1.01") == 1
         assert titles.count("Headline: alpha meta") == 1
         assert len(titles) == 2
+
+
+async def test_many_insider_filings_do_not_make_a_seen_8k_fire_again() -> None:
+    """The feed keeps up to 250 filings of each form: Form 4s must not push a seen 8-K out of the
+    engine's bounded memory of accessions (SEEN), or it fires again on the next update."""
+    from datetime import date
+
+    from neotui.data.alerts.engine import SEEN
+    from neotui.data.sec.feed import CompanyFilings, FilingsUpdate
+    from neotui.data.sec.submissions import Filing
+    from neotui.messages import FilingsUpdated
+
+    deal = Filing(1, "ALPH", "8-K", date(2026, 11, 20), "0000000001-26-999999", items="1.01")
+    insiders = tuple(Filing(1, "ALPH", "4", date(2026, 11, 19), f"0000000002-26-{n:06d}")
+                     for n in range(SEEN + 100))  # fmt: skip
+    update = FilingsUpdate(companies={"ALPH": CompanyFilings("ALPH", 1, filings=(deal, *insiders))})
+    app = build_app(with_feed=False, extra={"alert": [{"filing_items": ["1.01"]}]})
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(2):  # the first primes; the second has nothing new
+            app.post_message(FilingsUpdated(update))
+            await pilot.pause()
+        assert list(app.alert_engine.history) == []
