@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -43,6 +43,8 @@ if TYPE_CHECKING:  # built after the first frame; their modules are not needed f
 
 #: How often ages ("3m old") and the status line move on between data updates.
 TICK_SECONDS = 30.0
+#: Filings older than this never fire a filing_items alert, even when first seen (news is new).
+FILING_ALERT_AGE = timedelta(days=10)
 #: How often the event study checks for a new close (it fetches only after one).
 IMPACT_CHECK_SECONDS = 3600.0
 
@@ -330,11 +332,13 @@ class NeoApp(App[None]):
         # filing_items rules: the engine knows which accessions it has seen (the first batch,
         # the cached one at start, only primes it). Only filings with items can match one, and
         # only they are passed: the feed keeps up to 250 of each form, and the Form 4s and 144s
-        # would push the 8-Ks out of the engine's bounded memory of seen accessions.
+        # would push the 8-Ks out of the engine's bounded memory of seen accessions. Nor are
+        # old ones: a deeper history (a larger keep, an older page) is not news.
+        since = self.clock().date() - FILING_ALERT_AGE
         self.deliver_filings([
             FilingEvent(f.accession, f.symbol, f.form, f.item_codes,
                         f"{f.form} {f.description}".strip(), f.url)
-            for f in update.filings() if f.item_codes
+            for f in update.filings() if f.item_codes and f.filed >= since
         ])  # fmt: skip
 
     def on_news_updated(self, message: NewsUpdated) -> None:

@@ -275,3 +275,28 @@ async def test_many_insider_filings_do_not_make_a_seen_8k_fire_again() -> None:
             app.post_message(FilingsUpdated(update))
             await pilot.pause()
         assert list(app.alert_engine.history) == []
+
+
+async def test_an_old_filing_seen_for_the_first_time_is_not_news() -> None:
+    """A deeper history (250 of each form, older pages) brings 8-Ks the engine never saw: one
+    filed weeks ago must not fire as if it were new; one filed today does."""
+    from datetime import date
+
+    from neotui.data.sec.feed import CompanyFilings, FilingsUpdate
+    from neotui.data.sec.submissions import Filing
+    from neotui.messages import FilingsUpdated
+
+    primed = Filing(1, "ALPH", "10-Q", date(2026, 11, 2), "0000000001-26-000001")
+    old = Filing(1, "ALPH", "8-K", date(2026, 9, 1), "0000000001-26-000003", items="1.01")
+    today = Filing(1, "ALPH", "8-K", date(2026, 11, 20), "0000000001-26-000004", items="1.01")
+
+    def filings(*items: Filing) -> FilingsUpdate:
+        return FilingsUpdate(companies={"ALPH": CompanyFilings("ALPH", 1, filings=items)})
+
+    app = build_app(with_feed=False, extra={"alert": [{"filing_items": ["1.01"]}]})
+    async with app.run_test(size=SIZE) as pilot:  # the harness's clock: 2026-11-20
+        for update in (filings(primed), filings(primed, old), filings(primed, old, today)):
+            app.post_message(FilingsUpdated(update))
+            await pilot.pause()
+        assert [a.title for a in app.alert_engine.history] == ["ALPH: 8-K items 1.01"]
+        assert len(app.alert_engine.history) == 1
