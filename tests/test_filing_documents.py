@@ -83,14 +83,14 @@ def test_deal_8k_findings_carry_value_unit_and_the_verbatim_sentence() -> None:
     assert text.items() == ["1.01", "2.03", "9.01"]
     parties = bundled_parties()
     found = {(f.kind, f.value, f.unit) for f in text.findings(parties)}
-    assert {("amount", "1.19e+10", "USD"), ("counterparty", "OpenAI", ""),
+    assert {("amount", "11900000000", "USD"), ("counterparty", "OpenAI", ""),
             ("term", "2031-12", "until"), ("term", "5", "years"), ("power", "200", "MW"),
-            ("gpus", "100000", "GB300"), ("amount", "2.6e+09", "USD"),
+            ("gpus", "100000", "GB300"), ("amount", "2600000000", "USD"),
             ("counterparty", "Morgan Stanley", ""), ("counterparty", "MUFG", ""),
             ("term", "2030", "until")} <= found  # fmt: skip
     assert ("amount", "5000", "USD") not in found  # item 9.01 is not read for terms
     assert all(f.document == "crwv-20260115.htm" for f in text.findings())
-    amount = next(f for f in text.findings(parties) if f.value == "1.19e+10")
+    amount = next(f for f in text.findings(parties) if f.value == "11900000000")
     assert amount.item == "1.01" and amount.text.startswith("Under the Agreement, OpenAI")
     assert amount.text.endswith("through December 2031.")
     assert "alert(" not in text.documents[0].text and "color: red" not in text.documents[0].text
@@ -128,7 +128,7 @@ async def test_index_page_missing_falls_back_to_index_json(fake_sec: FakeSec) ->
         await client.aclose()
     assert text.index == "json" and [d.name for d in text.documents] == [
         "crwv-20260115.htm", "crwvex991.htm"]  # fmt: skip
-    assert any(f.value == "2.24e+10" for f in text.findings())  # from the exhibit
+    assert any(f.value == "22400000000" for f in text.findings())  # from the exhibit
 
 
 @pytest.mark.parametrize(("fault", "words"), [

@@ -139,6 +139,12 @@ def _number(digits: str, decimals: str | None = "") -> float:
     return float(digits.replace(",", "") + (decimals or ""))
 
 
+def plain(number: float) -> str:
+    """A number as scripts read it: ``11900000000``, ``2.5``; never ``1.19e+10``."""
+    number = round(number, 4)  # 1.1 * 1e9 is 1100000000.0000002 in binary floating point
+    return str(int(number)) if number.is_integer() and abs(number) < 1e18 else repr(number)
+
+
 def _years(word: str) -> int:
     return int(word) if word.isdigit() else _WORD_NUMBERS[word.lower()]
 
@@ -229,7 +235,7 @@ def find_in(
         for sentence in sentences(section.text):
             for m in _AMOUNT.finditer(sentence):
                 scale = _SCALE.get((m.group(3) or "").lower(), 1.0)
-                add("amount", f"{_number(m.group(1), m.group(2)) * scale:g}", "USD", sentence,
+                add("amount", plain(_number(m.group(1), m.group(2)) * scale), "USD", sentence,
                     section)  # fmt: skip
             if matcher is not None:
                 pattern, names = matcher
@@ -241,12 +247,12 @@ def find_in(
                 add("term", str(_years(m.group(1))), "years", sentence, section)
             for m in _POWER.finditer(sentence):
                 mw = _number(m.group(1)) * (1000.0 if m.group(2).lower()[0] == "g" else 1.0)
-                add("power", f"{mw:g}", "MW", sentence, section)
+                add("power", plain(mw), "MW", sentence, section)
             counted: set[str] = set()
             for m in _GPU_COUNT.finditer(sentence):
                 model = m.group(2) or ""
                 counted.add(model)
-                add("gpus", f"{_number(m.group(1)):g}", model or "GPUs", sentence, section)
+                add("gpus", plain(_number(m.group(1))), model or "GPUs", sentence, section)
             for m in _GPU_MODEL.finditer(sentence):
                 if m.group(1) not in counted:
                     add("gpus", m.group(1), "model", sentence, section)
