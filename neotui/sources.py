@@ -71,6 +71,7 @@ def build_sec_client(settings: Settings) -> SecClient | None:
         f.contact,
         data_url=f.data_url,
         tickers_url=f.tickers_url,
+        archives_url=f.archives_url,
         limiter=TokenBucket(f.max_rate),
         connect_timeout=settings.market.connect_timeout,
         read_timeout=max(settings.market.read_timeout, 20.0),

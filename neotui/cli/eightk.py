@@ -73,7 +73,7 @@ async def _read(settings: Settings, filing: Filing, names: list[str], exclude: l
         async with asyncio.timeout(deadline):
             return await read_filing(
                 client, store, filing.cik, filing.accession,
-                archives_url=settings.filings.archives_url, form=filing.form,
+                form=filing.form,
                 primary=filing.document, names=names, exclude=exclude,
             )  # fmt: skip
     except TimeoutError:

@@ -130,6 +130,7 @@ class SecClient:
         *,
         data_url: str = "https://data.sec.gov",
         tickers_url: str = "https://www.sec.gov/files/company_tickers.json",
+        archives_url: str = "https://www.sec.gov",
         limiter: TokenBucket | None = None,
         connect_timeout: float = 5.0,
         read_timeout: float = 20.0,
@@ -142,6 +143,7 @@ class SecClient:
         self.contact = contact.strip()
         self.data_url = data_url.rstrip("/")
         self.tickers_url = tickers_url
+        self.archives_url = archives_url.rstrip("/")  # filing indexes and documents
         self.limiter = limiter or TokenBucket()
         self._timeouts = (connect_timeout, read_timeout)
         self.deadline = deadline

@@ -25,7 +25,15 @@ from typing import TYPE_CHECKING, Any
 
 from neotui.data.clean import clean_text, parse_json, safe_relative_path
 from neotui.data.sec.client import SecError, SecFailure
-from neotui.data.sec.findings import Finding, Party, Section, find_in, party_matcher, split_items
+from neotui.data.sec.findings import (
+    DEAL_ITEMS,
+    Finding,
+    Party,
+    Section,
+    find_in,
+    party_matcher,
+    split_items,
+)
 from neotui.data.sec.plaintext import MAX_DOCUMENT, NotText, document_text
 from neotui.data.sec.submissions import ACCESSION, MAX_CIK
 
@@ -217,7 +225,7 @@ async def fetch_filing_text(
     cik: int,
     accession: str,
     *,
-    archives_url: str = "https://www.sec.gov",
+    archives_url: str | None = None,
     form: str = "8-K",
     primary: str = "",
 ) -> FilingText:
@@ -233,7 +241,7 @@ async def fetch_filing_text(
         cached = from_json(stored.body) if stored else None
         if cached is not None and any(d.text for d in cached.documents):
             return cached
-    folder = folder_url(archives_url, cik, accession)
+    folder = folder_url(archives_url or client.archives_url, cik, accession)
     notes: list[str] = []
     index = "html"
     try:
@@ -293,6 +301,13 @@ class FilingReading:
         return bool(self.findings)
 
 
+def worth_reading(form: str, items: Sequence[str]) -> bool:
+    """Whether a filing is read for deal terms: an 8-K reporting a deal item, or a 6-K (a
+    foreign filer's current report, which has no items)."""
+    base = form.upper().removesuffix("/A")
+    return base == "6-K" or (base == "8-K" and bool(DEAL_ITEMS.intersection(items)))
+
+
 def bundled_parties() -> list[Party]:
     """The bundled list of AI labs, hyperscalers, suppliers and lenders."""
     from neotui.data.resources import bundled_config_path
@@ -310,7 +325,7 @@ async def read_filing(
     cik: int,
     accession: str,
     *,
-    archives_url: str = "https://www.sec.gov",
+    archives_url: str | None = None,
     form: str = "8-K",
     primary: str = "",
     names: Sequence[str] = (),

@@ -257,3 +257,19 @@ def find_in(
                 if m.group(1) not in counted:
                     add("gpus", m.group(1), "model", sentence, section)
     return out
+
+
+def amounts_in(text: str) -> list[float]:
+    """The dollar amounts of one line (a headline), in dollars, in order."""
+    out = []
+    for m in _AMOUNT.finditer(clean_text(text)):
+        out.append(_number(m.group(1), m.group(2)) * _SCALE.get((m.group(3) or "").lower(), 1.0))
+    return out
+
+
+def parties_in(text: str, matcher: tuple[re.Pattern[str], dict[str, str]] | None) -> list[str]:
+    """The counterparties one line (a headline) names, in order, once each."""
+    if matcher is None:
+        return []
+    pattern, names = matcher
+    return list(dict.fromkeys(names[m.group(0)] for m in pattern.finditer(clean_text(text))))
