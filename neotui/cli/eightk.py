@@ -35,12 +35,14 @@ FINDING_FIELDS: tuple[str, ...] = ("kind", "value", "unit", "text", "document", 
 def _known_filing(settings: Settings, book: DealBook, accession: str, cik: int | None) -> Filing:
     """The filing as the cached filings feed knows it; else a bare one with the symbol of the
     watched company whose CIK it is (no symbol when no watched company has it)."""
+    from neotui.data.sec.feed import TICKERS_KEY
     from neotui.sources import build_filings, open_feed_store, watched_listed
 
     store = open_feed_store()
     try:
         feed = build_filings(settings, watched_listed(settings, book), store)
         update = feed.load_cached()
+        tickers = store.get(TICKERS_KEY)
     finally:
         store.close()
     for company in update.companies.values():
@@ -53,6 +55,10 @@ def _known_filing(settings: Settings, book: DealBook, accession: str, cik: int |
 
     cik = cik or int(accession[:10])
     symbol = next((c.symbol for c in update.companies.values() if c.cik == cik), "")
+    if not symbol and tickers is not None and isinstance(tickers.body, dict):
+        # The cached ticker table names the company when its filings were never cached.
+        listed = {p.ticker for p in book.providers.values() if p.ticker}
+        symbol = next((t for t, c in tickers.body.items() if c == cik and t in listed), "")
     return Filing(cik, symbol, "8-K", date.min, accession)
 
 
