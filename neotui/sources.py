@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # imported where they are built: the watch screen builds them
     from neotui.data.feeds_store import JsonStore
     from neotui.data.market.history import Histories
     from neotui.data.news import NewsFeed
+    from neotui.data.sec.client import SecClient
     from neotui.data.sec.feed import FilingsFeed
 
 
@@ -59,24 +60,32 @@ def watched_listed(settings: Settings, book: DealBook) -> list[str]:
     return [s for s in settings.market.symbols if s in tickers]
 
 
+def build_sec_client(settings: Settings) -> SecClient | None:
+    """The SEC client (None without ``filings.contact``: then nothing is ever sent)."""
+    from neotui.data.sec.client import SecClient, TokenBucket
+
+    f = settings.filings
+    if not f.contact.strip():
+        return None
+    return SecClient(
+        f.contact,
+        data_url=f.data_url,
+        tickers_url=f.tickers_url,
+        archives_url=f.archives_url,
+        limiter=TokenBucket(f.max_rate),
+        connect_timeout=settings.market.connect_timeout,
+        read_timeout=max(settings.market.read_timeout, 20.0),
+    )
+
+
 def build_filings(
     settings: Settings, symbols: Sequence[str], store: JsonStore | None
 ) -> FilingsFeed:
     """The filings feed; without ``filings.contact`` it has no client and sends nothing."""
-    from neotui.data.sec.client import SecClient, TokenBucket
     from neotui.data.sec.feed import FilingsFeed
 
     f = settings.filings
-    client = None
-    if f.contact.strip():
-        client = SecClient(
-            f.contact,
-            data_url=f.data_url,
-            tickers_url=f.tickers_url,
-            limiter=TokenBucket(f.max_rate),
-            connect_timeout=settings.market.connect_timeout,
-            read_timeout=max(settings.market.read_timeout, 20.0),
-        )
+    client = build_sec_client(settings)
     return FilingsFeed(
         symbols,
         client,

@@ -7,6 +7,9 @@ User-Agent names no e-mail gets a 403, every answer carries an ETag and Last-Mod
 matching If-None-Match gets a 304. Faults (for all CIKs or one): 403, 404 (S3's recorded XML
 body), 429 and 503 throttling pages, a truncated body, a hang.
 
+Filing indexes and documents under ``/Archives/edgar/data/...`` come from
+:mod:`tests.fake_archives` (faults by file name in ``document_faults``).
+
 Recorded bodies are in ``tests/fixtures/edgar`` (verbatim copies, see its SOURCES.md). The
 watched neoclouds have no public recording: each CIK without one is served a recorded company's
 body with ``cik`` and ``name`` replaced, so every row shows its own company. The server itself
@@ -26,6 +29,7 @@ from typing import Any
 
 import yaml
 
+from tests.fake_archives import archived
 from tests.fake_server import HANG, HOSTILE, FakeServer, Request, Response, hostile_response
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "edgar"
@@ -102,6 +106,8 @@ class FakeSec(FakeServer):
     user_agents: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     not_modified: int = 0
+    #: Faults for the archives (indexes and documents), by file name; "*" for all of them.
+    document_faults: dict[str, str] = field(default_factory=dict)
 
     @property
     def tickers_url(self) -> str:
@@ -126,6 +132,7 @@ class FakeSec(FakeServer):
         self.tickers_fault = None
         self.faults.clear()
         self.page_faults.clear()
+        self.document_faults.clear()
         self.release_hung()
 
     def answer(self, request: Request) -> Response:
@@ -150,6 +157,9 @@ class FakeSec(FakeServer):
             cik = int(m.group(2))
             fault = self.page_faults.get(m.group(1)) or self.faults.get(cik) or self.fault
             answer = recorded(OLDER_PAGE if m.group(3) == "001" else NOT_FOUND)
+        elif (doc := archived(request.path)) is not None:
+            fault = self.document_faults.get(doc[0]) or self.document_faults.get("*")
+            answer = doc[1]
         else:
             return Response(*recorded(NOT_FOUND))
         if fault:

@@ -30,7 +30,8 @@ def feeds_app(sec: FakeSec | None, yahoo: FakeYahoo, *, contact: str = CONTACT) 
     store = JsonStore(user_cache_dir() / "feeds.db")
     client = None
     if contact and sec is not None:
-        client = SecClient(contact, data_url=sec.url, tickers_url=sec.tickers_url, read_timeout=2)
+        client = SecClient(contact, data_url=sec.url, tickers_url=sec.tickers_url, read_timeout=2,
+                           archives_url=sec.url)  # fmt: skip
     filings = FilingsFeed(WATCHLIST, client, store, clock=lambda: FROZEN)
     news = NewsFeed(WATCHLIST, YahooClient(yahoo.url), store, clock=lambda: FROZEN)
     return build_app(bundled_config_path("deals.toml"), symbols=WATCHLIST, filings=filings,

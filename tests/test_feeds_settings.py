@@ -64,3 +64,15 @@ def test_bad_contact_in_env_is_named() -> None:
 
 def test_user_data_dir_follows_xdg(isolated_dirs) -> None:
     assert user_data_dir() == isolated_dirs["XDG_DATA_HOME"] / "neotui"
+
+
+def test_archives_url_default_env_and_check(tmp_path: Path) -> None:
+    """Issue 18: where filing indexes and documents come from (www.sec.gov by default)."""
+    assert load_settings(environ={}).filings.archives_url == "https://www.sec.gov"
+    s = load_settings(environ={"NEOTUI_SEC_ARCHIVES_URL": "http://127.0.0.1:9"})
+    assert s.filings.archives_url == "http://127.0.0.1:9"
+    path = tmp_path / "neotui.toml"
+    path.write_text('[filings]\narchives_url = "www.sec.gov"\n')
+    with pytest.raises(SettingsError) as err:
+        load_settings(config=path, environ={})
+    assert err.value.key == "filings.archives_url"

@@ -213,3 +213,86 @@ def test_fuzz_decoder_refuses_absurd_nesting_and_bad_bytes_with_value_error() ->
     for bad in (b"\xff", b'"\xc3"', b"\xfe\xff{}", b"\x80abc"):
         with pytest.raises(ValueError):
             parse_json(bad)
+
+
+# --- issue 18: hostile 8-K documents and indexes ------------------------------------------------
+
+
+def _hostile_document(rng: random.Random) -> bytes:
+    """A recorded 8-K with hostile fragments, markup and scripts spliced in at random places."""
+    from tests.fake_archives import FIXTURES
+
+    base = (FIXTURES / "sec_8k_NVDA_0001045810-26-000024_nvda-20260302.htm").read_text()
+    inserts = (*FRAGMENTS, "<script>alert(1)</script>", "<style>*{}</style>", "<!--", "-->",
+               "<ix:header>", "</ix:header>", "<![CDATA[", "<p>Item 1.01 $", "&#27;[2J",
+               "&#x202e;", "&#0;", "&#xD800;", "<" * 50, "$" + "9" * 400 + " billion",
+               "99999999999 GW", "1" * 30 + " GPUs", "through December 99999")  # fmt: skip
+    out = base
+    for _ in range(rng.randrange(1, 40)):
+        at = rng.randrange(len(out))
+        out = out[:at] + rng.choice(inserts) + out[at:]
+    return out.encode("utf-8", errors="surrogatepass")
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_fuzz_8k_documents_are_read_as_clean_text_only(seed: int) -> None:
+    from neotui.data.sec.documents import DocumentText, FilingText, bundled_parties
+    from neotui.data.sec.plaintext import NotText, document_text
+
+    rng = random.Random(seed)
+    body = _hostile_document(rng)
+    try:
+        text = document_text(body)
+    except NotText:
+        return
+    assert not BAD.search(text.replace("\n", "")), "a control character survived"
+    # A splice can break a tag so that "alert(1)" becomes words of the text: that is fine (text
+    # is only ever shown as text); what must not happen is a control character getting through.
+    filing = FilingText(1045810, "0001045810-26-000024", (DocumentText("d.htm", "8-K", text),))
+    for finding in filing.findings(bundled_parties(), ["[red]markup[/red]"]):
+        assert not BAD.search(finding.text) and len(finding.text) <= 600
+        assert finding.kind in ("amount", "counterparty", "term", "power", "gpus")
+        number = finding.number
+        assert number is None or math.isfinite(number)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"\x00\x01\x02binary" * 1000,
+        b"begin 644 image.jpg\nM_]C_X``02D9)1@`!`0$`8`!@``#_VP!#``@&!@<&!0@'!P<)\n",
+        b"\xff\xfe\xfd not utf-8 \x9b31m $5 million",
+        b"<html>" + b"<div>" * 100_000 + b"deep $1 billion" + b"</div>" * 10,
+        b"<script>" + b"x" * 1_000_000,  # never closed: everything after it is skipped
+        b"Item 1.01 " + b"$1,000,000,000 " * 50_000,
+    ],
+)
+def test_hostile_documents_end_as_text_or_not_text(body: bytes) -> None:
+    from neotui.data.sec.findings import MAX_FINDINGS, find_in, split_items
+    from neotui.data.sec.plaintext import MAX_TEXT, NotText, document_text
+
+    try:
+        text = document_text(body)
+    except NotText:
+        assert body[:1] in (b"\x00", b"b")
+        return
+    assert len(text) <= MAX_TEXT and not BAD.search(text.replace("\n", ""))
+    assert len(find_in(split_items(text, "d"))) <= MAX_FINDINGS
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_fuzz_filing_indexes_give_only_safe_relative_names(seed: int) -> None:
+    from neotui.data.sec.documents import parse_index_html, parse_index_json
+    from tests.fake_archives import FIXTURES
+
+    rng = random.Random(seed)
+    html = (FIXTURES / "sec_8k_ADBE_0000796343-23-000044-index.html").read_text()
+    for _ in range(20):
+        at = rng.randrange(len(html))
+        extra = ('<a href="../../etc/passwd">', "<tr>", "<td>", '<a href="/x/%2e%2e/y">', "</tr>")
+        html = html[:at] + rng.choice((*FRAGMENTS, *extra)) + html[at:]
+    index_json = {"directory": {"item": [{"name": rng.choice(FRAGMENTS)} for _ in range(10)]}}
+    entries = parse_index_html(html.encode()) + parse_index_json(json.dumps(index_json).encode())
+    for entry in entries:
+        assert re.fullmatch(r"[A-Za-z0-9._\-/]+", entry.name) and ".." not in entry.name.split("/")
+        assert not BAD.search(entry.type + entry.description)

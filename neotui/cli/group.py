@@ -39,6 +39,7 @@ COMMAND_MODULES: dict[str, str] = {
     "impact": "analytics",
     "valuation": "analytics",
     "filings": "feeds",
+    "filing": "eightk",
     "news": "feeds",
 }
 """Each command's module under :mod:`neotui.cli` (whose ``COMMANDS`` defines it)."""

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from neotui.data.alerts.rules import Alert
     from neotui.data.deals.watcher import DealsWatcher
     from neotui.data.market.feed import FeedUpdate, MarketFeed
-    from neotui.data.sec.feed import FilingsUpdate
+    from neotui.data.sec.feed import FilingsFeed, FilingsUpdate
     from neotui.messages import ImpactUpdated
     from neotui.settings import Settings
 
@@ -31,6 +31,7 @@ class WatchHost(Protocol):
     clock: Callable[[], datetime]
     feed: MarketFeed | None
     last_feed: FeedUpdate | None
+    filings: FilingsFeed | None
     last_filings: FilingsUpdate | None
     impact: ImpactUpdated | None
     alert_engine: AlertEngine

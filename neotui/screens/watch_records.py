@@ -17,6 +17,7 @@ from neotui.screens.host import host_of
 if TYPE_CHECKING:
     from neotui.data.alerts.rules import AlertRule
     from neotui.data.deals.capture import Draft
+    from neotui.data.sec.submissions import Filing
     from neotui.screens.watch import WatchScreen
     from neotui.widgets.feeds import FeedRow
 
@@ -79,9 +80,42 @@ class WatchRecords:
                           row.candidate)  # fmt: skip
         if isinstance(draft, str):
             self._screen.notify(draft, severity="warning", markup=False)
-        else:
-            self._screen.run_worker(partial(self._capture, draft), name="capture",
-                                    group="capture", thread=True, exit_on_error=False)  # fmt: skip
+            return
+        filing, feed = row.filing, host_of(self._screen).filings
+        if filing is not None and feed is not None and feed.client is not None:
+            from neotui.data.sec.documents import worth_reading
+
+            if worth_reading(filing.form, filing.item_codes):
+                # The document is read on the app's SEC client: the same 10-a-second budget.
+                self._screen.notify(f"Reading {filing.accession}…", timeout=2, markup=False)
+                self._screen.run_worker(
+                    self._read_then_capture(filing, draft),
+                    name="capture",
+                    group="capture",
+                    exit_on_error=False,
+                )
+                return
+        self._screen.run_worker(partial(self._capture, draft), name="capture",
+                                group="capture", thread=True, exit_on_error=False)  # fmt: skip
+
+    async def _read_then_capture(self, filing: Filing, draft: Draft) -> None:
+        """Read the filing (cached, or fetched), fill the draft from it, then write it in a
+        thread; an unreadable filing gives today's draft with the reason in its note."""
+        import asyncio
+
+        from neotui.data.deals.capture import draft_from_filing
+        from neotui.data.sec.documents import read_filing
+
+        feed, book = host_of(self._screen).filings, self._screen.book
+        assert feed is not None and feed.client is not None
+        provider = book.providers.get(draft.provider)
+        names = sorted({d.counterparty for d in book.deals}
+                       | {p.name for p in book.providers.values()})  # fmt: skip
+        exclude = [n for n in (provider.name, provider.ticker) if n] if provider else []
+        reading = await read_filing(feed.client, feed.store, filing.cik, filing.accession,
+                                    form=filing.form, primary=filing.document, names=names,
+                                    exclude=exclude)  # fmt: skip
+        await asyncio.to_thread(self._capture, draft_from_filing(filing, draft.provider, reading))
 
     def _capture(self, draft: Draft) -> None:
         """In a thread: the write, then the book reloaded with the draft in it."""

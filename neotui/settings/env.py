@@ -40,6 +40,7 @@ ENV: tuple[EnvVar, ...] = (
     EnvVar("NEOTUI_SEC_CONTACT", "filings.contact", "your e-mail for the SEC"),
     EnvVar("NEOTUI_SEC_DATA_URL", "filings.data_url", "the SEC's submissions API"),
     EnvVar("NEOTUI_SEC_TICKERS_URL", "filings.tickers_url", "the SEC's ticker table"),
+    EnvVar("NEOTUI_SEC_ARCHIVES_URL", "filings.archives_url", "EDGAR's filing archives"),
 )
 """Every ``NEOTUI_*`` variable, in the order ``--help`` and the README list them."""
 

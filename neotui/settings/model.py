@@ -130,6 +130,9 @@ class FilingsSettings:
     """Base URL of the SEC's submissions API (mirrors, proxies, the tests' fake server)."""
     tickers_url: Annotated[str, WebUrl()] = "https://www.sec.gov/files/company_tickers.json"
     """The SEC's ticker to CIK table, fetched at most once a week."""
+    archives_url: Annotated[str, WebUrl()] = "https://www.sec.gov"
+    """Base URL of EDGAR's archives (``/Archives/edgar/data/...``): a filing's index and its
+    documents, read when an 8-K is opened or captured."""
     forms: tuple[str, ...] = DEFAULT_FORMS
     """Forms shown; ["all"] shows every form, insider forms included."""
     market_interval: Annotated[float, Range(0, WEEK, above=True)] = 600.0

@@ -3,18 +3,23 @@
 The file lives in neotui's user data directory, never among the user's files, and is layered
 over the bundled and user deals like the user's file (its entries carry ``captured = true``, so
 the timeline marks them). A draft has what is known for sure: the provider, the filing or
-publication date, the URL as source and the title as summary; no value, since a headline or an
-8-K item does not say it reliably. The user completes it (or copies it into their own file).
+publication date, the URL as source and the title as summary. When the 8-K itself could be read
+(:mod:`neotui.data.sec.documents`), the value, counterparty, term, power and GPUs it states are
+filled in too, its sentence in ``reported`` and a ``note`` naming the fields read from it; a
+headline gives the amount and the party its title names. It stays a draft (✎): the user checks
+it and completes it (or copies it into their own file).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from calendar import monthrange
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from neotui.data.clean import clean_text
 from neotui.data.files import update_file
@@ -23,6 +28,10 @@ from neotui.data.sec.submissions import Filing
 
 if TYPE_CHECKING:
     from neotui.data.deals import DealBook
+    from neotui.data.sec.documents import FilingReading
+    from neotui.data.sec.findings import Finding
+
+Day = date  # the field ``date`` below shadows the type inside the class
 
 #: Until the user names it, a draft's counterparty says it is still to be identified.
 UNKNOWN_PARTY = "to identify"
@@ -46,16 +55,40 @@ class Draft:
     summary: str
     source: str
     kind: str = "unclassified"
+    value_usd: float | None = None
+    ends: Day | None = None
+    term_years: float | None = None
+    power: float | None = None
+    power_unit: str | None = None
+    gpus: int | None = None
+    hardware: str | None = None
+    reported: str | None = None
+    note: str | None = None
 
     def to_toml(self) -> str:
-        """The ``[[deal]]`` table (strings escaped as TOML basic strings)."""
+        """The ``[[deal]]`` table (strings escaped as TOML basic strings); unknown fields are
+        left out, never written as 0."""
         lines = ["[[deal]]"]
         for key in ("id", "date", "date_kind", "provider", "counterparty", "kind", "summary",
-                    "source"):  # fmt: skip
+                    "source", "value_usd", "ends", "term_years", "power", "power_unit", "gpus",
+                    "hardware", "reported", "note"):  # fmt: skip
             raw = getattr(self, key)
-            lines.append(f"{key} = {raw.isoformat() if key == 'date' else _string(raw)}")
+            if raw is not None:
+                lines.append(f"{key} = {_toml(raw)}")
         lines.append("captured = true")
         return "\n".join(lines) + "\n"
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)
+    return _string(str(value))
 
 
 def _string(value: str) -> str:
@@ -68,9 +101,10 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "x"
 
 
-def draft_from_filing(filing: Filing, provider: str) -> Draft:
-    """A draft from an SEC filing: the filing date (``filed``) and the document's URL."""
-    return Draft(
+def draft_from_filing(filing: Filing, provider: str, reading: FilingReading | None = None) -> Draft:
+    """A draft from an SEC filing: the filing date (``filed``) and the document's URL, plus
+    what ``reading`` found in the filing (see :func:`with_findings`)."""
+    draft = Draft(
         id=f"captured-{provider}-{_slug(filing.accession)}",
         date=filing.filed,
         date_kind="filed",
@@ -79,12 +113,98 @@ def draft_from_filing(filing: Filing, provider: str) -> Draft:
         summary=f"{filing.symbol} {filing.title}",
         source=filing.url,
     )
+    if reading is None:
+        return draft
+    if reading.reason:
+        return replace(draft, note=f"the filing could not be read: {reading.reason}")
+    if not reading.findings:
+        items = ", ".join(reading.items) or "none found"
+        return replace(draft, note=f"the filing was read: no deal language found (items {items})")
+    return with_findings(draft, reading.findings, reading.accession)
 
 
-def draft_from_headline(headline: Headline, provider: str, counterparty: str | None) -> Draft:
-    """A draft from a headline: the publication date (``reported``) and the story's URL."""
+def _first(findings: list[Finding], kind: str, unit: str | None = None) -> Finding | None:
+    return next((f for f in findings if f.kind == kind and unit in (None, f.unit)), None)
+
+
+def _end_of(value: str) -> date | None:
+    """``2031-12`` as 2031-12-31, ``2031`` as 2031-12-31, ``2030-06-30`` as itself."""
+    try:
+        parts = [int(p) for p in value.split("-")]
+        if len(parts) == 1:
+            return date(parts[0], 12, 31)
+        if len(parts) == 2:
+            return date(parts[0], parts[1], monthrange(parts[0], parts[1])[1])
+        return date(parts[0], parts[1], parts[2])
+    except (ValueError, IndexError):
+        return None
+
+
+def with_findings(draft: Draft, findings: Sequence[Finding], accession: str) -> Draft:
+    """``draft`` with the filing's own words: the first amount of the primary document (an
+    exhibit's when it has none) and, preferably from that sentence, the counterparty, the end
+    or length of the term, the power and the GPUs. Values outside what a deal can be are left
+    out (a hostile document cannot write an absurd draft)."""
+    primary = [f for f in findings if not f.item.startswith("EX-")]
+    ordered = primary + [f for f in findings if f.item.startswith("EX-")]
+    amount = _first(ordered, "amount")
+    sentence = amount.text if amount else ordered[0].text
+    near = [f for f in ordered if f.text == sentence] + ordered
+    read: list[str] = []
+    fields: dict[str, Any] = {}
+    if amount and amount.number is not None and 0 < amount.number <= 1e13:
+        fields["value_usd"] = amount.number
+        read.append("value_usd")
+    party = _first(near, "counterparty")
+    if party:
+        fields["counterparty"] = party.value
+        read.append("counterparty")
+    until = _first(near, "term", "until")
+    years = _first(near, "term", "years")
+    if until and (end := _end_of(until.value)) and end > draft.date:
+        fields["ends"] = end
+        read.append("ends")
+    if years and years.number is not None and 0 < years.number <= 100:
+        fields["term_years"] = years.number
+        read.append("term_years")
+    power = _first(near, "power")
+    if power and power.number is not None and 0 < power.number <= 1e6:
+        fields.update(power=power.number, power_unit="MW")
+        read.append("power")
+    count = next((f for f in near if f.kind == "gpus" and f.unit != "model"), None)
+    model = next((f for f in near if f.kind == "gpus" and f.unit == "model"), None)
+    if count and count.number is not None and 0 < count.number <= 100_000_000:
+        fields["gpus"] = int(count.number)
+        read.append("gpus")
+        if count.unit != "GPUs":
+            fields["hardware"] = count.unit
+    elif model:
+        fields["hardware"] = model.value
+    if "hardware" in fields:
+        read.append("hardware")
+    note = (
+        f"read from the filing (to check): {', '.join(read) or 'nothing but the sentence'}; "
+        f"all {len(findings)} findings: neotui filing {accession}"
+    )
+    return replace(draft, reported=sentence, note=note, **fields)
+
+
+def draft_from_headline(
+    headline: Headline, provider: str, counterparty: str | None, *, exclude: Sequence[str] = ()
+) -> Draft:
+    """A draft from a headline: the publication date (``reported``) and the story's URL, the
+    first dollar amount its title names and, when no counterparty is given, the first party
+    of the bundled list it names (never one in ``exclude``, the provider itself)."""
+    from neotui.data.sec.documents import bundled_parties
+    from neotui.data.sec.findings import amounts_in, parties_in, party_matcher
+
     key = headline.uuid or headline.link
-    return Draft(
+    amounts = [a for a in amounts_in(headline.title) if 0 < a <= 1e13]
+    if counterparty is None:
+        named = parties_in(headline.title, party_matcher(bundled_parties(), (), exclude))
+        counterparty = named[0] if named else None
+    read = [name for name, ok in (("value_usd", amounts), ("counterparty", counterparty)) if ok]
+    draft = Draft(
         id=f"captured-{provider}-{_slug(key)}",
         date=headline.published.date(),
         date_kind="reported",
@@ -94,6 +214,14 @@ def draft_from_headline(headline: Headline, provider: str, counterparty: str | N
         if headline.publisher
         else headline.title,
         source=headline.link,
+    )
+    if not read:
+        return draft
+    return replace(
+        draft,
+        value_usd=amounts[0] if amounts else None,
+        reported=headline.title,
+        note=f"read from the headline (to check): {', '.join(read)}",
     )
 
 
@@ -118,7 +246,8 @@ def draft_for(
     party = named if candidate and candidate.startswith("names ") else None
     if party in (provider.name, provider.ticker):
         party = None
-    return draft_from_headline(headline, provider.id, party)
+    exclude = [n for n in (provider.name, provider.ticker) if n]
+    return draft_from_headline(headline, provider.id, party, exclude=exclude)
 
 
 def write_draft(path: Path, draft: Draft) -> bool:

@@ -130,6 +130,7 @@ class SecClient:
         *,
         data_url: str = "https://data.sec.gov",
         tickers_url: str = "https://www.sec.gov/files/company_tickers.json",
+        archives_url: str = "https://www.sec.gov",
         limiter: TokenBucket | None = None,
         connect_timeout: float = 5.0,
         read_timeout: float = 20.0,
@@ -142,6 +143,7 @@ class SecClient:
         self.contact = contact.strip()
         self.data_url = data_url.rstrip("/")
         self.tickers_url = tickers_url
+        self.archives_url = archives_url.rstrip("/")  # filing indexes and documents
         self.limiter = limiter or TokenBucket()
         self._timeouts = (connect_timeout, read_timeout)
         self.deadline = deadline
@@ -205,10 +207,26 @@ class SecClient:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
+        status, response_headers, body = await self._fetch(url, headers, self.max_bytes)
+        return decode(status, response_headers, body)
+
+    async def document(self, url: str, max_bytes: int) -> tuple[str, bytes]:
+        """GET a filing's index or document as bytes (HTML or text, never decoded as JSON):
+        its content type and body, read up to ``max_bytes``, under the same token bucket and
+        deadline as every other request. Raises :class:`SecError` for any status but 200."""
+        status, headers, body = await self._fetch(url, {}, max_bytes)
+        if status != 200:
+            check_status(status, body, what="no such document")
+        return headers.get("content-type", "").lower(), body
+
+    async def _fetch(
+        self, url: str, headers: Mapping[str, str], max_bytes: int
+    ) -> tuple[int, Mapping[str, str], bytes]:
+        """One GET after a token, redirects followed within the host, all within the deadline."""
         try:
             async with asyncio.timeout(self.deadline):
                 await self.limiter.acquire()
-                status, response_headers, body = await self._get_once(url, headers)
+                status, response_headers, body = await self._get_once(url, headers, max_bytes)
                 for _ in range(_MAX_REDIRECTS):
                     location = response_headers.get("location")
                     if status not in _REDIRECTS or not location:
@@ -222,7 +240,7 @@ class SecClient:
                         )
                     await self.limiter.acquire()
                     url = target
-                    status, response_headers, body = await self._get_once(url, headers)
+                    status, response_headers, body = await self._get_once(url, headers, max_bytes)
                 else:
                     if status in _REDIRECTS:
                         raise SecError(SecFailure.BAD_RESPONSE, "SEC: too many redirects", status)
@@ -230,10 +248,10 @@ class SecClient:
             raise SecError(
                 SecFailure.TIMEOUT, f"SEC: no complete answer within {self.deadline:g} s"
             ) from None
-        return decode(status, response_headers, body)
+        return status, response_headers, body
 
     async def _get_once(
-        self, url: str, headers: Mapping[str, str]
+        self, url: str, headers: Mapping[str, str], max_bytes: int
     ) -> tuple[int, Mapping[str, str], bytes]:
         """One GET (no redirect followed): status, headers and body read up to the limit."""
         import httpx
@@ -246,10 +264,10 @@ class SecClient:
                 # Decoded (decompressed) bytes: a gzip bomb is counted at its real size.
                 async for chunk in response.aiter_bytes():
                     size += len(chunk)
-                    if size > self.max_bytes:
+                    if size > max_bytes:
                         raise SecError(
                             SecFailure.BAD_RESPONSE,
-                            f"SEC: response over {size_text(self.max_bytes)}: stopped reading",
+                            f"SEC: response over {size_text(max_bytes)}: stopped reading",
                             response.status_code,
                         )
                     chunks.append(chunk)
@@ -288,24 +306,8 @@ def decode(status: int, headers: Mapping[str, str], body: bytes) -> SecResponse:
     content_type = headers.get("content-type", "").lower()
     if status == 304:
         return SecResponse(None, etag, modified, not_modified=True)
-    if status == 403:
-        raise SecError(
-            SecFailure.REFUSED,
-            "SEC refused the request (403): it wants a User-Agent with a real contact e-mail "
-            "(filings.contact) and at most 10 requests a second",
-            status,
-        )
-    if status == 404:
-        what = "no such company (404" + (", S3 NoSuchKey)" if b"NoSuchKey" in body else ")")
-        raise SecError(SecFailure.NOT_FOUND, f"SEC: {what}", status)
-    if status in (429, 503):
-        raise SecError(
-            SecFailure.THROTTLED, f"SEC is throttling requests ({status}); trying later", status
-        )
-    if status >= 500:
-        raise SecError(SecFailure.SERVER, f"SEC server error ({status})", status)
     if status != 200:
-        raise SecError(SecFailure.SERVER, f"SEC: unexpected HTTP status {status}", status)
+        check_status(status, body)
     stripped = body.lstrip()
     if not stripped:
         raise SecError(SecFailure.BAD_RESPONSE, "SEC: empty response", status)
@@ -316,3 +318,25 @@ def decode(status: int, headers: Mapping[str, str], body: bytes) -> SecResponse:
     except ValueError:
         raise SecError(SecFailure.BAD_RESPONSE, "SEC: truncated or invalid JSON", status) from None
     return SecResponse(data, etag, modified)
+
+
+def check_status(status: int, body: bytes, what: str = "no such company") -> None:
+    """Raise the classified :class:`SecError` for a status other than 200 (and 304, which
+    :func:`decode` answers); ``what`` names what a 404 means for this request."""
+    if status == 403:
+        raise SecError(
+            SecFailure.REFUSED,
+            "SEC refused the request (403): it wants a User-Agent with a real contact e-mail "
+            "(filings.contact) and at most 10 requests a second",
+            status,
+        )
+    if status == 404:
+        what = what + " (404" + (", S3 NoSuchKey)" if b"NoSuchKey" in body else ")")
+        raise SecError(SecFailure.NOT_FOUND, f"SEC: {what}", status)
+    if status in (429, 503):
+        raise SecError(
+            SecFailure.THROTTLED, f"SEC is throttling requests ({status}); trying later", status
+        )
+    if status >= 500:
+        raise SecError(SecFailure.SERVER, f"SEC server error ({status})", status)
+    raise SecError(SecFailure.SERVER, f"SEC: unexpected HTTP status {status}", status)
