@@ -40,6 +40,7 @@ COMMAND_MODULES: dict[str, str] = {
     "valuation": "analytics",
     "filings": "feeds",
     "news": "feeds",
+    "facts": "facts",
 }
 """Each command's module under :mod:`neotui.cli` (whose ``COMMANDS`` defines it)."""
 
