@@ -157,11 +157,14 @@ class _Reader:
         return out
 
     def _row(self, e: Any, tag: str) -> _Row | None:
-        if not isinstance(e, dict) or e.get("form") not in PERIODIC:
+        if not isinstance(e, dict) or not isinstance(e.get("form"), str):
+            return None
+        if e["form"] not in PERIODIC:
             return None
         val = e.get("val")
-        # bool is an int to Python; strings, NaN and absurd figures are not figures.
-        if isinstance(val, bool) or not isinstance(val, int | float):
+        # bool is an int to Python; strings, NaN and absurd figures are not figures (a 400-digit
+        # int is refused before float() would overflow on it).
+        if isinstance(val, bool) or not isinstance(val, int | float) or abs(val) > ABSURD:
             self.rejected += 1
             return None
         value = float(val)
@@ -367,7 +370,10 @@ def reduce_facts(body: bytes | str, cik: int = 0) -> CompanyFacts:
 
 def reduce_tree(picked: Mapping[str, Any], cik: int = 0) -> CompanyFacts:
     """The reduction of an already selected tree (see :func:`reduce_facts`)."""
-    tree = clean_json(picked)
+    try:
+        tree = clean_json(picked)
+    except ValueError as exc:  # nesting past the decoder's limit
+        raise FactsFormatError(str(exc)) from None
     cik = _cik(tree.get("cik"), cik)
     name = tree.get("entityName")
     reader = _Reader(cik)

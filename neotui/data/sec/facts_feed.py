@@ -176,7 +176,9 @@ class FactsFeed:
                 self.states[symbol] = replace(old, reason=stop.reason)
                 continue
             if not force and old.facts is not None and not self.due(symbol, company.filings):
-                self.states[symbol] = replace(old, reason=None)  # fresh enough: nothing asked
+                # Fresh enough, unless the filings check failed: then a new report may be out.
+                why = f"new filings not checked ({company.reason})" if company.reason else None
+                self.states[symbol] = replace(old, reason=why)
                 continue
             try:
                 await self._fetch(symbol, company.cik, newest_periodic(company.filings))
