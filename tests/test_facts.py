@@ -108,6 +108,30 @@ def test_ifrs_20f_filer_annual_only_and_said() -> None:
     assert any("IFRS filer" in n for n in cf.notes)
 
 
+def test_scan_shortcut_answers_exactly_what_the_full_decode_does() -> None:
+    from neotui.data.sec.facts import _WANTED, _select, reduce_tree
+    from neotui.data.sec.facts_scan import scan
+
+    for cik in (NVDA, GOOGL, LPA):
+        raw = recorded(cik)
+        assert reduce_facts(raw, cik) == reduce_tree(_select(json.loads(raw)), cik)
+    assert scan(recorded(NVDA), _WANTED) is not None  # the shortcut was taken
+    assert scan(recorded(LPA), _WANTED) is None  # pretty-printed: decoded whole
+    nested = (
+        b'{"cik":1,"entityName":"X","facts":{"dei":{"A":{"label":"a","units":{"u":[]}}},'
+        b'"us-gaap":{"B":{"x":'
+    )
+    in_string = nested + b'"\\"Revenues\\":{","units":{"u":[]}}}}}'
+    assert scan(in_string, _WANTED) == {
+        "cik": 1,
+        "entityName": "X",
+        "facts": {"us-gaap": {}, "dei": {}},
+    }
+    assert scan(recorded(NVDA)[:2_000_000], _WANTED) is None  # cut short: decoded whole, fails
+    twice = b'{"cik":1,"entityName":"X","facts":{"us-gaap":{"Revenues":{},"Revenues":{"u":[]}}}}}'
+    assert scan(twice, _WANTED) is None
+
+
 def body(tags: dict[str, list[dict[str, Any]]], unit: str = "USD") -> bytes:
     facts = {t: {"label": t, "units": {unit: rows}} for t, rows in tags.items()}
     return json.dumps({"cik": 1, "entityName": "X", "facts": {"us-gaap": facts}}).encode()

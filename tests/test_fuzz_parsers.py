@@ -234,18 +234,27 @@ def test_fuzz_decoder_refuses_absurd_nesting_and_bad_bytes_with_value_error() ->
 
 def test_fuzz_facts_reducer_given_hostile_bytes() -> None:
     """The facts reducer decodes its own bytes (in a thread, cleaning only what it keeps): a
-    hostile body yields cleaned, finite facts or its documented format error, nothing else."""
-    from neotui.data.sec.facts import FactsFormatError, reduce_facts
+    hostile body yields cleaned, finite facts or its documented format error, nothing else; and
+    where it skips the full decode, exactly what the full decode gives."""
+    from neotui.data.sec.facts import _WANTED, FactsFormatError, _select, reduce_facts, reduce_tree
+    from neotui.data.sec.facts_scan import scan
 
     body, _, _ = CASES["facts"]
     rng = random.Random("facts-bytes")
     read = 0
+    shortcut = 0
     for _ in range(ROUNDS):
-        raw = encode(mutate(body, rng, rng.choice((0.003, 0.02, 0.1, 0.4))), rng)
+        tree = mutate(body, rng, rng.choice((0.003, 0.02, 0.1, 0.4)))
+        # Compact, as the SEC sends it, half the time: the path that skips the full decode.
+        compact = rng.random() < 0.5
+        raw = json.dumps(tree, separators=(",", ":")).encode() if compact else encode(tree, rng)
         try:
             result = reduce_facts(raw, 1045810)
         except FactsFormatError:
             continue
         check_stored(result, "facts")
         read += 1
-    assert read > ROUNDS // 10
+        if compact and scan(raw, _WANTED) is not None:
+            shortcut += 1
+            assert result == reduce_tree(_select(json.loads(raw)), 1045810)
+    assert read > ROUNDS // 10 and shortcut > ROUNDS // 20

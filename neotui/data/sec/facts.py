@@ -33,6 +33,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from neotui.data.clean import clean_json, clean_text
+from neotui.data.sec.facts_scan import scan
 from neotui.data.sec.submissions import ACCESSION, ARCHIVES
 
 #: The forms whose facts are read (periodic reports); 8-K recasts, proxies and prospectuses not.
@@ -320,6 +321,13 @@ def _shares(reader: _Reader, c: Concept, rows: list[_Row]) -> Fact | None:
     return reader.fact(c, series[-1], _period_of(series[-1])) if series else None
 
 
+_WANTED: dict[str, tuple[str, ...]] = {
+    "us-gaap": tuple(dict.fromkeys(t for c in CONCEPTS for t in (*c.gaap, *c.parts))),
+    "ifrs-full": tuple(dict.fromkeys(t for c in CONCEPTS for t in c.ifrs)),
+    "dei": (SHARES_TAG,),
+}
+
+
 def _select(tree: Any) -> dict[str, Any]:
     """The tags neotui reads, taken out of the decoded body (everything else is dropped)."""
     if not isinstance(tree, dict) or not isinstance(tree.get("facts"), dict):
@@ -355,6 +363,12 @@ def reduce_facts(body: bytes | str, cik: int = 0) -> CompanyFacts:
     Raises:
         FactsFormatError: invalid JSON, not UTF-8, too deeply nested, or not companyfacts.
     """
+    try:
+        fast = scan(body, _WANTED)
+    except UnicodeDecodeError as exc:
+        raise FactsFormatError(f"not UTF-8: {exc.reason}") from None
+    if fast is not None:
+        return reduce_tree(_select(fast), cik)
     try:
         tree = json.loads(body)
     except RecursionError:
