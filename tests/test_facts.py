@@ -128,8 +128,17 @@ def test_scan_shortcut_answers_exactly_what_the_full_decode_does() -> None:
         "facts": {"us-gaap": {}, "dei": {}},
     }
     assert scan(recorded(NVDA)[:2_000_000], _WANTED) is None  # cut short: decoded whole, fails
-    twice = b'{"cik":1,"entityName":"X","facts":{"us-gaap":{"Revenues":{},"Revenues":{"u":[]}}}}}'
+    tag = b'{"label":"r","units":{"USD":[]}}'
+    head = b'{"cik":1,"entityName":"X","facts":{'
+    twice = head + b'"us-gaap":{"Revenues":' + tag + b',"Revenues":' + tag + b"}}}"
     assert scan(twice, _WANTED) is None
+    once = head + b'"us-gaap":{"Revenues":' + tag + b"}}}"
+    assert scan(once, _WANTED) == {"cik": 1, "entityName": "X",
+                                   "facts": {"us-gaap": {"Revenues": json.loads(tag)}}}  # fmt: skip
+    # A taxonomy whose first member is not an object is not seen as one: its tags would be
+    # lent to no taxonomy (or the one before), so the whole body is decoded instead.
+    hidden = head + b'"us-gaap":{"x":1,"Revenues":' + tag + b'},"dei":{"A":' + tag + b"}}}"
+    assert scan(hidden, _WANTED) is None
 
 
 def body(tags: dict[str, list[dict[str, Any]]], unit: str = "USD") -> bytes:

@@ -18,7 +18,7 @@ import bisect
 import itertools
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 # A taxonomy key: lower-case name opening an object whose first key opens a concept object.
@@ -35,7 +35,7 @@ _HEAD = re.compile(r'\{\s*"cik"\s*:\s*("?\d{1,10}"?)\s*,\s*"entityName"\s*:\s*')
 _DECODER = json.JSONDecoder()
 
 
-def scan(body: bytes | str, wanted: dict[str, Iterable[str]]) -> dict[str, Any] | None:
+def scan(body: bytes | str, wanted: Mapping[str, Iterable[str]]) -> dict[str, Any] | None:
     """``{"cik", "entityName", "facts": {taxonomy: {tag: object}}}`` for the ``wanted`` tags by
     taxonomy, or None when the body is not laid out as expected (decode it whole then).
 
