@@ -89,6 +89,7 @@ def test_alphabet_no_shares_tag_debt_parts_and_no_8k_facts(googl: CompanyFacts) 
     # LongTermDebt stops at 2025-12-31; the parts go to 2026-03-31: the newer date wins.
     debt = fact(googl, "debt")
     assert (debt.end, debt.derived, debt.value) == (date(2026, 3, 31), True, 79_499_000_000)
+    assert debt.tag == "us-gaap:LongTermDebtCurrent+LongTermDebtNoncurrent"
     assert fact(googl, "backlog").value == 467_600_000_000
     assert fact(googl, "revenue").tag == "us-gaap:Revenues"
     assert all(f.form in ("10-Q", "10-K") for f in googl.facts)

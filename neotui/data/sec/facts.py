@@ -188,12 +188,12 @@ class _Reader:
 
     def fact(self, c: Concept, r: _Row, period: str, *, derived: bool = False,
              start: date | None = None, value: float | None = None, name: str = "",
-             label: str = "") -> Fact:  # fmt: skip
+             label: str = "", tag: str = "") -> Fact:  # fmt: skip
         folder = f"{ARCHIVES}/{self.cik}/{r.accession.replace('-', '')}"
         return Fact(
             name or c.name, label or c.label, r.value if value is None else value, c.unit,
             start if derived else r.start, r.end, period, r.form, r.filed, r.accession,
-            f"{folder}/{r.accession}-index.htm", derived, r.tag,
+            f"{folder}/{r.accession}-index.htm", derived, tag or r.tag,
         )  # fmt: skip
 
 
@@ -237,7 +237,8 @@ def _balance(reader: _Reader, c: Concept, by_tag: Mapping[str, list[_Row]]) -> F
             a, b = first[(None, both[-1])], second[(None, both[-1])]
             newer = max(a, b, key=lambda r: (r.filed, r.accession))
             return reader.fact(c, newer, _period_of(newer), derived=True, value=a.value + b.value,
-                               label=f"{c.label} (current + noncurrent)")  # fmt: skip
+                               label=f"{c.label} (current + noncurrent)",
+                               tag=f"{a.tag}+{b.tag.split(':')[-1]}")  # fmt: skip
     return None if best is None else reader.fact(c, best, _period_of(best))
 
 
