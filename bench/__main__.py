@@ -19,8 +19,8 @@ from pathlib import Path
 from bench.common import REPO
 
 SCRIPTS = (
-    "deals_load", "feeds_load", "eightk", "refresh", "first_paint", "terminal_paint", "impact",
-    "alerts", "idle", "scale", "soak", "pane_cycles",
+    "deals_load", "feeds_load", "facts_load", "eightk", "refresh", "first_paint",
+    "terminal_paint", "impact", "alerts", "idle", "scale", "soak", "pane_cycles",
 )  # fmt: skip
 #: Run only when named: the before/after comparison checks out another commit (see bench/README.md;
 #: ``python -m bench.compare --base REF`` to choose it).

@@ -1,7 +1,8 @@
 """A fake SEC EDGAR: a real HTTP server on 127.0.0.1 fed with recorded bodies.
 
-It serves ``/files/company_tickers.json``, ``/submissions/CIK##########.json`` and the older pages
-``/submissions/CIK##########-submissions-001.json`` (``page_faults`` per page) like
+It serves ``/files/company_tickers.json``, ``/submissions/CIK##########.json``, the older pages
+``/submissions/CIK##########-submissions-001.json`` (``page_faults`` per page) and
+``/api/xbrl/companyfacts/CIK##########.json`` (``facts_bodies[cik]`` overrides one) like
 www.sec.gov and data.sec.gov, and behaves like the SEC where neotui depends on it: a request whose
 User-Agent names no e-mail gets a 403, every answer carries an ETag and Last-Modified, and a
 matching If-None-Match gets a 304. Faults (for all CIKs or one): 403, 404 (S3's recorded XML
@@ -33,6 +34,13 @@ from tests.fake_archives import archived
 from tests.fake_server import HANG, HOSTILE, FakeServer, Request, Response, hostile_response
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "edgar"
+SEC_FIXTURES = FIXTURES.parent / "sec"
+#: Company facts recorded by CIK (tests/fixtures/sec/SOURCES.md); other CIKs get S3's 404.
+FACTS: dict[int, str] = {
+    1045810: "sec_companyfacts_CIK0001045810_NVDA_2026-07-09.json",
+    1652044: "sec_companyfacts_CIK0001652044_GOOGL_2026-07-09.json",
+    1997711: "NOT_VERBATIM_reserialized_companyfacts_CIK0001997711_LPA_ifrs-full_20-F_2025-04.json",
+}
 TICKERS = "sec_company_tickers_2026-02-01.json"
 ALZN = "et_cassette_submissions_CIK0001677077_ALZN_2026-03.yaml"
 STI = "et_cassette_submissions_CIK0001881551_STI_2026-03.yaml"
@@ -84,6 +92,15 @@ def recorded(name: str) -> tuple[int, str, bytes]:
     return response["status"]["code"], headers["content-type"], response["body"]["string"].encode()
 
 
+@functools.lru_cache(maxsize=4)
+def facts_body(cik: int) -> tuple[int, str, bytes]:
+    """The recorded company facts of ``cik`` (served as recorded), or S3's 404."""
+    name = FACTS.get(cik)
+    if name is None:
+        return recorded(NOT_FOUND)
+    return 200, "application/json", (SEC_FIXTURES / name).read_bytes()
+
+
 @functools.lru_cache(maxsize=64)
 def renamed(name: str, cik: int, company: str) -> bytes:
     """A recorded submissions body as another company's."""
@@ -102,6 +119,7 @@ class FakeSec(FakeServer):
     faults: dict[int, str] = field(default_factory=dict)
     page_faults: dict[str, str] = field(default_factory=dict)  # by page name, e.g. "CIK…-001.json"
     bodies: dict[int, bytes] = field(default_factory=dict)
+    facts_bodies: dict[int, bytes] = field(default_factory=dict)
     tickers_fault: str | None = None
     user_agents: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
@@ -160,6 +178,11 @@ class FakeSec(FakeServer):
         elif (doc := archived(request.path)) is not None:
             fault = self.document_faults.get(doc[0]) or self.document_faults.get("*")
             answer = doc[1]
+        elif m := re.fullmatch(r"/api/xbrl/companyfacts/CIK(\d{10})\.json", request.path):
+            cik = int(m.group(1))
+            fault = self.faults.get(cik) or self.fault
+            own = self.facts_bodies.get(cik)
+            answer = (200, "application/json", own) if own is not None else facts_body(cik)
         else:
             return Response(*recorded(NOT_FOUND))
         if fault:

@@ -144,12 +144,28 @@ def _tickers() -> Any:
     return dict(list(table.items())[:40]), parse_tickers
 
 
+def _facts() -> Any:
+    """NVIDIA's recorded company facts cut to the tags read, 12 rows each (the reducer's input
+    after selection), plus a non-USD unit and a dei share count."""
+    from neotui.data.sec.facts import _select, reduce_tree
+    from tests.fake_sec import FACTS, SEC_FIXTURES
+
+    picked = _select(json.loads((SEC_FIXTURES / FACTS[1045810]).read_bytes()))
+    for tags in picked["facts"].values():
+        for node in tags.values():
+            node["units"] = {u: rows[-12:] for u, rows in node["units"].items()}
+    picked["facts"]["us-gaap"]["Revenues"]["units"]["EUR"] = [{"val": 1}]
+    return picked, lambda b: reduce_tree(_select(b))
+
+
 def _cases() -> dict[str, tuple[Any, Callable[[Any], Any], tuple[type[Exception], ...]]]:
+    from neotui.data.sec.facts import FactsFormatError
     from neotui.data.sec.submissions import SubmissionsFormatError
 
     spark = recorded_json("cf_spark_v8_flat_AAPL_GSPC_HSBA.L_EURUSD=X_2026-09-02.json")
     submissions, parse_sub = _submissions()
     tickers, parse_tick = _tickers()
+    facts, reduce = _facts()
     return {
         "v7": (recorded_json("y2_quote_AAPL_TSLA_PRE_premarket_2022.json"),
                lambda b: parse_v7_quotes(b, NOW), (BatchFormatError,)),
@@ -162,6 +178,7 @@ def _cases() -> dict[str, tuple[Any, Callable[[Any], Any], tuple[type[Exception]
                    lambda b: parse_search(b, "AAPL"), (NewsFormatError,)),
         "submissions": (submissions, parse_sub, (SubmissionsFormatError,)),
         "tickers": (tickers, parse_tick, (SubmissionsFormatError,)),
+        "facts": (facts, reduce, (FactsFormatError,)),
     }  # fmt: skip
 
 
@@ -296,3 +313,31 @@ def test_fuzz_filing_indexes_give_only_safe_relative_names(seed: int) -> None:
     for entry in entries:
         assert re.fullmatch(r"[A-Za-z0-9._\-/]+", entry.name) and ".." not in entry.name.split("/")
         assert not BAD.search(entry.type + entry.description)
+
+
+def test_fuzz_facts_reducer_given_hostile_bytes() -> None:
+    """The facts reducer decodes its own bytes (in a thread, cleaning only what it keeps): a
+    hostile body yields cleaned, finite facts or its documented format error, nothing else; and
+    where it skips the full decode, exactly what the full decode gives."""
+    from neotui.data.sec.facts import _WANTED, FactsFormatError, _select, reduce_facts, reduce_tree
+    from neotui.data.sec.facts_scan import scan
+
+    body, _, _ = CASES["facts"]
+    rng = random.Random("facts-bytes")
+    read = 0
+    shortcut = 0
+    for _ in range(ROUNDS):
+        tree = mutate(body, rng, rng.choice((0.003, 0.02, 0.1, 0.4)))
+        # Compact, as the SEC sends it, half the time: the path that skips the full decode.
+        compact = rng.random() < 0.5
+        raw = json.dumps(tree, separators=(",", ":")).encode() if compact else encode(tree, rng)
+        try:
+            result = reduce_facts(raw, 1045810)
+        except FactsFormatError:
+            continue
+        check_stored(result, "facts")
+        read += 1
+        if compact and scan(raw, _WANTED) is not None:
+            shortcut += 1
+            assert result == reduce_tree(_select(json.loads(raw)), 1045810)
+    assert read > ROUNDS // 10 and shortcut > ROUNDS // 20

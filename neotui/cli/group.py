@@ -41,6 +41,7 @@ COMMAND_MODULES: dict[str, str] = {
     "filings": "feeds",
     "filing": "eightk",
     "news": "feeds",
+    "facts": "facts",
 }
 """Each command's module under :mod:`neotui.cli` (whose ``COMMANDS`` defines it)."""
 

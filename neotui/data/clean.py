@@ -76,6 +76,17 @@ def parse_json(body: bytes | str) -> Any:
     return _cleaned(data, 0)
 
 
+def clean_json(tree: Any) -> Any:
+    """A decoded tree with every string (keys and values) cleaned, as :func:`parse_json` does:
+    for a caller that decodes a large body itself and cleans only the part it keeps (company
+    facts: 2 % of NVIDIA's 4 MB, where cleaning all of it would take 90 ms).
+
+    Raises:
+        ValueError: nesting past ``MAX_DEPTH``.
+    """
+    return _cleaned(tree, 0)
+
+
 def web_url(text: object) -> str | None:
     """``text`` as a link neotui may open: an http(s) URL with a host, cleaned; else None.
 

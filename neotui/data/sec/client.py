@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 #: The largest SEC body read, decompressed. Recorded: the tickers table 0.8 MB, Apple's
 #: submissions 156 KB, NVIDIA's company facts 4.0 MB (the largest filers' reach ~10 MB).
 MAX_BODY = 16 * 1024 * 1024
+#: Company facts grow with a filer's history (NVIDIA 4.0 MB in 2026, Alphabet 3.1 MB; the
+#: biggest banks' pass 20 MB): their own cap, with room, so a long-lived filer is not refused.
+FACTS_MAX_BODY = 48 * 1024 * 1024
 #: The longest one SEC request may take in all (redirects and the whole body).
 REQUEST_DEADLINE = 30.0
 _REDIRECTS = (301, 302, 303, 307, 308)
@@ -198,17 +201,44 @@ class SecClient:
         url = f"{self.data_url}/submissions/{name}"
         return await self.get(url, etag=etag, last_modified=last_modified)
 
-    async def get(
-        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+    def company_facts_url(self, cik: int) -> str:
+        """``{data_url}/api/xbrl/companyfacts/CIK##########.json``."""
+        return f"{self.data_url}/api/xbrl/companyfacts/CIK{cik:010d}.json"
+
+    async def company_facts(
+        self, cik: int, *, etag: str | None = None, last_modified: str | None = None
     ) -> SecResponse:
-        """GET ``url`` (after a token) and decode it, or raise a classified :class:`SecError`."""
+        """One company's XBRL facts, conditional like submissions. ``body`` is the raw bytes:
+        decoding 4 MB would hold the event loop, so the caller reduces it in a thread
+        (:func:`neotui.data.sec.facts.reduce_facts`)."""
+        return await self.get(
+            self.company_facts_url(cik), etag=etag, last_modified=last_modified,
+            parse=False, max_bytes=FACTS_MAX_BODY,
+        )  # fmt: skip
+
+    async def get(
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        parse: bool = True,
+        max_bytes: int | None = None,
+    ) -> SecResponse:
+        """GET ``url`` (after a token) and decode it, or raise a classified :class:`SecError`.
+
+        ``parse=False`` leaves a 200's body as bytes (checked to be no web page); ``max_bytes``
+        replaces the client's cap for this request.
+        """
         headers: dict[str, str] = {}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        status, response_headers, body = await self._fetch(url, headers, self.max_bytes)
-        return decode(status, response_headers, body)
+        status, response_headers, body = await self._fetch(
+            url, headers, max_bytes or self.max_bytes
+        )
+        return decode(status, response_headers, body, parse=parse)
 
     async def document(self, url: str, max_bytes: int) -> tuple[str, bytes]:
         """GET a filing's index or document as bytes (HTML or text, never decoded as JSON):
@@ -300,8 +330,11 @@ def _connect_reason(exc: BaseException) -> str:
     return "cannot connect"
 
 
-def decode(status: int, headers: Mapping[str, str], body: bytes) -> SecResponse:
-    """Turn an SEC answer into a :class:`SecResponse` or a classified :class:`SecError`."""
+def decode(
+    status: int, headers: Mapping[str, str], body: bytes, *, parse: bool = True
+) -> SecResponse:
+    """Turn an SEC answer into a :class:`SecResponse` or a classified :class:`SecError`
+    (``parse=False``: the body stays bytes, for the caller to decode in a thread)."""
     etag, modified = headers.get("etag"), headers.get("last-modified")
     content_type = headers.get("content-type", "").lower()
     if status == 304:
@@ -313,6 +346,8 @@ def decode(status: int, headers: Mapping[str, str], body: bytes) -> SecResponse:
         raise SecError(SecFailure.BAD_RESPONSE, "SEC: empty response", status)
     if "html" in content_type or "xml" in content_type or stripped[:1] == b"<":
         raise SecError(SecFailure.BAD_RESPONSE, "SEC: got a web page instead of data", status)
+    if not parse:
+        return SecResponse(body, etag, modified)
     try:
         data = parse_json(body)
     except ValueError:
