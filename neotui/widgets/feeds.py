@@ -4,10 +4,10 @@ watched one), newest first, deal candidates highlighted; ``enter`` opens a row i
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -24,8 +24,21 @@ from neotui.widgets.cells import plain
 from neotui.widgets.tables import NeoTable
 from neotui.widgets.timeline import clip
 
+if TYPE_CHECKING:
+    from textual.timer import Timer
+
+    from neotui.data.sec.documents import FilingReading
+    from neotui.data.sec.findings import Finding
+
 #: Rows drawn at most: the pane is read from the top.
 MAX_ROWS = 200
+#: Seconds a deal filing stays highlighted before it is read: scrolling past rows with the
+#: arrow keys must not send a request for each of them.
+READ_DELAY = 0.3
+#: The same for the row highlighted when the pane opens (the user has not chosen it yet).
+OPEN_DELAY = 1.0
+#: Findings shown under a filing at most (the first of each kind; ``neotui filing`` has all).
+MAX_SHOWN = 5
 
 
 @dataclass(frozen=True)
@@ -157,8 +170,67 @@ class FeedsTable(NeoTable, keys="feeds"):
             self.post_message(self.Capture(self, self.current))
 
 
+def filing_key(f: Filing) -> tuple[int, str]:
+    """What a reading is known by: the CIK and the accession number."""
+    return (f.cik, f.accession)
+
+
+def finding_value(f: Finding) -> str:
+    """A finding's value as a person reads it: "$11.9B", "200 MW", "until 2031-12-31"."""
+    number = f.number
+    if f.kind == "amount" and number is not None:
+        return fmt.money(number)
+    if f.kind == "power" and number is not None:
+        return fmt.power(number)
+    if f.kind == "gpus" and number is not None:
+        return f"{fmt.count(number)} {f.unit}"
+    if f.kind == "term":
+        return f"until {f.value}" if f.unit == "until" else f"{f.value} {f.unit}"
+    return f.value
+
+
+def reading_text(reading: FilingReading | None, width: int) -> Text:
+    """What was read from a filing, each line clipped to ``width`` (never wrapped: the pane
+    is short): the first finding of each kind with its verbatim sentence, or why nothing is
+    shown. ``None`` is a read under way. Everything here came from the filing and was cleaned
+    when read; it is appended as Text, never parsed as markup."""
+    width = max(width, 20)
+    if reading is None:
+        return Text("reading the filing…", style="dim italic")
+    if reading.reason:
+        return Text(clip(f"Cannot read the filing: {reading.reason}", width), style="yellow")
+    items = ", ".join(reading.items) or "none named"
+    if not reading.findings:
+        return Text(clip(f"Read (items {items}): no deal terms found", width), style="dim")
+    kinds: dict[str, Finding] = {}
+    for f in reading.findings:
+        kinds.setdefault(f.kind, f)
+    firsts = list(kinds.values())[:MAX_SHOWN]
+    more = len(reading.findings) - len(firsts)
+    text = Text()
+    head = f"Read from the filing (items {items}; check them)"
+    text.append(clip(head + (f", {more} more in neotui filing" if more else ""), width), "dim")
+    for f in firsts:
+        value = finding_value(f)
+        text.append("\n")
+        text.append(f"{f.kind:<13}", style="dim")
+        text.append(clip(value, 24), style="bold")
+        rest = width - 13 - min(len(value), 24) - 2
+        text.append("  " + clip(f"“{f.text}”", rest) if rest > 3 else "")
+    return text
+
+
 class FeedsPane(Vertical):
-    """The pane: a status line (or how to turn filings on), the rows, the highlighted row."""
+    """The pane: a status line (or how to turn filings on), the rows, the highlighted row, and
+    under a deal filing what was read from it."""
+
+    DEFAULT_CSS = """
+    FeedsPane #feeds-reading {
+        height: auto;
+        max-height: 6;
+        padding: 0 1;
+    }
+    """
 
     def __init__(self, forms: Sequence[str], **kw: Any) -> None:
         super().__init__(**kw)
@@ -170,11 +242,21 @@ class FeedsPane(Vertical):
         self.captured: frozenset[str] = frozenset()
         self.note: str | None = None
         self.now: datetime | None = None
+        #: What was read from filings, by CIK and accession (given by whoever reads them; a
+        #: filing made jointly by two companies is one accession under both CIKs).
+        self.readings: dict[tuple[int, str], FilingReading] = {}
+        #: Asks for a filing to be read (None: filings are off, nothing is read).
+        self.reader: Callable[[Filing], None] | None = None
+        self._read_timer: Timer | None = None
+        self._asked: set[tuple[int, str]] = set()  # reads asked for (shown as "reading…")
+        self._armed: tuple[int, str] | None = None  # the filing the timer will read
+        self._first_row = True  # the row highlighted as the pane opens waits OPEN_DELAY
 
     def compose(self) -> ComposeResult:
         yield Static(id="feeds-status")
         yield FeedsTable(id="feeds-table")
         yield Static(id="feeds-detail")
+        yield Static(id="feeds-reading")
 
     def update_data(
         self,
@@ -246,8 +328,61 @@ class FeedsPane(Vertical):
             text.append(f" · {self.news.reason}", style="yellow")
         return text
 
+    def show_reading(self, reading: FilingReading) -> None:
+        """A filing was read: kept, and shown if its row is the highlighted one."""
+        self.readings[(reading.cik, reading.accession)] = reading
+        if self.is_mounted:
+            self._show_reading(self.query_one(FeedsTable).current)
+
+    def _readable(self, row: FeedRow | None) -> Filing | None:
+        from neotui.data.sec.documents import worth_reading
+
+        f = row.filing if row is not None else None
+        return f if f is not None and worth_reading(f.form, f.item_codes) else None
+
+    def _show_reading(self, row: FeedRow | None) -> None:
+        box = self.query_one("#feeds-reading", Static)
+        filing = self._readable(row)
+        key = filing_key(filing) if filing is not None else None
+        # Shown once read, or once asked for: not while the highlight may still move on.
+        if key is None or (key not in self.readings and key not in self._asked):
+            box.display = False
+            return
+        box.display = True
+        box.update(reading_text(self.readings.get(key), self.size.width - 4))
+
+    def _ask_read(self, filing: Filing) -> None:
+        """The debounced read: only if the row is still highlighted."""
+        current = self._readable(self.query_one(FeedsTable).current)
+        if self.reader is not None and current is not None and current == filing:
+            self._asked.add(filing_key(filing))
+            self._show_reading(self.query_one(FeedsTable).current)
+            self.reader(filing)
+
+    def _arm_read(self, row: FeedRow | None) -> None:
+        """Read the highlighted deal filing once it has stayed highlighted a moment. The same
+        row highlighted again (every redraw says so) keeps its timer, and is not asked twice."""
+        filing = self._readable(row)
+        key = filing_key(filing) if filing is not None else None
+        first = self._first_row
+        self._first_row = self._first_row and row is None
+        if key == self._armed:
+            return
+        if self._read_timer is not None:
+            self._read_timer.stop()
+            self._read_timer = None
+        self._armed = None
+        known = self.readings.get(key) if key is not None else None
+        # A failed read is asked again (debounced) when the row is highlighted again.
+        if filing is not None and (known is None or known.reason) and self.reader:
+            delay = OPEN_DELAY if first else READ_DELAY
+            self._armed = key
+            self._read_timer = self.set_timer(delay, lambda: self._ask_read(filing))
+
     def on_feeds_table_highlighted(self, event: FeedsTable.Highlighted) -> None:
         event.stop()
+        self._show_reading(event.row)
+        self._arm_read(event.row)
         detail = self.query_one("#feeds-detail", Static)
         row = event.row
         if row is None:
