@@ -191,9 +191,10 @@ def finding_value(f: Finding) -> str:
 
 def reading_text(reading: FilingReading | None, width: int) -> Text:
     """What was read from a filing, each line clipped to ``width`` (never wrapped: the pane
-    is short): the first finding of each kind with its verbatim sentence, or why nothing is
-    shown. ``None`` is a read under way. Everything here came from the filing and was cleaned
-    when read; it is appended as Text, never parsed as markup."""
+    is short). A first line with the first finding of each kind, then the verbatim sentences
+    they came from, each once, named by the kinds it gives; or why nothing is shown. ``None``
+    is a read under way. Everything here came from the filing and was cleaned when read; it
+    is appended as Text, never parsed as markup."""
     width = max(width, 20)
     if reading is None:
         return Text("reading the filing…", style="dim italic")
@@ -207,16 +208,22 @@ def reading_text(reading: FilingReading | None, width: int) -> Text:
         kinds.setdefault(f.kind, f)
     firsts = list(kinds.values())[:MAX_SHOWN]
     more = len(reading.findings) - len(firsts)
-    text = Text()
-    head = f"Read from the filing (items {items}; check them)"
-    text.append(clip(head + (f", {more} more in neotui filing" if more else ""), width), "dim")
+    head = Text()
+    head.append(" · ".join(finding_value(f) for f in firsts), style="bold")
+    head.append(f"  read from items {items}" + (f", {more} more in neotui filing" if more else "")
+                + "; check them", style="dim")  # fmt: skip
+    head.truncate(width, overflow="ellipsis")
+    said: dict[str, list[str]] = {}  # sentence -> the kinds it gives, in the order shown
     for f in firsts:
-        value = finding_value(f)
+        said.setdefault(f.text, []).append(f.kind)
+    text = head
+    for sentence, what in said.items():
+        label = ", ".join(what) + ": "
         text.append("\n")
-        text.append(f"{f.kind:<13}", style="dim")
-        text.append(clip(value, 24), style="bold")
-        rest = width - 13 - min(len(value), 24) - 2
-        text.append("  " + clip(f"“{f.text}”", rest) if rest > 3 else "")
+        text.append(clip(label, width), style="dim")
+        rest = width - len(label)
+        if rest > 3:
+            text.append(clip(f"“{sentence}”", rest))
     return text
 
 
@@ -224,11 +231,16 @@ class FeedsPane(Vertical):
     """The pane: a status line (or how to turn filings on), the rows, the highlighted row, and
     under a deal filing what was read from it."""
 
+    # Not scoped: the short screen's rule names the screen, above this widget.
+    SCOPED_CSS = False
     DEFAULT_CSS = """
     FeedsPane #feeds-reading {
         height: auto;
-        max-height: 6;
+        max-height: 4;
         padding: 0 1;
+    }
+    WatchScreen.short FeedsPane #feeds-reading {
+        max-height: 2;
     }
     """
 

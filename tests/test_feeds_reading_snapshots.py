@@ -1,0 +1,48 @@
+"""Snapshots of what the Filings · News pane shows under a deal 8-K once read: the hand-written
+deal 8-K from the fake SEC's archives, a frozen clock, UTC, at 160x48 and 80x24."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from neotui.widgets import feeds
+from neotui.widgets.feeds import FeedsTable
+from tests.fake_archives import DEAL_8K
+from tests.feeds_harness import feeds_app, fetch_feeds
+from tests.test_capture_screen import with_deal_8k
+
+
+@pytest.fixture(autouse=True)
+def utc_local_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+async def _deal_read(pilot) -> None:
+    app = pilot.app
+    await app.feed.refresh_once()
+    await fetch_feeds(app)
+    await pilot.pause()
+    await pilot.press("f")
+    await pilot.pause()
+    table = app.screen.query_one(FeedsTable)
+    table.move_cursor(row=next(i for i, r in enumerate(table.rows_shown)
+                               if r.filing and r.filing.accession == DEAL_8K[1]))  # fmt: skip
+    await pilot.pause(feeds.OPEN_DELAY + 0.2)
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def test_feeds_pane_deal_8k_read(snap_compare, fakes) -> None:
+    with_deal_8k(fakes[0])
+    assert snap_compare(feeds_app(*fakes), terminal_size=(160, 48), run_before=_deal_read)
+
+
+def test_feeds_pane_deal_8k_read_80x24(snap_compare, fakes) -> None:
+    with_deal_8k(fakes[0])
+    assert snap_compare(feeds_app(*fakes), terminal_size=(80, 24), run_before=_deal_read)
