@@ -132,7 +132,7 @@ class WatchScreen(Screen[None]):
             self.call_after_refresh(self._after_deferred)
 
     def on_mount(self) -> None:
-        self._feeds = FeedsSlot(self.host.settings.filings.forms)
+        self._feeds = FeedsSlot(self.host.settings.filings.forms, self)
         self.query_one(ProviderList).focus()
 
     def first_frame_shown(self, then: Callable[[], None] | None = None) -> None:

@@ -13,13 +13,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from textual._context import active_app
 from textual.content import Content
 
 from neotui.screens.host import host_of
 
 if TYPE_CHECKING:
-    from textual.app import App
     from textual.screen import Screen
 
     from neotui.data.deals import DealBook
@@ -65,8 +63,10 @@ def book_feed_data(book: DealBook) -> dict[str, Any]:
 class FeedsSlot:
     """The pane (None until first shown) and what it will be given."""
 
-    def __init__(self, forms: tuple[str, ...]) -> None:
+    def __init__(self, forms: tuple[str, ...], owner: Screen[Any] | None = None) -> None:
+        """``owner``: the screen the pane lives on (its app runs the background reads)."""
         self.forms = forms
+        self._owner = owner
         self.pane: FeedsPane | None = None
         self._data: dict[str, Any] = {}
         #: The symbols to show (None: every watched one), a note, the provider's name.
@@ -190,12 +190,9 @@ class FeedsSlot:
                   and filing_key(f) not in self._pending][:PREFETCH]  # fmt: skip
         if not chosen:
             return
-        try:
-            # Called from the app's handler of the feed's message: the app is the active one.
-            # (The slot is built before it knows its screen, and app.py has no room for a hook.)
-            app: App[Any] = active_app.get()
-        except LookupError:
-            return
+        if self._owner is None or not self._owner.is_attached:
+            return  # no screen (a test of the slot alone) or shutting down: nothing to run on
+        app = self._owner.app
         feed = host_of(app).filings
         if feed is None or feed.client is None:
             return
