@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable
 
 from neotui import formatting as fmt
+from neotui.data.analytics.reported import sec_form
 from neotui.data.analytics.valuation import Valuation
 from neotui.data.deals.models import FinancialFact
 from neotui.widgets.cells import plain, right
@@ -24,22 +25,35 @@ SORTS: tuple[tuple[str, str, Callable[[Valuation], object]], ...] = (
     ("contracted MW", "mw", lambda v: v.contracted_mw),
     ("backlog / market cap", "backlog_cap", lambda v: v.backlog_to_market_cap),
     ("debt / backlog", "debt_backlog", lambda v: v.debt_to_backlog),
+    ("enterprise value per MW", "ev_mw", lambda v: v.ev_per_mw),
 )
 _DESCENDING = {"cap", "mw", "backlog_cap"}
 
 
 def _dated(fact: FinancialFact | None) -> Cell:
+    """A figure with its date; an SEC figure also with its form ("10-Q 25-09-30")."""
     if fact is None:
         return right("—", "dim")
-    return _with_date(fmt.money(fact.value, fact.unit), f"{fact.as_of:%y-%m-%d}")
+    form = sec_form(fact)
+    when = f"{fact.as_of:%y-%m-%d}" if form is None else f"{form} {fact.as_of:%y-%m-%d}"
+    return _with_date(fmt.money(fact.value, fact.unit), when, "dim" if form is None else "cyan")
 
 
-def _with_date(value: str, date: str) -> Cell:
+def _with_date(value: str, date: str, style: str = "dim") -> Cell:
     """A figure with its date, and the figure alone as its short form (for a narrow pane)."""
     text = Text(justify="right")
     text.append(value, style="bold")
-    text.append(f" {date}", style="dim")
+    text.append(f" {date}", style=style)
     return text, right(value, "bold")
+
+
+def _enterprise(v: Valuation) -> Cell:
+    """EV with the date(s) of its debt and cash (the cap's is in its own column); a dash
+    unless cap, debt and cash are all known."""
+    ev = v.enterprise_value
+    if ev is None:
+        return right("—", "dim")
+    return _with_date(fmt.money(ev), "/".join(f"{d:%y-%m-%d}" for d in v.balance_dates))
 
 
 def _times(value: float | None) -> Text:
@@ -68,6 +82,8 @@ def valuation_cells(v: Valuation) -> list[Cell]:
         _dated(v.debt),
         _times(v.debt_to_backlog),
         _dated(v.revenue),
+        _enterprise(v),
+        right("—", "dim") if v.ev_per_mw is None else right(f"{fmt.money(v.ev_per_mw)}/MW"),
     ]
 
 
@@ -90,12 +106,14 @@ class ValuationTable(NeoTable, keys="valuation"):
         ("name", "Provider"), ("symbol", "Sym"), ("cap", "Market cap"), ("mw", "Contracted"),
         ("per_mw", "Cap per MW"), ("backlog", "Backlog"), ("backlog_cap", "Backlog/cap"),
         ("debt", "Debt"), ("debt_backlog", "Debt/backlog"), ("revenue", "Revenue"),
+        ("ev", "EV"), ("ev_mw", "EV per MW"),
     )  # fmt: skip
 
     #: Columns narrowed first (None: to the figures without their dates), then dropped.
-    NARROW: dict[str, int | None] = {"revenue": None, "debt": None, "backlog": None,
+    NARROW: dict[str, int | None] = {"ev": None, "revenue": None, "debt": None, "backlog": None,
                                       "mw": None, "cap": None, "name": 10}  # fmt: skip
-    DROP = ("revenue", "debt", "symbol", "mw", "backlog", "debt_backlog", "cap", "backlog_cap")
+    DROP = ("ev", "ev_mw", "revenue", "debt", "symbol", "mw", "backlog", "debt_backlog", "cap",
+            "backlog_cap")  # fmt: skip
 
     def __init__(self, **kw: Any) -> None:
         super().__init__(drop=self.DROP, narrow=self.NARROW, **kw)
