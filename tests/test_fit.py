@@ -116,7 +116,13 @@ ALL = [k for k, _ in ValuationTable.COLUMNS]
         (160, ALL, "$51B 11-22 21:00", "$15.1B 25-09-30"),
         # most dates go, every column stays but the enterprise value (blank: no cash known)
         (120, [k for k in ALL if k != "ev"], "$51B", "$15.1B"),
-        (100, ALL[:-3], "$51B", "$15.1B"),  # then EV per MW, revenue once no date is left
+        # revenue, debt and the symbol go once no date is left; EV per MW stays longer
+        (
+            100,
+            ["name", "cap", "mw", "per_mw", "backlog", "backlog_cap", "debt_backlog", "ev_mw"],
+            "$51B",
+            "$15.1B",
+        ),
         (76, ["name", "cap", "per_mw", "backlog", "backlog_cap", "debt_backlog"], "$51B", "$15.1B"),
         (50, ["name", "cap", "per_mw", "backlog_cap"], "$51B", None),
         (40, ["name", "per_mw", "backlog_cap"], None, None),  # the ratios stay

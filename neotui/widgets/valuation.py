@@ -90,7 +90,8 @@ def valuation_cells(v: Valuation) -> list[Cell]:
 class ValuationTable(NeoTable, keys="valuation"):
     """The valuation rows; `o` or a click on a column header changes the order. When the pane is
     narrow the inputs' dates go first, then long names are clipped, then the least telling
-    columns are dropped (revenue, debt, symbol, contracted MW, backlog...): the ratios stay."""
+    columns are dropped (EV, revenue, debt, symbol, contracted MW, EV per MW, backlog...): the
+    ratios stay longest."""
 
     BINDINGS = [
         Binding(
@@ -112,7 +113,7 @@ class ValuationTable(NeoTable, keys="valuation"):
     #: Columns narrowed first (None: to the figures without their dates), then dropped.
     NARROW: dict[str, int | None] = {"ev": None, "revenue": None, "debt": None, "backlog": None,
                                       "mw": None, "cap": None, "name": 10}  # fmt: skip
-    DROP = ("ev", "ev_mw", "revenue", "debt", "symbol", "mw", "backlog", "debt_backlog", "cap",
+    DROP = ("ev", "revenue", "debt", "symbol", "mw", "ev_mw", "backlog", "debt_backlog", "cap",
             "backlog_cap")  # fmt: skip
 
     def __init__(self, **kw: Any) -> None:
