@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from rich.text import Text
 
 from neotui.data.analytics.reported import chosen, sec_figure, sec_form
 from neotui.data.analytics.valuation import MarketCap, Valuation, valuations
@@ -104,6 +105,12 @@ def test_cells_label_the_sec_figure_with_its_form_and_period_end() -> None:
     ev_long, _ = cells["ev"]  # type: ignore[misc]
     assert ev_long.plain == "$62.1B 25-09-30/25-06-30"  # both balance dates shown
     assert cells["ev_mw"].plain == "—"  # type: ignore[union-attr]
+    # an SEC backlog over a press debt: the ratio shows both dates
+    mixed = CompanyFacts(1769628, "CoreWeave", (fact("backlog", 55.6e9),))
+    [m] = valuations(book(), {"CRWV": cap}, {"CRWV": mixed})
+    ratio_long, ratio_short = dict(zip(keys, valuation_cells(m), strict=True))["debt_backlog"]  # type: ignore[misc]
+    assert (ratio_long.plain, ratio_short.plain) == ("0.16× 25-03-31/25-09-30", "0.16×")
+    assert isinstance(cells["debt_backlog"], Text)  # same date: the ratio alone
     [row] = capacity_rows(book(), facts={"CRWV": SEC})
     assert row.backlog is not None and row.backlog.value == 55.6e9
     assert capacity_rows(book())[0].backlog.value == 15.1e9  # type: ignore[union-attr]

@@ -60,6 +60,18 @@ def _times(value: float | None) -> Text:
     return right("—", "dim") if value is None else right(f"{value:.2f}×")
 
 
+def _times_between(value: float | None, top: FinancialFact | None,
+                   bottom: FinancialFact | None) -> Cell:  # fmt: skip
+    """A ratio; when its two figures are of different dates (an SEC backlog over a press debt)
+    both dates come with it, the ratio alone being its short form."""
+    cell = _times(value)
+    if value is None or top is None or bottom is None or top.as_of == bottom.as_of:
+        return cell
+    long_ = Text(f"{value:.2f}×", justify="right")
+    long_.append(f" {top.as_of:%y-%m-%d}/{bottom.as_of:%y-%m-%d}", style="dim")
+    return long_, cell
+
+
 def valuation_cells(v: Valuation) -> list[Cell]:
     """One provider's row; a blank input shows a dash and blanks every ratio that needs it.
     Dated figures come with a short form without the date, drawn when the pane is narrow."""
@@ -80,7 +92,7 @@ def valuation_cells(v: Valuation) -> list[Cell]:
         _dated(v.backlog),
         _times(v.backlog_to_market_cap),
         _dated(v.debt),
-        _times(v.debt_to_backlog),
+        _times_between(v.debt_to_backlog, v.debt, v.backlog),
         _dated(v.revenue),
         _enterprise(v),
         right("—", "dim") if v.ev_per_mw is None else right(f"{fmt.money(v.ev_per_mw)}/MW"),
@@ -111,8 +123,9 @@ class ValuationTable(NeoTable, keys="valuation"):
     )  # fmt: skip
 
     #: Columns narrowed first (None: to the figures without their dates), then dropped.
-    NARROW: dict[str, int | None] = {"ev": None, "revenue": None, "debt": None, "backlog": None,
-                                      "mw": None, "cap": None, "name": 10}  # fmt: skip
+    NARROW: dict[str, int | None] = {"debt_backlog": None, "ev": None, "revenue": None,
+                                      "debt": None, "backlog": None, "mw": None, "cap": None,
+                                      "name": 10}  # fmt: skip
     DROP = ("ev", "revenue", "debt", "symbol", "mw", "ev_mw", "backlog", "debt_backlog", "cap",
             "backlog_cap")  # fmt: skip
 
