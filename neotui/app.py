@@ -23,6 +23,7 @@ from neotui.data.deals.watcher import BookUpdate, DealsWatcher
 from neotui.data.market.feed import FeedUpdate, MarketFeed
 from neotui.messages import (
     DealsUpdated,
+    FactsUpdated,
     FilingsUpdated,
     ImpactUpdated,
     NewsUpdated,
@@ -36,10 +37,11 @@ from neotui.settings import Settings
 
 if TYPE_CHECKING:  # built after the first frame; their modules are not needed for it
     from neotui.data.news import NewsFeed, NewsUpdate
+    from neotui.data.sec.facts_feed import FactsFeed
     from neotui.data.sec.feed import FilingsFeed, FilingsUpdate
 
-    #: Builds the filings and headlines feeds (either may be None).
-    FeedsBuilder = Callable[[], tuple[FilingsFeed | None, NewsFeed | None]]
+    #: Builds the filings, headlines and company facts feeds (any may be None).
+    FeedsBuilder = Callable[[], tuple[FilingsFeed | None, NewsFeed | None, FactsFeed | None]]
 
 #: How often ages ("3m old") and the status line move on between data updates.
 TICK_SECONDS = 30.0
@@ -112,6 +114,7 @@ class NeoApp(App[None]):
         self.impact: ImpactUpdated | None = None  # the latest event study, once computed
         self.filings = filings
         self.news = news
+        self.facts: FactsFeed | None = None  # company facts: built, and run, with the filings
         self._feeds_later = feeds_later
         #: The whole screen is up and the cached feeds read (then the workers start).
         self.started = False
@@ -188,12 +191,14 @@ class NeoApp(App[None]):
         # Cached filings and headlines (a hidden pane, mounted after the first frame) are read
         # here, still before any request.
         if self._feeds_later is not None:
-            built_filings, built_news = self._feeds_later()
+            built_filings, built_news, self.facts = self._feeds_later()
             self._feeds_later = None
             self.filings = self.filings or built_filings
             self.news = self.news or built_news
         if self.filings is not None:
             self._show_filings(self.filings.load_cached())
+        if self.facts is not None:  # the cached facts, each with its age
+            self.watch_screen.post_message(FactsUpdated(self.facts.load_cached()))
         if self.news is not None:
             self._show_news(self.news.load_cached())
         if self.live:
@@ -325,6 +330,12 @@ class NeoApp(App[None]):
     def on_filings_updated(self, message: FilingsUpdated) -> None:
         with self._panes_may_be_gone():
             self._show_filings(message.update)
+        if self.facts is not None:  # facts on the filings' schedule: fetched only when due
+            from neotui.sources import refresh_facts
+
+            post = self.watch_screen.post_message
+            self.run_worker(refresh_facts(self.facts, message.update, post), group="facts",
+                            exclusive=True, exit_on_error=False)  # fmt: skip
 
     def _show_filings(self, update: FilingsUpdate) -> None:
         self.last_filings = update

@@ -18,6 +18,7 @@ from neotui.settings import Settings
 
 if TYPE_CHECKING:
     from neotui.data.news import NewsFeed
+    from neotui.data.sec.facts_feed import FactsFeed
     from neotui.data.sec.feed import FilingsFeed
 
 
@@ -73,19 +74,28 @@ def make_app(
 def _build_feeds(
     settings: Settings, watcher: DealsWatcher, feed: MarketFeed | None, *, filings: bool,
     news: bool,
-) -> tuple[FilingsFeed | None, NewsFeed | None]:  # fmt: skip
+) -> tuple[FilingsFeed | None, NewsFeed | None, FactsFeed | None]:  # fmt: skip
     """The filings feed (off without a contact) and the headlines feed (on the market feed's
-    Yahoo client), over one store, as asked."""
-    from neotui.sources import build_filings, build_news, open_feed_store, watched_listed
+    Yahoo client), over one store, as asked; the company facts feed with the filings feed
+    (on its client: it fetches only when the filings check sees a new periodic report)."""
+    from neotui.sources import (
+        build_facts,
+        build_filings,
+        build_news,
+        open_feed_store,
+        watched_listed,
+    )
 
-    built_filings = built_news = None
+    built_filings = built_news = built_facts = None
     store = open_feed_store() if filings or (news and feed) else None
     if filings:
         book = watcher.current.book if watcher.current is not None else watcher.load().book
-        built_filings = build_filings(settings, watched_listed(settings, book), store)
+        symbols = watched_listed(settings, book)
+        built_filings = build_filings(settings, symbols, store)
+        built_facts = build_facts(symbols, built_filings)
     if news and feed is not None and settings.news.enabled:
         built_news = build_news(settings, feed.client, settings.market.symbols, store)
-    return built_filings, built_news
+    return built_filings, built_news, built_facts
 
 
 def run_app(settings: Settings) -> None:

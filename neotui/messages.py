@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # imported with the panes after the first frame
     from neotui.data.analytics.events import Impact
     from neotui.data.market.history import Histories
     from neotui.data.news import NewsUpdate
+    from neotui.data.sec.facts_feed import CompanyFactsState
     from neotui.data.sec.feed import FilingsUpdate
 
 
@@ -86,3 +87,16 @@ class NewsUpdated(Message):
     def can_replace(self, message: Message) -> bool:
         """A newer snapshot supersedes an older one still waiting."""
         return isinstance(message, NewsUpdated)
+
+
+class FactsUpdated(Message):
+    """The companies' SEC facts, by symbol: the cached ones at start (each with its age and
+    "cached"), then after each round the filings feed's schedule made due."""
+
+    def __init__(self, states: dict[str, CompanyFactsState]) -> None:
+        super().__init__()
+        self.states = states
+
+    def can_replace(self, message: Message) -> bool:
+        """A newer round supersedes an older one still waiting (it holds every symbol)."""
+        return isinstance(message, FactsUpdated)

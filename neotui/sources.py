@@ -23,13 +23,16 @@ from neotui.settings import Settings, user_cache_dir, user_config_dir, user_data
 
 if TYPE_CHECKING:  # imported where they are built: the watch screen builds them after its
     # first frame, and most commands never do (~18 ms of imports off the launch path)
+    from textual.message import Message
+
     from neotui.data.analytics.events import Impact
     from neotui.data.deals.listed import ListedMap
     from neotui.data.feeds_store import JsonStore
     from neotui.data.market.history import Histories
     from neotui.data.news import NewsFeed
     from neotui.data.sec.client import SecClient
-    from neotui.data.sec.feed import FilingsFeed
+    from neotui.data.sec.facts_feed import FactsFeed
+    from neotui.data.sec.feed import FilingsFeed, FilingsUpdate
 
 
 def book_sources(settings: Settings) -> list[DealsSource]:
@@ -93,6 +96,24 @@ def build_filings(
         market_interval=f.market_interval,
         closed_interval=f.closed_interval,
     )
+
+
+def build_facts(symbols: Sequence[str], filings: FilingsFeed) -> FactsFeed:
+    """The company facts feed, on the filings feed's client (one token bucket for both) and
+    the facts cache (``facts.db``, shared with ``neotui facts``)."""
+    from neotui.data.sec.facts_feed import FactsFeed, FactsStore
+
+    return FactsFeed(symbols, filings.client, FactsStore(user_cache_dir() / "facts.db"))
+
+
+async def refresh_facts(
+    facts: FactsFeed, update: FilingsUpdate, post: Callable[[Message], object]
+) -> None:
+    """One facts round after a filings check (fetches only what is due: a new periodic report,
+    or a week old), posted as :class:`FactsUpdated`; run in the app's "facts" worker."""
+    from neotui.messages import FactsUpdated
+
+    post(FactsUpdated(await facts.refresh_once(update)))
 
 
 def build_news(

@@ -114,8 +114,15 @@ ALL = [k for k, _ in ValuationTable.COLUMNS]
     ("width", "kept", "cap", "backlog"),
     [
         (160, ALL, "$51B 11-22 21:00", "$15.1B 25-09-30"),
-        (120, ALL, "$51B 11-22 21:00", "$15.1B"),  # most dates go, every column stays
-        (100, ALL[:-1], "$51B", "$15.1B"),  # revenue goes once no date is left
+        # most dates go, every column stays but the enterprise value (blank: no cash known)
+        (120, [k for k in ALL if k != "ev"], "$51B", "$15.1B"),
+        # revenue, debt and the symbol go once no date is left; EV per MW stays longer
+        (
+            100,
+            ["name", "cap", "mw", "per_mw", "backlog", "backlog_cap", "debt_backlog", "ev_mw"],
+            "$51B",
+            "$15.1B",
+        ),
         (76, ["name", "cap", "per_mw", "backlog", "backlog_cap", "debt_backlog"], "$51B", "$15.1B"),
         (50, ["name", "cap", "per_mw", "backlog_cap"], "$51B", None),
         (40, ["name", "per_mw", "backlog_cap"], None, None),  # the ratios stay

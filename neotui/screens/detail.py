@@ -23,6 +23,7 @@ from neotui.data.deals import DealBook
 from neotui.data.deals.models import Deal, Provider
 from neotui.data.market.feed import SymbolState
 from neotui.data.market.quote import DailyHistory
+from neotui.data.sec.facts_feed import CompanyFactsState
 from neotui.data.sec.submissions import Filing
 from neotui.messages import ImpactUpdated
 from neotui.screens.host import WatchHost, host_of
@@ -94,8 +95,10 @@ class ProviderDetail(Screen[None]):
         impact: ImpactUpdated | None = None,
         *,
         filings: Sequence[Filing] = (),
+        facts: CompanyFactsState | None = None,
     ) -> None:
         super().__init__()
+        self.facts = facts  # the SEC's reported figures, shown beside the press's
         self.filings = list(filings)[:FILINGS_SHOWN]
         self.provider = provider
         self.book = book
@@ -229,6 +232,7 @@ class ProviderDetail(Screen[None]):
                 plain(f"{f.as_of}"),
                 plain(f.source, "dim"),
             ])  # fmt: skip
+        figure_rows.extend(sec_rows(self.facts))
         self.query_one("#detail-figures", NeoTable).set_data(
             [("figure", "Figure"), ("value", "Value"), ("for", "For"), ("as_of", "As of"),
              ("source", "Source")], figure_rows)  # fmt: skip
@@ -401,6 +405,36 @@ def deal_marks(days: tuple[date, ...], deal_dates: list[date]) -> list[int]:
     return sorted(set(marks))
 
 
+#: The SEC figures the detail screen shows, with their short names ("RPO" is the filings' word).
+SEC_NAMES = {"backlog": "RPO", "debt": "debt", "finance_leases": "finance leases",
+             "revenue": "revenue (quarter)", "revenue_ttm": "revenue (TTM)", "capex": "capex",
+             "capex_ttm": "capex (TTM)", "cash": "cash", "shares": "shares"}  # fmt: skip
+
+
+def sec_rows(state: CompanyFactsState | None) -> list[list[Text]]:
+    """The SEC's figures, each labelled with its form and period end ("RPO $55.6B · 10-Q
+    2025-09-30"), below the press figures so a disagreement is seen; the feed's reason when
+    they are stale, nothing when none were fetched."""
+    if state is None or state.facts is None:
+        return []
+    rows = []
+    for f in state.facts.facts:
+        name = SEC_NAMES.get(f.concept, f.concept)
+        shown = fmt.money(f.value) if f.unit == "USD" else f"{fmt.count(f.value)} {f.unit}"
+        rows.append([
+            plain(f"{name} · SEC"),
+            right(shown, "bold"),
+            plain(f"{f.form} {f.end}" + (" derived" if f.derived else ""), "cyan"),
+            plain(f"{f.end}"),
+            plain(f"SEC filed {f.filed}", "dim"),
+        ])  # fmt: skip
+    fetched = f"{state.fetched_at:%Y-%m-%d %H:%M}" if state.fetched_at else "never"
+    if state.reason:
+        rows.append([plain("SEC facts", "dim"), plain(""), plain(""), plain(fetched, "dim"),
+                     plain(state.reason, "dim")])  # fmt: skip
+    return rows
+
+
 def detail_for(host: WatchHost, book: DealBook, provider_id: str) -> ProviderDetail | None:
     """The detail screen of one provider of ``book`` with what the app last received for it
     (quote, event study, cached filings); None for an unknown provider."""
@@ -412,4 +446,5 @@ def detail_for(host: WatchHost, book: DealBook, provider_id: str) -> ProviderDet
     filings = []
     if ticker and host.last_filings is not None:
         filings = host.last_filings.filings([ticker], host.settings.filings.forms)
-    return ProviderDetail(provider, book, state, host.impact, filings=filings)
+    facts = host.facts.states.get(ticker.upper()) if ticker and host.facts else None
+    return ProviderDetail(provider, book, state, host.impact, filings=filings, facts=facts)

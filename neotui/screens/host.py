@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from neotui.data.alerts.rules import Alert
     from neotui.data.deals.watcher import DealsWatcher
     from neotui.data.market.feed import FeedUpdate, MarketFeed
+    from neotui.data.sec.facts_feed import FactsFeed
     from neotui.data.sec.feed import FilingsFeed, FilingsUpdate
     from neotui.messages import ImpactUpdated
     from neotui.settings import Settings
@@ -33,6 +34,7 @@ class WatchHost(Protocol):
     last_feed: FeedUpdate | None
     filings: FilingsFeed | None
     last_filings: FilingsUpdate | None
+    facts: FactsFeed | None
     impact: ImpactUpdated | None
     alert_engine: AlertEngine
     watcher: DealsWatcher

@@ -39,7 +39,9 @@ if TYPE_CHECKING:
     from neotui.data.analytics.valuation import YearIndex
     from neotui.data.news import NewsUpdate
     from neotui.data.portfolio import Portfolio
+    from neotui.data.sec.facts import CompanyFacts
     from neotui.data.sec.feed import FilingsUpdate
+    from neotui.messages import FactsUpdated
     from neotui.widgets.feeds import FeedsTable
     from neotui.widgets.timeline import DealTable
 
@@ -66,6 +68,7 @@ class WatchScreen(Screen[None]):
         self._impacts: dict[str, Impact] = {}
         self._feed: FeedUpdate | None = None
         self._market_views_due = False
+        self._facts: dict[str, CompanyFacts] = {}  # SEC facts by symbol, as last delivered
         self._year: YearIndex | None = None  # the sector's one-year index, once per study
         self._book = DealBook()
         self._book_update: BookUpdate | None = None
@@ -180,7 +183,7 @@ class WatchScreen(Screen[None]):
         self.query_one(ProviderList).set_book(book)
         if self._panes is not None:
             self._panes.deals.set_book(book)
-            self._panes.capacity.set_book(book)
+            self._panes.capacity.set_book(book, self._facts)
         self._feeds.book(book)
         self._link(self._linked_provider())
         self._market_views_soon()
@@ -227,7 +230,14 @@ class WatchScreen(Screen[None]):
         table = self._panes.valuation if self._panes is not None else None
         if table is not None and table.display:
             fundamentals = {s: st.fundamentals for s, st in states.items() if st.fundamentals}
-            table.set_rows(valuations(self.book, market_caps(quotes, fundamentals)))
+            table.set_rows(valuations(self.book, market_caps(quotes, fundamentals), self._facts))
+
+    def on_facts_updated(self, message: FactsUpdated) -> None:
+        """SEC facts (the cached ones at start, then as fetched): capacity and valuation."""
+        self._facts = {s: st.facts for s, st in message.states.items() if st.facts is not None}
+        if self._panes is not None:
+            self._panes.capacity.set_book(self.book, self._facts)
+        self._market_views_soon()
 
     def show_impact(self, rows: list[Impact]) -> None:
         """The event study arrived: the Day 0 column and the highlighted deal's detail line."""

@@ -3,16 +3,19 @@ latest debt and backlog with their dates, to read contracted value against debt.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
 
 from neotui import formatting as fmt
+from neotui.data.analytics.reported import chosen, facts_for, sec_form
 from neotui.data.deals import DealBook
 from neotui.data.deals.models import CapacityPoint, FinancialFact
+from neotui.data.sec.facts import CompanyFacts
 from neotui.widgets.cells import plain, right
-from neotui.widgets.tables import NeoTable
+from neotui.widgets.tables import Cell, NeoTable
 
 
 @dataclass(frozen=True)
@@ -33,8 +36,11 @@ def _latest(points: list[CapacityPoint]) -> CapacityPoint | None:
     return max(points, key=lambda c: (c.as_of, c.id), default=None)
 
 
-def capacity_rows(book: DealBook, provider: str | None = None) -> list[CapacityRow]:
-    """Rows for every provider with any capacity or debt/backlog figure (or just ``provider``)."""
+def capacity_rows(
+    book: DealBook, provider: str | None = None, facts: Mapping[str, CompanyFacts] | None = None
+) -> list[CapacityRow]:
+    """Rows for every provider with any capacity or debt/backlog figure (or just ``provider``).
+    Debt and backlog are the SEC's newest figures when ``facts`` (by symbol) has them."""
     rows = []
     for pid, p in sorted(book.providers.items(), key=lambda kv: kv[1].name):
         if provider is not None and pid != provider:
@@ -47,9 +53,10 @@ def capacity_rows(book: DealBook, provider: str | None = None) -> list[CapacityR
                 continue
             if year not in targets or targets[year].as_of < c.as_of:
                 targets[year] = c
-        # USD figures first (they compare with each other), else whatever was reported.
-        debt = book.latest(pid, "debt", "USD") or book.latest(pid, "debt")
-        backlog = book.latest(pid, "backlog", "USD") or book.latest(pid, "backlog")
+        # The SEC's, else USD press figures (they compare with each other), else any reported.
+        sec = facts_for(facts, p.ticker)
+        debt = chosen(book, pid, "debt", sec) or book.latest(pid, "debt")
+        backlog = chosen(book, pid, "backlog", sec) or book.latest(pid, "backlog")
         row = CapacityRow(
             provider=pid,
             name=p.name,
@@ -65,13 +72,19 @@ def capacity_rows(book: DealBook, provider: str | None = None) -> list[CapacityR
     return rows
 
 
-def _money_with_date(fact: FinancialFact | None) -> Text:
+def _money_with_date(fact: FinancialFact | None) -> Cell:
+    """A press figure with its month; an SEC one with its form and period end, and the figure
+    alone as its short form (drawn when the pane is narrow)."""
     if fact is None:
         return right("—", "dim")
     text = Text(justify="right")
     text.append(fmt.money(fact.value, fact.unit), style="bold")
-    text.append(f" {fact.as_of:%y-%m}", style="dim")
-    return text
+    form = sec_form(fact)
+    if form is None:
+        text.append(f" {fact.as_of:%y-%m}", style="dim")
+        return text
+    text.append(f" {form} {fact.as_of:%y-%m-%d}", style="cyan")
+    return text, right(fmt.money(fact.value, fact.unit), "bold")
 
 
 def _power(point: CapacityPoint | None) -> Text:
@@ -93,13 +106,15 @@ class CapacityTable(NeoTable, keys="capacity"):
     furthest targets, then today's power."""
 
     def __init__(self, **kw: Any) -> None:
-        super().__init__(narrow={"name": 10}, **kw)
+        super().__init__(narrow={"name": 10, "debt": None, "backlog": None}, **kw)
         self.book = DealBook()
+        self.facts: Mapping[str, CompanyFacts] = {}
         self.provider: str | None = None
 
-    def set_book(self, book: DealBook) -> None:
-        """Show a new book."""
+    def set_book(self, book: DealBook, facts: Mapping[str, CompanyFacts] | None = None) -> None:
+        """Show a new book (and the SEC facts by symbol, when any were delivered)."""
         self.book = book
+        self.facts = facts or {}
         self._fill()
 
     def show_provider(self, provider: str | None) -> None:
@@ -108,7 +123,7 @@ class CapacityTable(NeoTable, keys="capacity"):
         self._fill()
 
     def _fill(self) -> None:
-        rows = capacity_rows(self.book, self.provider)
+        rows = capacity_rows(self.book, self.provider, self.facts)
         years = sorted({y for r in rows for y in r.targets})
         columns = [("name", "Provider"), ("now", "Power now")]
         columns += [(f"y{year}", f"→{year}") for year in years]
@@ -118,7 +133,7 @@ class CapacityTable(NeoTable, keys="capacity"):
         self.set_data(columns, [self._cells(r, years) for r in rows], [r.provider for r in rows])
 
     @staticmethod
-    def _cells(r: CapacityRow, years: list[int]) -> list[Text]:
+    def _cells(r: CapacityRow, years: list[int]) -> list[Cell]:
         ratio = "—"
         if r.backlog and r.debt and r.backlog.unit == r.debt.unit and r.debt.value:
             ratio = f"{r.backlog.value / r.debt.value:.1f}×"

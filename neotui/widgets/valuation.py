@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable
 
 from neotui import formatting as fmt
+from neotui.data.analytics.reported import sec_form
 from neotui.data.analytics.valuation import Valuation
 from neotui.data.deals.models import FinancialFact
 from neotui.widgets.cells import plain, right
@@ -24,26 +25,51 @@ SORTS: tuple[tuple[str, str, Callable[[Valuation], object]], ...] = (
     ("contracted MW", "mw", lambda v: v.contracted_mw),
     ("backlog / market cap", "backlog_cap", lambda v: v.backlog_to_market_cap),
     ("debt / backlog", "debt_backlog", lambda v: v.debt_to_backlog),
+    ("enterprise value per MW", "ev_mw", lambda v: v.ev_per_mw),
 )
 _DESCENDING = {"cap", "mw", "backlog_cap"}
 
 
 def _dated(fact: FinancialFact | None) -> Cell:
+    """A figure with its date; an SEC figure also with its form ("10-Q 25-09-30")."""
     if fact is None:
         return right("—", "dim")
-    return _with_date(fmt.money(fact.value, fact.unit), f"{fact.as_of:%y-%m-%d}")
+    form = sec_form(fact)
+    when = f"{fact.as_of:%y-%m-%d}" if form is None else f"{form} {fact.as_of:%y-%m-%d}"
+    return _with_date(fmt.money(fact.value, fact.unit), when, "dim" if form is None else "cyan")
 
 
-def _with_date(value: str, date: str) -> Cell:
+def _with_date(value: str, date: str, style: str = "dim") -> Cell:
     """A figure with its date, and the figure alone as its short form (for a narrow pane)."""
     text = Text(justify="right")
     text.append(value, style="bold")
-    text.append(f" {date}", style="dim")
+    text.append(f" {date}", style=style)
     return text, right(value, "bold")
+
+
+def _enterprise(v: Valuation) -> Cell:
+    """EV with the date(s) of its debt and cash (the cap's is in its own column); a dash
+    unless cap, debt and cash are all known."""
+    ev = v.enterprise_value
+    if ev is None:
+        return right("—", "dim")
+    return _with_date(fmt.money(ev), "/".join(f"{d:%y-%m-%d}" for d in v.balance_dates))
 
 
 def _times(value: float | None) -> Text:
     return right("—", "dim") if value is None else right(f"{value:.2f}×")
+
+
+def _times_between(value: float | None, top: FinancialFact | None,
+                   bottom: FinancialFact | None) -> Cell:  # fmt: skip
+    """A ratio; when its two figures are of different dates (an SEC backlog over a press debt)
+    both dates come with it, the ratio alone being its short form."""
+    cell = _times(value)
+    if value is None or top is None or bottom is None or top.as_of == bottom.as_of:
+        return cell
+    long_ = Text(f"{value:.2f}×", justify="right")
+    long_.append(f" {top.as_of:%y-%m-%d}/{bottom.as_of:%y-%m-%d}", style="dim")
+    return long_, cell
 
 
 def valuation_cells(v: Valuation) -> list[Cell]:
@@ -66,15 +92,18 @@ def valuation_cells(v: Valuation) -> list[Cell]:
         _dated(v.backlog),
         _times(v.backlog_to_market_cap),
         _dated(v.debt),
-        _times(v.debt_to_backlog),
+        _times_between(v.debt_to_backlog, v.debt, v.backlog),
         _dated(v.revenue),
+        _enterprise(v),
+        right("—", "dim") if v.ev_per_mw is None else right(f"{fmt.money(v.ev_per_mw)}/MW"),
     ]
 
 
 class ValuationTable(NeoTable, keys="valuation"):
     """The valuation rows; `o` or a click on a column header changes the order. When the pane is
     narrow the inputs' dates go first, then long names are clipped, then the least telling
-    columns are dropped (revenue, debt, symbol, contracted MW, backlog...): the ratios stay."""
+    columns are dropped (EV, revenue, debt, symbol, contracted MW, EV per MW, backlog...): the
+    ratios stay longest."""
 
     BINDINGS = [
         Binding(
@@ -90,12 +119,15 @@ class ValuationTable(NeoTable, keys="valuation"):
         ("name", "Provider"), ("symbol", "Sym"), ("cap", "Market cap"), ("mw", "Contracted"),
         ("per_mw", "Cap per MW"), ("backlog", "Backlog"), ("backlog_cap", "Backlog/cap"),
         ("debt", "Debt"), ("debt_backlog", "Debt/backlog"), ("revenue", "Revenue"),
+        ("ev", "EV"), ("ev_mw", "EV per MW"),
     )  # fmt: skip
 
     #: Columns narrowed first (None: to the figures without their dates), then dropped.
-    NARROW: dict[str, int | None] = {"revenue": None, "debt": None, "backlog": None,
-                                      "mw": None, "cap": None, "name": 10}  # fmt: skip
-    DROP = ("revenue", "debt", "symbol", "mw", "backlog", "debt_backlog", "cap", "backlog_cap")
+    NARROW: dict[str, int | None] = {"debt_backlog": None, "ev": None, "revenue": None,
+                                      "debt": None, "backlog": None, "mw": None, "cap": None,
+                                      "name": 10}  # fmt: skip
+    DROP = ("ev", "revenue", "debt", "symbol", "mw", "ev_mw", "backlog", "debt_backlog", "cap",
+            "backlog_cap")  # fmt: skip
 
     def __init__(self, **kw: Any) -> None:
         super().__init__(drop=self.DROP, narrow=self.NARROW, **kw)

@@ -11,10 +11,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
+from neotui.data.analytics.reported import chosen, facts_for
 from neotui.data.deals import DealBook
 from neotui.data.deals.models import CONTRACT_KINDS, Deal, FinancialFact
 from neotui.data.market.fundamentals import Fundamentals
 from neotui.data.market.quote import DailyHistory, Quote
+from neotui.data.sec.facts import CompanyFacts
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +49,7 @@ class Valuation:
     backlog: FinancialFact | None
     debt: FinancialFact | None
     revenue: FinancialFact | None
+    cash: FinancialFact | None = None  # SEC only: no press figure gives it
 
     @property
     def market_cap_value(self) -> float | None:
@@ -62,6 +65,26 @@ class Valuation:
     def backlog_to_market_cap(self) -> float | None:
         """Contracted revenue still to come, per dollar of market value."""
         return ratio(self.backlog.value if self.backlog else None, self.market_cap_value)
+
+    @property
+    def enterprise_value(self) -> float | None:
+        """Market cap + debt − cash; None unless all three are known (an unknown cash is not
+        zero cash). The cap is today's, debt and cash their balance sheet's: both dates are in
+        :attr:`balance_dates` and the table shows them."""
+        if self.market_cap is None or self.debt is None or self.cash is None:
+            return None
+        return self.market_cap.value + self.debt.value - self.cash.value
+
+    @property
+    def balance_dates(self) -> tuple[date, ...]:
+        """The dates of the debt and cash in the enterprise value (one when they agree)."""
+        dates = [f.as_of for f in (self.debt, self.cash) if f is not None]
+        return tuple(sorted(set(dates), reverse=True))
+
+    @property
+    def ev_per_mw(self) -> float | None:
+        """USD of enterprise value per MW of contracted power."""
+        return ratio(self.enterprise_value, self.contracted_mw)
 
     @property
     def debt_to_backlog(self) -> float | None:
@@ -109,14 +132,20 @@ def market_caps(
     return out
 
 
-def valuations(book: DealBook, caps: Mapping[str, MarketCap]) -> list[Valuation]:
+def valuations(
+    book: DealBook,
+    caps: Mapping[str, MarketCap],
+    facts: Mapping[str, CompanyFacts] | None = None,
+) -> list[Valuation]:
     """A row per listed provider, by name; hyperscalers (Oracle, AWS: in the book for the
-    sector deals) are not what is valued per MW here."""
+    sector deals) are not what is valued per MW here. Backlog, debt and revenue are the SEC's
+    newest figures when ``facts`` (by symbol) has them, else the bundled press figures."""
     rows = []
     for pid, p in sorted(book.providers.items(), key=lambda kv: kv[1].name.casefold()):
         if p.ticker is None or p.role == "hyperscaler":
             continue
         mw, as_of, counted = contracted_power(book, pid)
+        sec = facts_for(facts, p.ticker)
         rows.append(
             Valuation(
                 provider=pid,
@@ -126,9 +155,10 @@ def valuations(book: DealBook, caps: Mapping[str, MarketCap]) -> list[Valuation]
                 contracted_mw=mw,
                 contracted_as_of=as_of,
                 contracted_deals=counted,
-                backlog=book.latest(pid, "backlog", "USD"),
-                debt=book.latest(pid, "debt", "USD"),
-                revenue=book.latest(pid, "revenue", "USD"),
+                backlog=chosen(book, pid, "backlog", sec),
+                debt=chosen(book, pid, "debt", sec),
+                revenue=chosen(book, pid, "revenue", sec),
+                cash=chosen(book, pid, "cash", sec),
             )
         )
     return rows

@@ -1,0 +1,49 @@
+"""Snapshots of the SEC figures in the tables: the valuation view (with EV and EV per MW) at
+80x24 and 160x48, and the capacity pane at 160x48, with CoreWeave's facts in the cache."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from neotui.data.sec.facts_feed import FactsStore
+from neotui.settings import user_cache_dir
+from tests.harness import build_app
+from tests.test_reported import SEC
+from tests.test_snapshots import _with_quotes
+
+
+@pytest.fixture(autouse=True)
+def utc_local_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Times on screen are local: pin the zone so snapshots do not depend on the machine."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def _app():
+    from neotui.data.resources import bundled_config_path
+
+    store = FactsStore(user_cache_dir() / "facts.db")
+    store.put("CRWV", SEC, {"cik": 1769628})
+    store.close()
+    return build_app(bundled_config_path("deals.toml"), symbols=("CRWV", "NBIS", "CIFR", "NVDA"),
+                     filings=True)  # fmt: skip
+
+
+async def _valuation(pilot) -> None:
+    await _with_quotes(pilot)
+    await pilot.press("v")
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_valuation_with_sec_facts(snap_compare, size: tuple[int, int]) -> None:
+    assert snap_compare(_app(), terminal_size=size, run_before=_valuation)
+
+
+def test_capacity_with_sec_facts(snap_compare) -> None:
+    assert snap_compare(_app(), terminal_size=(160, 48), run_before=_with_quotes)
