@@ -30,7 +30,6 @@ from neotui.messages import (
     QuotesUpdated,
 )
 from neotui.notify import Notifier
-from neotui.screens.host import WatchHost
 from neotui.screens.palette import watch_commands
 from neotui.screens.watch import WatchScreen
 from neotui.settings import Settings
@@ -128,11 +127,8 @@ class NeoApp(App[None]):
         if self.settings.ui.theme in self.available_themes:
             self.theme = self.settings.ui.theme
         else:
-            self.notify(
-                f"Unknown theme {self.settings.ui.theme!r}; using {self.theme}.",
-                severity="warning",
-                markup=False,
-            )
+            self.notify(f"Unknown theme {self.settings.ui.theme!r}; using {self.theme}.",
+                        severity="warning", markup=False)  # fmt: skip
         if self.settings.keys:
             self.set_keymap(dict(self.settings.keys))
         for notice in self.settings.notices:
@@ -246,18 +242,11 @@ class NeoApp(App[None]):
     async def run_impact(self) -> None:
         """The deal-day event study of the book on screen: two-year histories from the cache
         (fetched when a day old), then numpy in a thread; posts :class:`ImpactUpdated`."""
-        import asyncio
-
         if self.feed is None:
             return
-        # Quotes first: the first refresh shares the client's connections with these requests.
-        # The modules (numpy among them, ~120 ms) load after it too: imported as the worker
-        # starts, they held up the frame that shows the timeline.
-        for _ in range(50):
-            if self.feed.last_refresh is not None:
-                break
-            await asyncio.sleep(0.2)
-        from neotui.sources import study_watched
+        from neotui.sources import after_first_refresh, study_watched
+
+        await after_first_refresh(self.feed)
 
         try:
             book = self.watch_screen.book
@@ -280,7 +269,7 @@ class NeoApp(App[None]):
     async def on_unmount(self) -> None:
         from neotui.sources import close_sources
 
-        await close_sources(self.feed, self.filings, self.news)
+        await close_sources(self.feed, self.filings, self.news, self.facts)
 
     # --- data messages --------------------------------------------------------------------------
 
@@ -515,8 +504,3 @@ class NeoApp(App[None]):
         yield SystemCommand("Alerts", "The last 100 alerts and every rule", self.action_alerts)
         if isinstance(screen, WatchScreen) and screen.panes_ready:
             yield from watch_commands(screen, self.settings.market.symbols, self.open_provider)
-
-
-def _is_a_host(app: NeoApp) -> WatchHost:
-    """Never called: mypy checks here that the app is what the screens take it for."""
-    return app

@@ -14,6 +14,7 @@ from neotui.app import NeoApp, now_utc
 from neotui.data.alerts.engine import AlertEngine
 from neotui.data.deals.watcher import EAGER_BOOK_BYTES, DealsWatcher
 from neotui.data.market.feed import MarketFeed
+from neotui.screens.host import WatchHost
 from neotui.settings import Settings
 
 if TYPE_CHECKING:
@@ -106,3 +107,8 @@ def run_app(settings: Settings) -> None:
     app.run()
     if app.return_code:
         sys.exit(app.return_code)
+
+
+def _is_a_host(app: NeoApp) -> WatchHost:
+    """Never called: mypy checks here that the app is what the screens take it for."""
+    return app

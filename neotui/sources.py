@@ -234,8 +234,23 @@ async def study_watched(
     return WatchedStudy(rows, histories, benchmark, listed_error)
 
 
+async def after_first_refresh(feed: MarketFeed, wait: float = 10.0) -> None:
+    """Wait (at most ``wait`` seconds) for the feed's first refresh: the event study's requests
+    share the client's connections with it, and its modules (numpy among them, ~120 ms) loaded
+    as the worker starts held up the frame that shows the timeline."""
+    import asyncio
+
+    for _ in range(int(wait / 0.2)):
+        if feed.last_refresh is not None:
+            return
+        await asyncio.sleep(0.2)
+
+
 async def close_sources(
-    feed: MarketFeed | None, filings: FilingsFeed | None, news: NewsFeed | None
+    feed: MarketFeed | None,
+    filings: FilingsFeed | None,
+    news: NewsFeed | None,
+    facts: FactsFeed | None = None,
 ) -> None:
     """Close what the sources opened: connection pools, then the stores they write to."""
     if filings is not None:
@@ -245,6 +260,8 @@ async def close_sources(
             filings.store.close()
     if news is not None and news.store is not None:
         news.store.close()
+    if facts is not None and facts.store is not None:
+        facts.store.close()
     if feed is not None:
         await feed.client.aclose()
         if feed.cache is not None:
