@@ -163,6 +163,8 @@ async def test_cached_facts_reach_valuation_capacity_and_detail() -> None:
 class _FakeFacts:
     """A facts feed whose round returns SEC facts for CRWV, counting the filings it was given."""
 
+    store = None  # nothing to close on exit
+
     def __init__(self) -> None:
         self.rounds: list[object] = []
         self.states = {"CRWV": CompanyFactsState("CRWV")}
