@@ -101,3 +101,16 @@ def utc_clock() -> Any:
     from tests.helpers import UtcClock
 
     return UtcClock()
+
+
+@pytest.fixture
+def utc_local_time(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Times on screen are local: pin the zone (snapshot modules use it) so what is drawn does not
+    depend on the machine's."""
+    import time
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()

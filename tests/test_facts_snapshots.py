@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from neotui.data.sec.facts_feed import FactsStore
@@ -13,15 +11,9 @@ from tests.harness import build_app
 from tests.test_reported import SEC
 from tests.test_snapshots import _with_quotes
 
-
-@pytest.fixture(autouse=True)
-def utc_local_time(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Times on screen are local: pin the zone so snapshots do not depend on the machine."""
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+#: Times on screen are local: the zone is pinned (tests/conftest.py) so snapshots do not depend
+#: on the machine.
+pytestmark = pytest.mark.usefixtures("utc_local_time")
 
 
 def _app():

@@ -3,8 +3,6 @@ deal 8-K from the fake SEC's archives, a frozen clock, UTC, at 160x48 and 80x24.
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from neotui.widgets import feeds
@@ -13,14 +11,9 @@ from tests.fake_archives import DEAL_8K
 from tests.feeds_harness import feeds_app, fetch_feeds
 from tests.test_capture_screen import with_deal_8k
 
-
-@pytest.fixture(autouse=True)
-def utc_local_time(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+#: Times on screen are local: the zone is pinned (tests/conftest.py) so snapshots do not depend
+#: on the machine.
+pytestmark = pytest.mark.usefixtures("utc_local_time")
 
 
 async def _deal_read(pilot) -> None:

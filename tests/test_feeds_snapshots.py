@@ -3,20 +3,13 @@ Yahoo search bodies from the fake servers, a frozen clock, UTC."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from tests.feeds_harness import feeds_app, fetch_feeds
 
-
-@pytest.fixture(autouse=True)
-def utc_local_time(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+#: Times on screen are local: the zone is pinned (tests/conftest.py) so snapshots do not depend
+#: on the machine.
+pytestmark = pytest.mark.usefixtures("utc_local_time")
 
 
 async def _fetch_all(pilot) -> None:

@@ -5,21 +5,13 @@ Review changes with `pytest --snapshot-report` before accepting them with `--sna
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from tests.harness import build_app
 
-
-@pytest.fixture(autouse=True)
-def utc_local_time(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Times on screen are local: pin the zone so snapshots do not depend on the machine."""
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+#: Times on screen are local: the zone is pinned (tests/conftest.py) so snapshots do not depend
+#: on the machine.
+pytestmark = pytest.mark.usefixtures("utc_local_time")
 
 
 async def _with_quotes(pilot) -> None:
