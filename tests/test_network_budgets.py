@@ -198,10 +198,10 @@ async def test_case_18_sec_redirects_stay_on_the_host(fake_sec: FakeSec) -> None
 def test_case_18_same_host_rule() -> None:
     from neotui.data.market.http import same_host
 
-    assert same_host("https://query1.finance.yahoo.com/v7", "https://query1.finance.yahoo.com/x")
+    assert same_host("https://query1.quotes.example/v7", "https://query1.quotes.example/x")
     assert same_host("http://a.example/x", "https://a.example/y")  # an upgrade is the same place
     assert not same_host("https://a.example/x", "http://a.example/y")  # a downgrade is not
-    assert not same_host("https://query1.finance.yahoo.com/", "https://query2.finance.yahoo.com/")
+    assert not same_host("https://query1.quotes.example/", "https://query2.quotes.example/")
     assert not same_host("https://a.example/", "file:///etc/passwd")
 
 
@@ -222,25 +222,26 @@ async def test_case_16_the_quotes_command_has_a_total_deadline(
     assert all(s.reason and "deadline" in s.reason for s in update.states.values())
 
 
-async def test_case_18_consent_redirects_are_still_recognised_and_never_fetched() -> None:
-    import httpx
+async def test_case_18_consent_redirects_are_still_recognised_and_never_fetched(
+    fake_yahoo: FakeYahoo,
+) -> None:
+    """The local fake answers the cookie URL with Yahoo's recorded consent redirect: it is
+    recognised as the consent page, named in the reason, and never followed (no second request
+    leaves the machine, none reaches the fake)."""
+    from urllib.parse import urlsplit
 
     from neotui.data.market.crumb import is_consent_url
     from neotui.data.market.yahoo import _decode
 
-    hosts: list[str] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        hosts.append(request.url.host)
-        return httpx.Response(307, headers={"location": "https://guce.yahoo.com/consent?x=1"})
-
-    session = PlainSession(transport=httpx.MockTransport(handler))
+    fake_yahoo.set_auth_fault("consent")
+    session = PlainSession()
     try:
-        response = await session.get("https://query1.finance.yahoo.com/v7/finance/quote")
+        response = await session.get(f"{fake_yahoo.url}/")
     finally:
         await session.aclose()
-    assert hosts == ["query1.finance.yahoo.com"]
+    assert fake_yahoo.paths["/"] == 1 and len(fake_yahoo.requests) == 1
     assert is_consent_url(response.url)
     with pytest.raises(FetchError) as caught:
         _decode(response)
-    assert caught.value.kind is FailureKind.AUTH and "guce.yahoo.com" in caught.value.reason
+    consent_host = urlsplit(response.url).hostname or ""
+    assert caught.value.kind is FailureKind.AUTH and consent_host in caught.value.reason
