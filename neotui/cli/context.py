@@ -7,7 +7,8 @@ everywhere.
 from __future__ import annotations
 
 import sys
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
@@ -16,9 +17,11 @@ import click
 from neotui.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
+    from neotui.data.deals import DealBook
     from neotui.data.storage import Cache
 
 T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
 
 COMMAND_DEADLINE = 60.0
 """The longest a command waits for the network in all (each request also has its own
@@ -103,7 +106,37 @@ format_option = click.option(
     show_default=True,
     help="table for people; json or csv for scripts (field names in the README).",
 )
+
+
+def table_or_json_option(json_help: str) -> Callable[[F], F]:
+    """``--format table|json`` for commands whose records do not fit CSV's flat rows."""
+    return click.option("--format", "output", type=click.Choice(["table", "json"]),
+                        default="table", show_default=True,
+                        help=f"table for people; json: {json_help}.")  # fmt: skip
+
+
 provider_option = click.option("--provider", help="Only this provider id, e.g. coreweave.")
 offline_option = click.option(
     "--offline", is_flag=True, help="Use only cached prices; never ask Yahoo."
 )
+
+
+def symbols_for(settings: Settings, book: DealBook, provider: str | None) -> list[str]:
+    """The symbols a command covers: one provider's ticker, or every watched listed one."""
+    from neotui.sources import watched_listed
+
+    if provider is None:
+        return watched_listed(settings, book)
+    ticker = book.providers[provider].ticker
+    if ticker is None:
+        raise click.BadParameter(f"{provider!r} is a private company: no ticker to look up")
+    return [ticker]
+
+
+def age_of(moment: datetime | None) -> str:
+    """How old cached items are, for the stale notes on stderr."""
+    from neotui import formatting as fmt
+
+    if moment is None:
+        return "never fetched"
+    return f"{fmt.age((datetime.now(UTC) - moment).total_seconds())} old"

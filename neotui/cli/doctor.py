@@ -8,18 +8,11 @@ import sys
 
 import click
 
-from neotui.cli.context import CommandContext, pass_context
+from neotui.cli.context import CommandContext, pass_context, table_or_json_option
 
 
 @click.command()
-@click.option(
-    "--format",
-    "output",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="table for people; json: a list of {check, status, detail, hint}.",
-)
+@table_or_json_option("a list of {check, status, detail, hint}")
 @pass_context
 def doctor(obj: CommandContext, output: str) -> None:
     """Check why prices might not come: settings, cache, proxy, DNS, TCP, TLS, one chart

@@ -20,6 +20,7 @@ from neotui.cli.context import (
     pass_context,
     run_bounded,
     say_cache,
+    table_or_json_option,
 )
 
 if TYPE_CHECKING:
@@ -95,14 +96,7 @@ async def _read(settings: Settings, filing: Filing, names: list[str], exclude: l
 @click.argument("accession")
 @click.option("--cik", type=click.IntRange(1, 10**10 - 1), help="The filer's CIK, when the "
               "filing is not among the watched companies' and was filed by an agent.")  # fmt: skip
-@click.option(
-    "--format",
-    "output",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="table for people; json for scripts (fields in the README).",
-)
+@table_or_json_option("one object for scripts (fields in the README)")
 @pass_context
 def filing(obj: CommandContext, accession: str, cik: int | None, output: str) -> None:
     """Read one SEC filing (an 8-K's items, amounts, parties, terms, power, GPUs) and print

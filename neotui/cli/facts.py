@@ -16,13 +16,14 @@ from neotui.cli.book import check_provider, load_for_output
 from neotui.cli.context import (
     COMMAND_DEADLINE,
     CommandContext,
+    age_of,
     format_option,
     gave_up,
     pass_context,
     provider_option,
     say_cache,
+    symbols_for,
 )
-from neotui.cli.feeds import _age, _symbols_for
 from neotui.cli.report import Column
 
 if TYPE_CHECKING:
@@ -93,7 +94,7 @@ def facts(obj: CommandContext, provider: str | None, concept: str | None, output
     settings = obj.settings
     book, status = load_for_output(settings)
     check_provider(book, provider)
-    symbols = _symbols_for(settings, book, provider)
+    symbols = symbols_for(settings, book, provider)
     disabled, states = asyncio.run(_fetch_facts_once(settings, symbols))
     stale = bool(disabled)
     if disabled:
@@ -106,7 +107,7 @@ def facts(obj: CommandContext, provider: str | None, concept: str | None, output
         if state.reason or state.facts is None:
             why = state.reason or "no facts cached"
             if state.facts is not None:
-                click.echo(f"neotui: {symbol}: stale, facts {_age(state.fetched_at)}: {why}",
+                click.echo(f"neotui: {symbol}: stale, facts {age_of(state.fetched_at)}: {why}",
                            err=True)  # fmt: skip
             else:
                 click.echo(f"neotui: {symbol}: no facts: {why}", err=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import click
@@ -18,39 +18,19 @@ from neotui.cli.book import check_provider, load_for_output
 from neotui.cli.context import (
     COMMAND_DEADLINE,
     CommandContext,
+    age_of,
     format_option,
     gave_up,
     pass_context,
     provider_option,
     say_cache,
+    symbols_for,
 )
 
 if TYPE_CHECKING:
-    from neotui.data.deals import DealBook
     from neotui.data.news import NewsUpdate
     from neotui.data.sec.feed import CompanyFilings, FilingsUpdate
     from neotui.settings import Settings
-
-
-def _symbols_for(settings: Settings, book: DealBook, provider: str | None) -> list[str]:
-    """The symbols a command covers: one provider's ticker, or every watched listed one."""
-    from neotui.sources import watched_listed
-
-    if provider is None:
-        return watched_listed(settings, book)
-    ticker = book.providers[provider].ticker
-    if ticker is None:
-        raise click.BadParameter(f"{provider!r} is a private company: no ticker to look up")
-    return [ticker]
-
-
-def _age(moment: datetime | None) -> str:
-    """How old cached items are, for the stale notes on stderr."""
-    from neotui import formatting as fmt
-
-    if moment is None:
-        return "never fetched"
-    return f"{fmt.age((datetime.now(UTC) - moment).total_seconds())} old"
 
 
 @click.command()
@@ -82,7 +62,7 @@ def filings(
     settings = obj.settings
     book, status = load_for_output(settings)
     check_provider(book, provider)
-    symbols = _symbols_for(settings, book, provider)
+    symbols = symbols_for(settings, book, provider)
     wanted = tuple(f.strip() for f in forms.split(",") if f.strip()) if forms else None
     day = since.date() if since else None
     update = asyncio.run(_fetch_filings_once(settings, symbols, since=day))
@@ -97,7 +77,7 @@ def filings(
             if c.filings:
                 why = c.reason or "cached"
                 click.echo(
-                    f"neotui: {c.symbol}: stale, filings {_age(c.fetched_at)}: {why}", err=True
+                    f"neotui: {c.symbol}: stale, filings {age_of(c.fetched_at)}: {why}", err=True
                 )
             elif c.reason:
                 click.echo(f"neotui: {c.symbol}: {c.reason}", err=True)
@@ -182,10 +162,10 @@ def news(obj: CommandContext, provider: str | None, output: str) -> None:
     settings = obj.settings
     book, status = load_for_output(settings)
     check_provider(book, provider)
-    symbols = _symbols_for(settings, book, provider) if provider else list(settings.market.symbols)
+    symbols = symbols_for(settings, book, provider) if provider else list(settings.market.symbols)
     update = asyncio.run(_fetch_news_once(settings, symbols))
     if update.reason:
-        click.echo(f"neotui: headlines {_age(update.fetched_at)}: {update.reason}", err=True)
+        click.echo(f"neotui: headlines {age_of(update.fetched_at)}: {update.reason}", err=True)
     headlines = mark(update.for_symbols(symbols), book_names(book))
     records = [report.news_record(h) for h in headlines]
     title = "Headlines" + (" (stale)" if update.reason else "")

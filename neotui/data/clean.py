@@ -67,13 +67,23 @@ def parse_json(body: bytes | str) -> Any:
         ValueError: for invalid JSON, bytes that are not UTF-8, or absurd nesting (the
             decoder's RecursionError is turned into this, as is nesting past ``MAX_DEPTH``).
     """
+    return _cleaned(decode_json(body), 0)
+
+
+def decode_json(body: bytes | str) -> Any:
+    """Decode a JSON body from outside, not yet cleaned (for a caller that keeps a small part
+    of a large body and cleans that with :func:`clean_json`).
+
+    Raises:
+        ValueError: for invalid JSON (a ``json.JSONDecodeError``), bytes that are not UTF-8, or
+            nesting deep enough to exhaust the decoder's recursion.
+    """
     try:
-        data = json.loads(body)
+        return json.loads(body)
     except RecursionError:
         raise ValueError("JSON nested too deeply") from None
     except UnicodeDecodeError as exc:
         raise ValueError(f"not UTF-8: {exc.reason}") from None
-    return _cleaned(data, 0)
 
 
 def clean_json(tree: Any) -> Any:

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from neotui.data.clean import clean_json, clean_text
+from neotui.data.clean import clean_json, clean_text, decode_json
 from neotui.data.sec.facts_scan import scan
 from neotui.data.sec.submissions import ACCESSION, ARCHIVES
 
@@ -371,13 +371,11 @@ def reduce_facts(body: bytes | str, cik: int = 0) -> CompanyFacts:
     if fast is not None:
         return reduce_tree(_select(fast), cik)
     try:
-        tree = json.loads(body)
-    except RecursionError:
-        raise FactsFormatError("JSON nested too deeply") from None
-    except UnicodeDecodeError as exc:
-        raise FactsFormatError(f"not UTF-8: {exc.reason}") from None
-    except ValueError:
+        tree = decode_json(body)
+    except json.JSONDecodeError:
         raise FactsFormatError("truncated or invalid JSON") from None
+    except ValueError as exc:
+        raise FactsFormatError(str(exc)) from None
     picked = _select(tree)
     del tree  # the rest of the body goes now
     return reduce_tree(picked, cik)
