@@ -159,6 +159,20 @@ def build_client(settings: Settings, cache: QuoteCache | None) -> YahooClient:
     )
 
 
+def fallback_names(settings: Settings) -> tuple[str, ...]:
+    """The fallback sources to use: ``market.fallback``, unless Yahoo is a mirror or a test
+    server while Cboe is the real one (a fake Yahoo never sends a test to the real Cboe; the
+    same rule keeps yfinance off a mirror). Set ``market.cboe_url`` too to use it there."""
+    from neotui.data.market.cboe import CBOE_URL
+    from neotui.settings import YAHOO_HOSTS
+
+    market = settings.market
+    real_yahoo = market.yahoo_url.rstrip("/") in YAHOO_HOSTS
+    if not real_yahoo and market.cboe_url.rstrip("/") == CBOE_URL:
+        return ()
+    return market.fallback
+
+
 def build_router(settings: Settings, client: YahooClient, *, one_shot: bool = False) -> QuoteRouter:
     """Yahoo, then the fallback sources ``market.fallback`` lists; a one-shot command falls back
     at the first refusal of every symbol (the app waits 3 minutes: Yahoo's 429s come and go)."""
@@ -171,7 +185,7 @@ def build_router(settings: Settings, client: YahooClient, *, one_shot: bool = Fa
         market.connect_timeout, market.read_timeout, proxy=market.proxy or None
     )
     sources = [CboeClient(market.cboe_url, options=options, transport=market.transport)
-               for name in market.fallback if name == "cboe"]  # fmt: skip
+               for name in fallback_names(settings) if name == "cboe"]  # fmt: skip
     grace = 0.0 if one_shot else REFUSAL_GRACE
     return QuoteRouter(client, sources, forced=market.source == "fallback", grace=grace)
 
