@@ -303,3 +303,49 @@ async def test_feed_marks_fallback_quotes_fresh_and_says_where_they_come_from(
     assert all(s.status is SymbolStatus.FRESH for s in update.states.values())
     assert update.prices_from is not None and update.prices_from.startswith("prices from Cboe")
     assert update.source_note is not None and "Yahoo refused every quote" in update.source_note
+
+
+# --- issue 19 item 3: the chart path's budget after a second refusal ------------------------------
+
+
+async def test_denied_twice_keeps_the_chart_path_within_60_requests_a_minute(
+    fake_yahoo: FakeYahoo,
+) -> None:
+    """The ``denied`` fault on every v7 request: one crumb renewal, then the chart path. With
+    150 symbols refreshed every 15 s that was 600 chart requests a minute; now at most 60 in any
+    60 seconds, every symbol in turn."""
+    symbols = [f"S{i:03d}" for i in range(150)]
+    fake_yahoo.set_auth_fault("denied")
+    wall = Wall()
+    client = YahooClient(fake_yahoo.url, connect_timeout=0.5, read_timeout=2.0, wall=wall)
+    sent: list[tuple[float, int]] = []
+    answered: set[str] = set()
+    try:
+        for _ in range(16):  # four minutes of 15-second refreshes
+            before = fake_yahoo.paths["/v8/finance/chart"]
+            results = await client.quotes(symbols)
+            sent.append((wall.now, fake_yahoo.paths["/v8/finance/chart"] - before))
+            answered.update(s for s, r in results.items() if isinstance(r, Quote))
+            wall.now += 15
+    finally:
+        await client.aclose()
+    assert fake_yahoo.paths["/v1/test/getcrumb"] == 2  # one renewal, then no more crumbs
+    assert client.mode == "chart"
+    for start, _ in sent:
+        window = sum(n for t, n in sent if start <= t < start + 60)
+        assert window <= 60, (start, window)
+    assert sum(n for _, n in sent) >= 200  # the budget is used, not starved
+    assert answered == set(symbols)  # rotation: every symbol had its turn
+
+
+async def test_short_watchlist_on_the_chart_path_is_asked_whole(fake_yahoo: FakeYahoo) -> None:
+    fake_yahoo.set_auth_fault("denied")
+    wall = Wall()
+    client = YahooClient(fake_yahoo.url, connect_timeout=0.5, read_timeout=1.0, wall=wall)
+    try:
+        for _ in range(4):
+            results = await client.quotes(WATCHED)
+            assert all(isinstance(results[s], Quote) for s in WATCHED)
+            wall.now += 15
+    finally:
+        await client.aclose()

@@ -132,8 +132,10 @@ class QuoteRouter:
         if self.retry_at is not None and now < self.retry_at:
             return await self._fallback(symbols, {})
         results = await self.yahoo.quotes(symbols)
+        if not results:  # the chart path's budget is spent for this minute: nothing to judge
+            return results
         refused = [r for r in results.values() if is_refusal(r)]
-        if not self.fallbacks or not results or len(refused) < len(results):
+        if not self.fallbacks or len(refused) < len(results):
             self._refused_since = self.retry_at = self._refusal = None
             return results
         if self._refused_since is None:

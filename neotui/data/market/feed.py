@@ -328,7 +328,7 @@ class MarketFeed:
 
         unreachable = [r for r in results.values() if isinstance(r, FetchError)
                        and r.kind is FailureKind.UNREACHABLE]  # fmt: skip
-        if len(unreachable) == len(results):
+        if results and len(unreachable) == len(results):
             return self._go_offline(unreachable[0].reason)
         self._set_online()
 
