@@ -349,3 +349,68 @@ async def test_short_watchlist_on_the_chart_path_is_asked_whole(fake_yahoo: Fake
             wall.now += 15
     finally:
         await client.aclose()
+
+
+# --- alerts and delayed prices ------------------------------------------------------------------
+
+
+def test_a_fallback_price_never_fires_an_alert_and_keeps_the_rule_as_it_was() -> None:
+    from neotui.data.alerts.engine import AlertEngine
+    from neotui.data.alerts.rules import AlertKind, AlertRule, RuleStatus
+    from neotui.data.market.feed import SymbolState
+
+    rule = AlertRule(AlertKind.ABOVE, "CRWV", 120.0)
+    e = AlertEngine((rule,), None, margin_pct=0.5)
+
+    def state(price: float, source: str, delay: int) -> dict[str, SymbolState]:
+        q = Quote("CRWV", price, NOW, prev_close=100.0, source=source, delayed_minutes=delay)
+        return {"CRWV": SymbolState("CRWV", SymbolStatus.FRESH, q)}
+
+    assert e.on_quotes(state(110.0, "yahoo", 0)) == []
+    assert e.on_quotes(state(130.0, "cboe", 15)) == []  # delayed: not judged
+    (ev,) = e.evaluate(state(130.0, "cboe", 15))
+    assert ev.status is RuleStatus.UNKNOWN and "price from cboe, 15 min delayed" in ev.message
+    assert e.states[rule.id].status is RuleStatus.ARMED  # as Yahoo's price left it
+    assert len(e.on_quotes(state(130.0, "yahoo", 0))) == 1  # the live price fires it
+
+
+# --- issue 19 item 5: unknown symbols remembered ------------------------------------------------
+
+
+async def test_remembered_unknown_symbol_is_skipped_then_asked_after_30_minutes(
+    fake_yahoo: FakeYahoo, tmp_path: Any
+) -> None:
+    from neotui.data.market.cache import QuoteCache
+
+    fake_yahoo.route("ZZZZ").fault = "404"
+    wall = Wall()
+
+    async def run() -> tuple[Any, int]:
+        cache = QuoteCache(tmp_path / "quotes.db")
+        client = YahooClient(fake_yahoo.url, connect_timeout=0.5, read_timeout=1.0, wall=wall)
+        feed = MarketFeed(["CRWV", "ZZZZ"], client, cache=cache, wall=wall)
+        before = fake_yahoo.counts["ZZZZ"]
+        try:
+            feed.load_cached()
+            update = await feed.refresh_once(force=True)
+        finally:
+            await client.aclose()
+            cache.close()
+        return update, fake_yahoo.counts["ZZZZ"] - before
+
+    update, asked = await run()
+    assert asked == 2 and update.states["ZZZZ"].status is SymbolStatus.NOT_FOUND
+    wall.now += 29 * 60
+    update, asked = await run()  # a new run, 29 minutes later: remembered, not asked
+    assert asked == 0 and update.states["ZZZZ"].status is SymbolStatus.NOT_FOUND
+    assert update.states["ZZZZ"].reason == "No data found, symbol may be delisted"
+    wall.now += 2 * 60
+    update, asked = await run()  # 31 minutes: asked again
+    assert asked == 2
+    fake_yahoo.route("ZZZZ").fault = None
+    wall.now += 31 * 60
+    update, asked = await run()  # it answers now: forgotten
+    assert update.states["ZZZZ"].status is SymbolStatus.FRESH
+    cache = QuoteCache(tmp_path / "quotes.db")
+    assert cache.load_unknown(0.0) == {}
+    cache.close()
