@@ -88,3 +88,52 @@ def test_unknown_symbol_is_remembered_across_runs_for_30_minutes(fake_yahoo: Fak
     assert rows["ZZZZ"]["error"] == "No data found, symbol may be delisted"
     assert rows["CRWV"]["error"] is None
     assert fake_yahoo.counts["ZZZZ"] == 2  # not asked again: no second round trip
+
+
+# --- the doctor's fallback line -----------------------------------------------------------------
+
+
+def doctor_checks(yahoo: FakeYahoo, cboe: FakeCboe, **env: str) -> dict[str, Any]:
+    from neotui.cli.checks import run_doctor
+    from neotui.settings import load_settings
+
+    settings = load_settings(
+        environ={"NEOTUI_YAHOO_URL": yahoo.url, "NEOTUI_CBOE_URL": cboe.url, **env},
+        overrides={"market": {"connect_timeout": 0.5, "read_timeout": 1.0}},
+    )
+    return {r.check: r for r in run_doctor(settings, budget=15.0)}
+
+
+def test_doctor_asks_cboe_for_one_delayed_quote(fake_yahoo: FakeYahoo, fake_cboe: FakeCboe) -> None:
+    checks = doctor_checks(fake_yahoo, fake_cboe)
+    line = checks["fallback cboe"]
+    assert line.status == "ok", line
+    assert line.detail.startswith("CRWV 95.96 USD, 15 min delayed, last trade 2024-06-26 19:59")
+    assert "used if Yahoo refuses every symbol" in line.detail
+    names = list(checks)
+    assert names.index("batch quote") < names.index("fallback cboe") < names.index("yfinance")
+
+
+def test_doctor_cboe_failing_is_a_warning_unless_it_is_the_only_source(
+    fake_yahoo: FakeYahoo, fake_cboe: FakeCboe
+) -> None:
+    fake_cboe.fault = "429"
+    line = doctor_checks(fake_yahoo, fake_cboe)["fallback cboe"]
+    assert line.status == "warn" and "rate limited by Cboe (429)" in line.detail
+    assert "throttling" in line.hint and "Yahoo gives the prices meanwhile" in line.hint
+    line = doctor_checks(fake_yahoo, fake_cboe, NEOTUI_QUOTE_SOURCE="fallback")["fallback cboe"]
+    assert line.status == "fail"
+
+
+def test_doctor_has_no_fallback_line_when_none_is_set(
+    fake_yahoo: FakeYahoo, fake_cboe: FakeCboe
+) -> None:
+    from neotui.cli.checks import run_doctor
+    from neotui.settings import load_settings
+
+    settings = load_settings(
+        environ={"NEOTUI_YAHOO_URL": fake_yahoo.url, "NEOTUI_CBOE_URL": fake_cboe.url},
+        overrides={"market": {"fallback": [], "connect_timeout": 0.5, "read_timeout": 1.0}},
+    )
+    assert not any(r.check.startswith("fallback") for r in run_doctor(settings, budget=15.0))
+    assert fake_cboe.asked() == []
