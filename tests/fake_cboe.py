@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 from tests.fake_server import HANG, HOSTILE, RESET, FakeServer, Request, Response, hostile_response
@@ -77,6 +78,18 @@ class FakeCboe(FakeServer):
         if symbol == "AAPL":
             return Response(body=recorded_body())
         return Response(body=scaled_body(symbol, self.scales[symbol]))
+
+    def mock_transport(self) -> Any:
+        """The same answers through ``httpx.MockTransport`` (Pilot and snapshot tests: no
+        sockets); the connection faults (hang, reset) are not acted out there."""
+        import httpx
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            answer = self.answer(Request(request.url.path, {}, {}))
+            headers = {"content-type": answer.content_type, **answer.headers}
+            return httpx.Response(answer.status, content=answer.body, headers=headers)
+
+        return httpx.MockTransport(handler)
 
     def asked(self) -> list[str]:
         """The symbols asked so far, in order."""

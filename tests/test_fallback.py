@@ -116,8 +116,8 @@ def test_fuzz_cboe_parser_given_raw_trees() -> None:
 # --- the client against the fake Cboe ----------------------------------------------------------
 
 
-def cboe(fake: FakeCboe, deadline: float = 5.0) -> CboeClient:
-    options = SessionOptions(connect_timeout=0.5, read_timeout=1.0, deadline=deadline)
+def cboe(fake: FakeCboe, deadline: float = 5.0, read: float = 1.0) -> CboeClient:
+    options = SessionOptions(connect_timeout=0.5, read_timeout=read, deadline=deadline)
     return CboeClient(fake.url, options=options, clock=lambda: NOW)
 
 
@@ -156,7 +156,9 @@ async def test_client_faults_are_classified_and_bounded(
     fake_cboe: FakeCboe, fault: str, kind: FailureKind, words: str
 ) -> None:
     fake_cboe.fault = fault
-    client = cboe(fake_cboe, deadline=1.0)
+    # Only a hang or a trickle should meet the deadline (the bomb takes seconds to build once).
+    slow = fault not in ("hang", "trickle")
+    client = cboe(fake_cboe, deadline=30.0 if slow else 1.0, read=30.0 if slow else 5.0)
     try:
         result = (await client.quotes(["CRWV"]))["CRWV"]
     finally:

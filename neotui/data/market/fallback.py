@@ -114,13 +114,17 @@ class QuoteRouter:
         if self.forced:
             return f"prices from {names}, {delay} min delayed (asked for)"
         when = datetime.fromtimestamp(self.retry_at or 0, UTC).astimezone()
-        return f"prices from {names}, {delay} min delayed: Yahoo refused; retry {when:%H:%M}"
+        return f"prices from {names}, {delay} min delayed (Yahoo refused; retry {when:%H:%M})"
 
     @property
     def note(self) -> str | None:
         """Why prices come from elsewhere (a toast, once), else the Yahoo client's note."""
         if self.on_fallback and not self.forced:
-            return f"Yahoo refused every quote ({self._refusal}): {self.prices_from}"
+            # No time in it: the app shows a toast each time this text changes.
+            names = "/".join(f.label for f in self.fallbacks)
+            every = f"{self.retry / 60:g} min"
+            return (f"Yahoo refused every quote ({self._refusal}): prices come from {names}, "
+                    f"delayed, until Yahoo answers again (asked every {every})")  # fmt: skip
         return self.yahoo.batch_note
 
     async def quotes(self, symbols: Sequence[str]) -> dict[str, Quote | FetchError]:
@@ -138,9 +142,9 @@ class QuoteRouter:
         if not self.fallbacks or len(refused) < len(results):
             self._refused_since = self.retry_at = self._refusal = None
             return results
-        if self._refused_since is None:
+        if self._refused_since is None:  # an episode starts: its first reason is the one told
             self._refused_since = now
-        self._refusal = refused[0].reason if isinstance(refused[0], FetchError) else None
+            self._refusal = refused[0].reason if isinstance(refused[0], FetchError) else None
         if now - self._refused_since < self.grace:
             return results
         self.retry_at = now + self.retry
@@ -150,7 +154,7 @@ class QuoteRouter:
         self, symbols: list[str], yahoo: dict[str, Quote | FetchError]
     ) -> dict[str, Quote | FetchError]:
         """Each symbol from the first fallback source that has it (a recent one reused); one
-        that none has keeps Yahoo's error, or the last source's."""
+        that none has keeps Yahoo's error (with the last source's words), or the source's."""
         now = self._wall()
         out: dict[str, Quote | FetchError] = {}
         for symbol in symbols:
@@ -166,8 +170,10 @@ class QuoteRouter:
                     self._kept[symbol] = (now, result)
                 out[symbol] = result
         for symbol in symbols:
-            if not isinstance(out.get(symbol), Quote) and symbol in yahoo:
-                out[symbol] = yahoo[symbol]
+            theirs, ours = out.get(symbol), yahoo.get(symbol)
+            if isinstance(ours, FetchError) and not isinstance(theirs, Quote):
+                also = f"; {theirs.reason}" if isinstance(theirs, FetchError) else ""
+                out[symbol] = FetchError(ours.kind, ours.reason + also, ours.status)
         return {s: out[s] for s in symbols}
 
     async def aclose(self) -> None:
