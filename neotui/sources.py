@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # imported where they are built: the watch screen builds them
     from neotui.data.analytics.events import Impact
     from neotui.data.deals.listed import ListedMap
     from neotui.data.feeds_store import JsonStore
+    from neotui.data.market.fallback import QuoteRouter
     from neotui.data.market.history import Histories
     from neotui.data.news import NewsFeed
     from neotui.data.sec.client import SecClient
@@ -158,7 +159,40 @@ def build_client(settings: Settings, cache: QuoteCache | None) -> YahooClient:
     )
 
 
-def build_feed(settings: Settings, cache: QuoteCache | None) -> MarketFeed:
+def fallback_names(settings: Settings) -> tuple[str, ...]:
+    """The fallback sources to use: ``market.fallback``, unless Yahoo is a mirror or a test
+    server while Cboe is the real one (a fake Yahoo never sends a test to the real Cboe; the
+    same rule keeps yfinance off a mirror). Set ``market.cboe_url`` too to use it there."""
+    from neotui.data.market.cboe import CBOE_URL
+    from neotui.settings import YAHOO_HOSTS
+
+    market = settings.market
+    real_yahoo = market.yahoo_url.rstrip("/") in YAHOO_HOSTS
+    if not real_yahoo and market.cboe_url.rstrip("/") == CBOE_URL:
+        return ()
+    return market.fallback
+
+
+def build_router(settings: Settings, client: YahooClient, *, one_shot: bool = False) -> QuoteRouter:
+    """Yahoo, then the fallback sources ``market.fallback`` lists; a one-shot command falls back
+    at the first refusal of every symbol (the app waits 3 minutes: Yahoo's 429s come and go)."""
+    from neotui.data.market.cboe import CboeClient
+    from neotui.data.market.fallback import REFUSAL_GRACE, QuoteRouter
+    from neotui.data.market.http import SessionOptions
+
+    market = settings.market
+    options = SessionOptions(
+        market.connect_timeout, market.read_timeout, proxy=market.proxy or None
+    )
+    sources = [CboeClient(market.cboe_url, options=options, transport=market.transport)
+               for name in fallback_names(settings) if name == "cboe"]  # fmt: skip
+    grace = 0.0 if one_shot else REFUSAL_GRACE
+    return QuoteRouter(client, sources, forced=market.source == "fallback", grace=grace)
+
+
+def build_feed(
+    settings: Settings, cache: QuoteCache | None, *, one_shot: bool = False
+) -> MarketFeed:
     """A MarketFeed with its client, intervals and fundamentals as the settings say."""
     refresh = settings.refresh
     client = build_client(settings, cache)
@@ -179,6 +213,7 @@ def build_feed(settings: Settings, cache: QuoteCache | None) -> MarketFeed:
         cache=cache,
         fundamentals_fetcher=fetcher,
         fundamentals_interval=refresh.fundamentals,
+        source=build_router(settings, client, one_shot=one_shot),
     )
 
 
@@ -264,5 +299,7 @@ async def close_sources(
         facts.store.close()
     if feed is not None:
         await feed.client.aclose()
+        if feed.source is not None:
+            await feed.source.aclose()
         if feed.cache is not None:
             feed.cache.close()

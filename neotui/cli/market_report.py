@@ -194,6 +194,8 @@ async def gather_valuation(
             update = await feed.refresh_once(force=True)
     finally:
         await feed.client.aclose()
+        if feed.source is not None:
+            await feed.source.aclose()
         say_cache(cache)
         cache.close()
     quotes = {s: st.quote for s, st in update.states.items()}

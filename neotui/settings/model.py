@@ -13,6 +13,7 @@ import platformdirs
 from neotui.data.alerts.rules import PRICE_KINDS, AlertRule
 from neotui.settings.limits import (
     Email,
+    Names,
     OneOf,
     ProxyUrl,
     Range,
@@ -84,6 +85,14 @@ class MarketSettings:
     fundamentals: bool = True
     """Fetch market cap, debt and revenue through yfinance. yfinance always talks to Yahoo
     itself, so this is skipped whenever ``yahoo_url`` points anywhere but Yahoo."""
+    fallback: Annotated[tuple[str, ...], Names(("cboe",))] = ("cboe",)
+    """Where quotes come from when Yahoo refuses every symbol for 3 minutes (429, consent, an
+    address block), in the order tried: ``["cboe"]`` (15 min delayed) or ``[]`` (none)."""
+    source: Annotated[str, OneOf(("auto", "fallback"))] = "auto"
+    """``auto``: Yahoo, the fallback only while Yahoo refuses. ``fallback``: never ask Yahoo
+    for quotes (history and headlines still come from Yahoo)."""
+    cboe_url: Annotated[str, WebUrl()] = "https://cdn.cboe.com"
+    """Base URL of Cboe's delayed quotes (the tests' fake server)."""
 
 
 @dataclass(frozen=True)

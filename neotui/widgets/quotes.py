@@ -192,6 +192,7 @@ class QuotesTable(NeoTable, keys="quotes"):
         colour = direction_style(q.change)
         flashing = self._flash_until.get(state.symbol, 0) > self._clock().timestamp()
         last_style = ("bold reverse " + colour if flashing else "bold " + colour) + dim
+        last_style += " italic" if q.delayed else ""  # a delayed price never looks live
         day_range = (
             f"{fmt.price(q.day_low)}–{fmt.price(q.day_high)}"
             if q.day_low is not None and q.day_high is not None
@@ -224,6 +225,9 @@ class QuotesTable(NeoTable, keys="quotes"):
 
     def _status_cell(self, state: SymbolState) -> Text:
         now = self._clock()
+        if state.status is SymbolStatus.FRESH and state.quote and state.quote.delayed:
+            q = state.quote
+            return plain(_short(f"delayed {q.delayed_minutes}m · {q.source}"), "magenta")
         if state.status is SymbolStatus.FRESH:
             return plain("live" if self._session is not Session.CLOSED else "closed", "dim")
         if state.status is SymbolStatus.NOT_FOUND:

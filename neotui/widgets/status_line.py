@@ -63,7 +63,10 @@ def status_text(
             )
             if not short or failed:
                 text.append(f"{ok} ", style="dim")
-            if feed.source_note and not short:
+            if feed.prices_from:
+                source = feed.prices_from.split(" (")[0] if short else feed.prices_from
+                text.append(f"{source} ", style="magenta")
+            elif feed.source_note and not short:
                 text.append("(per-symbol charts: see doctor) ", style="yellow")
             if feed.refreshing:
                 text.append("↻ ", style="dim")
