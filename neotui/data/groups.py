@@ -77,9 +77,9 @@ def _name(raw: str) -> str:
 
 def _quoted(value: object) -> str:
     """A value from the file, safe and short enough to quote in a message."""
-    text = clean_text(value) if isinstance(value, str) else repr(value)
-    text = " ".join(text.split())
-    return repr(text if len(text) <= 30 else text[:29] + "…")
+    text = " ".join((clean_text(value) if isinstance(value, str) else repr(value)).split())
+    text = text if len(text) <= 30 else text[:29] + "…"
+    return repr(text) if isinstance(value, str) else clean_text(text)
 
 
 def parse_groups(body: Any) -> GroupTables:
@@ -136,13 +136,13 @@ def _group(
     symbols: dict[str, None] = {}
     for entry in raw:
         problem = symbol_problem(entry)
-        if problem is None:
-            symbols[entry.strip().upper()] = None
-        elif isinstance(entry, str) and " ".join(entry.split()).casefold() in others:
+        if _names_group(entry, others, problem is None):
             problems.append(
                 f"{place}: {_quoted(entry)} is another group: groups do not nest, "
                 "list its symbols instead"
             )
+        elif problem is None:
+            symbols[entry.strip().upper()] = None
         else:
             problems.append(f"{place}: {_quoted(entry)} left out: {_plain(problem)}")
     if len(symbols) > MAX_WATCHED:
@@ -159,6 +159,17 @@ def _group(
         symbols=tuple(list(symbols)[:MAX_WATCHED]),
         benchmark=benchmark.strip().upper() if isinstance(benchmark, str) else None,
     )
+
+
+def _names_group(entry: object, others: set[str], is_symbol: bool) -> bool:
+    """Whether a symbols entry names another group (by name or slug, ignoring case). An entry
+    written as a ticker (upper case: ``GOOD``) stays a symbol even if a group is called Good."""
+    if not isinstance(entry, str):
+        return False
+    if is_symbol and entry.strip() == entry.strip().upper():
+        return False
+    key = " ".join(entry.split()).casefold()
+    return key in others or slug(entry) in {slug(name) for name in others}
 
 
 def _plain(problem: str | None) -> str:

@@ -84,10 +84,8 @@ class GroupView:
                 timeout=5,
             )
             return
-        if self.all:
-            self.all = False
-        else:
-            self.index = (self.index + 1) % len(self.groups)
+        self.all = False
+        self.index = (self.index + 1) % len(self.groups)
         self.show()
 
     def toggle_all(self) -> None:
@@ -103,6 +101,8 @@ class GroupView:
         with the other market views) the sector pane."""
         screen = self._screen
         quotes = screen.query_one(QuotesTable)
+        screen.set_class(self.all, "all-groups")  # a taller quotes pane (app.tcss)
+        states = screen._feed.states if screen._feed is not None else None
         if self.all:
             shown = self.sections()
             seen: set[str] = set()
@@ -114,9 +114,9 @@ class GroupView:
                 if above:
                     note += f", {', '.join(above)} above"
                 sections.append(((g.name, note), g.symbols))
-            quotes.set_groups(sections)
+            quotes.set_groups(sections, states)
         else:
-            quotes.set_groups([(None, self.group.symbols)])
+            quotes.set_groups([(None, self.group.symbols)], states)
         self.label_view()
         screen._market_views_soon()
 

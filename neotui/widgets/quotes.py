@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -279,10 +279,15 @@ class QuotesTable(NeoTable, keys="quotes"):
 
     # --- group headings (all groups at once) -----------------------------------------------------
 
-    def set_groups(self, sections: list[tuple[tuple[str, str] | None, tuple[str, ...]]]) -> None:
+    def set_groups(
+        self,
+        sections: list[tuple[tuple[str, str] | None, tuple[str, ...]]],
+        states: Mapping[str, SymbolState] | None = None,
+    ) -> None:
         """Show these rows: each section's heading (name, note; None for no heading row) and
-        its symbols. A symbol is shown once, in the first section that has it. The cached
-        states stay, so a switch draws prices at once, with no network."""
+        its symbols. A symbol is shown once, in the first section that has it. ``states``:
+        the feed's latest (every group's symbols are fetched), so a switch draws prices at
+        once, with no network."""
         order: list[str] = []
         symbols: dict[str, None] = {}
         headings: dict[str, tuple[str, str]] = {}
@@ -294,10 +299,29 @@ class QuotesTable(NeoTable, keys="quotes"):
             symbols.update(dict.fromkeys(fresh))
             order += fresh
         self.symbols = tuple(symbols)
+        self._states.update((s, st) for s in symbols if (st := (states or {}).get(s)) is not None)
         self._headings = headings
         self._rows_order = tuple(order) if headings else ()
         if self.is_mounted:
             self._build()
+            self._settle_widths()
+
+    def _settle_widths(self) -> None:
+        """Measure the rebuilt rows' columns now, not at the table's next idle: a frame drawn in
+        between (the screen's refresh can come first) caches the rows at the old widths, and
+        DataTable keeps those lines (a heading clipped to "GPU", rows out of line)."""
+        if self._require_update_dimensions:
+            self._require_update_dimensions = False
+            rows, self._new_rows = set(self._new_rows), set()
+            self._update_dimensions(rows)
+        self._update_count += 1  # the line caches are keyed by it
+        self.refresh()
+
+    def draw_row(self, key: str) -> None:
+        """Only rows of the group shown: the others' states are kept (a switch back draws them
+        at once), but they have no row to draw into (a flash ending, an age, a highlight)."""
+        if key in self._rows:
+            super().draw_row(key)
 
     def _sections(self) -> list[tuple[str | None, list[str]]]:
         """The rows as (heading key or None, its symbols), in order."""
