@@ -294,9 +294,9 @@ def quote(symbol: str, pct: float | None, series: tuple[float, ...] = ()) -> Quo
 
 def test_basket_line_weighs_every_member_equally_whatever_its_role() -> None:
     quotes = {"MSFT": quote("MSFT", 2.0, (100, 102)), "META": quote("META", -1.0, (100, 99)),
-              "NVDA": quote("NVDA", 0.0), "AMZN": None}  # fmt: skip
-    line = basket_line(["MSFT", "META", "NVDA", "AMZN", "MSFT"], quotes)
-    assert line.members == ("MSFT", "META", "NVDA") and line.missing == ("AMZN",)
+              "NVDA": quote("NVDA", 0.0), "AMZN": None, "ORCL": quote("ORCL", None)}  # fmt: skip
+    line = basket_line(["MSFT", "META", "NVDA", "AMZN", "ORCL", "MSFT"], quotes)
+    assert line.members == ("MSFT", "META", "NVDA") and line.missing == ("AMZN", "ORCL")
     assert line.change_pct == pytest.approx(1.0 / 3)
     assert (line.advancing, line.declining, line.unchanged) == (1, 1, 1)
     assert line.series == (100.0, 100.5) and line.suppliers == ()

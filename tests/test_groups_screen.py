@@ -83,6 +83,8 @@ async def test_G_shows_every_group_under_its_heading() -> None:
         # the watchlist has no symbol outside the groups: no section of its own
         assert rows(quotes) == ["#0", "CHIP", "NVDA", "#1", "ALPH", "MDLY", "ZETA"]
         assert quotes.get_row("#0")[0].plain == "Chips"
+        drawn = quotes.render_line(1).text  # as on screen: at the columns' new widths
+        assert drawn.split()[:2] == ["Chips", "2"], drawn
         assert quotes.get_row("#1")[-1].plain == "4 symbols, CHIP above"
         assert "all 2 groups" in screen.query_one(StatusLine).plain
         lines = sector(app).splitlines()
@@ -91,7 +93,8 @@ async def test_G_shows_every_group_under_its_heading() -> None:
         # a heading is not a symbol: no alert on it, and sorting keeps each group under its own
         quotes.focus()
         quotes.move_cursor(row=0)
-        assert focused_symbol(screen, screen.panes) is None
+        await pilot.pause()
+        assert screen.focused is quotes and focused_symbol(screen, screen.panes) is None
         await pilot.press("s", "s")  # sorted by volume
         await pilot.pause()
         order = rows(quotes)

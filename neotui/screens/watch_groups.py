@@ -101,7 +101,9 @@ class GroupView:
         with the other market views) the sector pane."""
         screen = self._screen
         quotes = screen.query_one(QuotesTable)
-        screen.set_class(self.all, "all-groups")  # a taller quotes pane (app.tcss)
+        # A taller quotes pane (app.tcss). On the table, not the screen: a screen's class
+        # restyles every widget on it (~10 ms, a frame's worth).
+        quotes.set_class(self.all, "all-groups")
         states = screen._feed.states if screen._feed is not None else None
         if self.all:
             shown = self.sections()
