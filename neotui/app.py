@@ -68,6 +68,8 @@ class NeoApp(App[None]):
         Binding("r", "refresh", "Refresh", tooltip="Fetch quotes now", id="neotui.refresh"),
         Binding("A", "alerts", "Alerts", tooltip="List the recent alerts", show=False,
                 id="neotui.alerts"),
+        Binding("S", "picture", "Picture", tooltip="Save the screen as SVG in neotui's data "
+                "directory", show=False, id="neotui.screenshot"),
     ]  # fmt: skip
 
     def __init__(
@@ -469,6 +471,12 @@ class NeoApp(App[None]):
             return
         self.feed.request_refresh()
         self.notify("Refreshing quotes…", timeout=2)
+
+    async def action_picture(self) -> None:
+        """Save the screen as SVG in neotui's data directory and say where (neotui.screenshot)."""
+        from neotui.screenshot import save_picture
+
+        await save_picture(self, self.clock())
 
     def open_url(self, url: str, *, new_tab: bool = True) -> None:
         """Open a web page in the browser: http(s) only, whatever a file or a server put there

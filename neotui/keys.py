@@ -57,6 +57,7 @@ BINDINGS: tuple[KeyBinding, ...] = (
         ("neotui.help", "question_mark", "Help"),
         ("neotui.refresh", "r", "Refresh"),
         ("neotui.alerts", "A", "Alerts"),
+        ("neotui.screenshot", "S", "Picture"),
     ),
     *_b(
         "WatchScreen",
@@ -71,6 +72,8 @@ BINDINGS: tuple[KeyBinding, ...] = (
         ("neotui.clear", "escape", "Clear filter"),
         ("neotui.positions", "p", "Positions"),
         ("neotui.add_alert", "a", "Add alert"),
+        ("neotui.group.next", "g", "Group"),
+        ("neotui.group.all", "G", "All groups"),
     ),
     *_b(
         "ProviderDetail",

@@ -18,6 +18,7 @@ from neotui.cli.context import (
     CommandContext,
     format_option,
     gave_up,
+    group_option,
     pass_context,
     say_cache,
 )
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 
 
 @click.command()
+@group_option
 @format_option
 @click.option(
     "--source",

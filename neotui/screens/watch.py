@@ -19,6 +19,7 @@ from neotui.data.deals.watcher import BookUpdate
 from neotui.data.market.feed import FeedUpdate
 from neotui.screens.host import WatchHost, host_of
 from neotui.screens.watch_feeds import FeedsSlot
+from neotui.screens.watch_groups import GroupView, action_all_groups, action_next_group
 from neotui.screens.watch_keys import NEED_PANES, WATCH_KEYS
 from neotui.screens.watch_panes import (
     Panes,
@@ -36,7 +37,6 @@ from neotui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
     from neotui.data.analytics.events import Impact
-    from neotui.data.analytics.valuation import YearIndex
     from neotui.data.news import NewsUpdate
     from neotui.data.portfolio import Portfolio
     from neotui.data.sec.facts import CompanyFacts
@@ -69,7 +69,6 @@ class WatchScreen(Screen[None]):
         self._feed: FeedUpdate | None = None
         self._market_views_due = False
         self._facts: dict[str, CompanyFacts] = {}  # SEC facts by symbol, as last delivered
-        self._year: YearIndex | None = None  # the sector's one-year index, once per study
         self._book = DealBook()
         self._book_update: BookUpdate | None = None
         self._deferred_scheduled = False
@@ -99,7 +98,8 @@ class WatchScreen(Screen[None]):
                 sector.border_title = "Sector"
                 yield sector
             with Vertical(id="main"):
-                quotes = QuotesTable(host.settings.market.symbols, host.clock, id="quotes")
+                self.groups = GroupView(self, host.settings.watch_groups, host.settings.group)
+                quotes = QuotesTable(self.groups.symbols, host.clock, id="quotes")
                 quotes.border_title = "Quotes"
                 if self._cached is not None:
                     quotes.preload(self._cached)
@@ -136,6 +136,7 @@ class WatchScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._feeds = FeedsSlot(self.host.settings.filings.forms, self)
+        self.groups.label_view()
         self.query_one(ProviderList).focus()
 
     def first_frame_shown(self, then: Callable[[], None] | None = None) -> None:
@@ -215,18 +216,13 @@ class WatchScreen(Screen[None]):
     def _show_market_views(self) -> None:
         """The sector line and the valuation table follow the quotes and the book (plain
         arithmetic on a handful of rows: no worker needed)."""
-        from neotui.data.analytics.valuation import YearIndex, market_caps, sector_line, valuations
+        from neotui.data.analytics.valuation import market_caps, valuations
 
         self._market_views_due = False
         states = dict(self._feed.states) if self._feed else {}
         quotes = {s: st.quote for s, st in states.items()}
-        symbols = self.host.settings.market.symbols
         impact = self.host.impact
-        histories = impact.histories.prices if impact else None
-        if self._year is None:
-            self._year = YearIndex()
-        line = self._year.apply(sector_line(self.book, symbols, quotes), histories)
-        self.query_one(SectorPane).show(line)
+        self.groups.show_sector(self.book, quotes, impact.histories.prices if impact else None)
         table = self._panes.valuation if self._panes is not None else None
         if table is not None and table.display:
             fundamentals = {s: st.fundamentals for s, st in states.items() if st.fundamentals}
@@ -346,6 +342,9 @@ class WatchScreen(Screen[None]):
         self.panes.detail.show(deal, name, impact)
 
     # --- keys -----------------------------------------------------------------------------------
+
+    action_next_group = action_next_group
+    action_all_groups = action_all_groups
 
     def action_add_alert(self) -> None:
         """Open the new-alert modal for the symbol under the cursor."""

@@ -55,6 +55,22 @@ WATCH_KEYS: list[BindingType] = [
         show=False,
         id="neotui.add_alert",
     ),
+    Binding(
+        "g",
+        "next_group",
+        "Group",
+        tooltip="Show the next watchlist group",
+        show=False,
+        id="neotui.group.next",
+    ),
+    Binding(
+        "G",
+        "all_groups",
+        "All groups",
+        tooltip="Show every group under its heading",
+        show=False,
+        id="neotui.group.all",
+    ),
 ]
 
 NEED_PANES = frozenset(

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import platformdirs
 
 from neotui.data.alerts.rules import PRICE_KINDS, AlertRule
+from neotui.data.groups import WATCHLIST, WatchGroup
 from neotui.settings.limits import (
     Email,
     Names,
@@ -228,6 +229,10 @@ class Settings:
     """SEC filings."""
     news: NewsSettings = field(default_factory=NewsSettings)
     """Headlines."""
+    groups: tuple[WatchGroup, ...] = ()
+    """``[[group]]`` tables shown after the watchlist (see :attr:`watch_groups`)."""
+    group: str = ""
+    """The group shown first and covered by the commands (``--group``); empty: the watchlist."""
     keys: Mapping[str, str] = field(default_factory=dict)
     """Key overrides: binding id (e.g. "neotui.refresh") to a comma-separated key list."""
     sources: tuple[str, ...] = ()
@@ -243,10 +248,17 @@ class Settings:
 
     @property
     def feed_symbols(self) -> tuple[str, ...]:
-        """Every symbol that needs quotes: the watched ones first, then those of the lots."""
-        extra = [lot.symbol for lot in self.lots]
+        """Every symbol that needs quotes: the watched ones first, then the groups' (a group
+        switch then shows quotes at once), then those held or alerted on."""
+        extra = [s for g in self.groups for s in (*g.symbols, *filter(None, [g.benchmark]))]
+        extra += [lot.symbol for lot in self.lots]
         extra += [r.symbol for r in self.alert_rules if r.kind in PRICE_KINDS and r.symbol]
         return tuple(dict.fromkeys([*self.market.symbols, *extra]))
+
+    @property
+    def watch_groups(self) -> tuple[WatchGroup, ...]:
+        """The watchlist (``market.symbols``) as the first group, then the ``[[group]]`` ones."""
+        return (WatchGroup(WATCHLIST, self.market.symbols), *self.groups)
 
     @property
     def deals_path(self) -> Path:
