@@ -506,7 +506,13 @@ class NeoApp(App[None]):
             self.push_screen(screen)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        # Textual's own "Screenshot" saves into the user's Downloads folder: ours, in its place,
+        # saves in neotui's data directory (neotui never writes among the user's own files).
+        for command in super().get_system_commands(screen):
+            if command.title != "Screenshot":
+                yield command
+        yield SystemCommand("Screenshot", "Save the screen as SVG in neotui's data directory",
+                            self.action_picture)  # fmt: skip
         yield SystemCommand("Refresh quotes", "Fetch quotes now", self.action_refresh)
         yield SystemCommand("Help: keys", "List every key and its id", self.action_help)
         yield SystemCommand("Alerts", "The last 100 alerts and every rule", self.action_alerts)

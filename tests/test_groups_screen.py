@@ -186,3 +186,19 @@ async def test_rows_outside_the_group_shown_are_kept_not_drawn() -> None:
         await pilot.press("g")
         await pilot.pause()
         assert "not found" in quotes.get_row("MDLY")[-1].plain  # its state was kept meanwhile
+
+
+async def test_the_palette_screenshot_saves_in_the_data_dir_not_downloads(
+    isolated_dirs: dict[str, Path],
+) -> None:
+    """Textual's own palette "Screenshot" writes into the user's Downloads folder; neotui's
+    replaces it, so the palette's picture lands where `S` puts it."""
+    app = build_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        commands = [c for c in app.get_system_commands(app.screen) if c.title == "Screenshot"]
+        assert len(commands) == 1
+        result = commands[0].callback()
+        if result is not None:
+            await result
+        folder = isolated_dirs["XDG_DATA_HOME"] / "neotui" / "screenshots"
+        await wait_until(lambda: len(list(folder.glob("*.svg"))) == 1, pilot=pilot)
