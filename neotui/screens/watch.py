@@ -17,6 +17,7 @@ from neotui.data.deals import DealBook
 from neotui.data.deals.models import Deal
 from neotui.data.deals.watcher import BookUpdate
 from neotui.data.market.feed import FeedUpdate
+from neotui.data.timeline import filter_label
 from neotui.screens.host import WatchHost, host_of
 from neotui.screens.watch_feeds import FeedsSlot
 from neotui.screens.watch_keys import NEED_PANES, WATCH_KEYS
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from neotui.data.portfolio import Portfolio
     from neotui.data.sec.facts import CompanyFacts
     from neotui.data.sec.feed import FilingsUpdate
+    from neotui.data.timeline import TimelineEvent
     from neotui.messages import FactsUpdated
     from neotui.widgets.feeds import FeedsTable
     from neotui.widgets.timeline import DealTable
@@ -63,7 +65,7 @@ class WatchScreen(Screen[None]):
         super().__init__()
         self._cached = cached
         self._panes: Panes | None = None  # the timeline and the rest, after the first frame
-        self._detail_deal: Deal | None = None
+        self._detail_deal: Deal | TimelineEvent | None = None
         self._positions_hidden = False  # the user pressed p to hide them
         self._impacts: dict[str, Impact] = {}
         self._feed: FeedUpdate | None = None
@@ -128,6 +130,7 @@ class WatchScreen(Screen[None]):
             self.show_book(self._book_update)
         if self._impacts:
             panes.deals.set_impacts(self._impacts)
+            panes.timeline.show_events(self.host.impact, self.book)
             self._show_deal(panes.deals.current)
         if self._after_deferred is not None:
             # After the frame that shows these panes: what follows (feeds built, workers
@@ -247,6 +250,7 @@ class WatchScreen(Screen[None]):
         self._market_views_soon()  # the sector's one-year index comes from the same histories
         if self._panes is not None:
             self._panes.deals.set_impacts(self._impacts)
+            self._panes.timeline.show_events(self.host.impact, self.book)
             self._show_deal(self._panes.deals.current)
 
     def show_positions(self, portfolio: Portfolio) -> None:
@@ -333,7 +337,12 @@ class WatchScreen(Screen[None]):
             return  # a rebuild re-announces the same deal: updating again relays out the screen
         self._show_deal(deal)
 
-    def _show_deal(self, deal: Deal | None) -> None:
+    def action_timeline_kind(self) -> None:
+        """Show one kind of event on the timeline, then the next, then every kind again."""
+        self.panes.deals.cycle_kind()
+        self._update_filter_title()
+
+    def _show_deal(self, deal: Deal | TimelineEvent | None) -> None:
         self._detail_deal = deal
         name = None
         if deal is not None and deal.provider in self.book.providers:
@@ -421,7 +430,7 @@ class WatchScreen(Screen[None]):
         suffix = f" · “{table.text}”" if table.text else ""
         if len(table.shown) < count:
             suffix += f" · newest {len(table.shown)} shown, / to narrow"
-        subtitle = f"{count:,} deal{'s' if count != 1 else ''}{suffix}"
+        subtitle = f"{table.count_label()}{filter_label(table.kind)}{suffix}"
         self.panes.timeline.border_subtitle = Content(subtitle)
 
     def action_clear(self) -> None:

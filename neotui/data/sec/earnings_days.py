@@ -21,7 +21,7 @@ as written), and both paths end in :func:`earnings_from_filings`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any, Literal
@@ -244,6 +244,16 @@ def _raw_stamps(body: Any) -> dict[str, tuple[datetime, bool] | None]:
         for accession, stamp in zip(accessions, stamps, strict=False)
         if isinstance(accession, str)
     }
+
+
+def earnings_by_symbol(filings: Mapping[str, Sequence[Filing]]) -> list[EarningsDay]:
+    """The earnings days of every symbol's filings (as the filings feed keeps them)."""
+    return [day for symbol, rows in filings.items() for day in earnings_from_filings(rows, symbol)]
+
+
+def results_accessions(filings: Mapping[str, Sequence[Filing]]) -> frozenset[str]:
+    """The accessions of every results 8-K: when they change, the earnings study is redone."""
+    return frozenset(f.accession for rows in filings.values() for f in rows if is_results_8k(f))
 
 
 def last_earnings(days: Sequence[EarningsDay]) -> EarningsDay | None:
