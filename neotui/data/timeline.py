@@ -57,7 +57,7 @@ def next_kind(current: EventKind | None) -> EventKind | None:
 def count_label(counts: Mapping[EventKind, int]) -> str:
     """``12 deals``, or with other kinds ``14 events · 12 deals, 2 earnings``."""
     total = sum(counts.values())
-    shown = [(k, n) for k, n in counts.items() if n]
+    shown = [(k, counts[k]) for k in KINDS if counts.get(k)]  # in the registry's order
     if all(k == EventKind.DEAL for k, _ in shown):
         deals = counts.get(EventKind.DEAL, 0)
         return f"{deals:,} deal{'s' if deals != 1 else ''}"

@@ -17,7 +17,6 @@ from neotui.data.deals import DealBook
 from neotui.data.deals.models import Deal
 from neotui.data.deals.watcher import BookUpdate
 from neotui.data.market.feed import FeedUpdate
-from neotui.data.timeline import filter_label
 from neotui.screens.host import WatchHost, host_of
 from neotui.screens.watch_feeds import FeedsSlot
 from neotui.screens.watch_keys import NEED_PANES, WATCH_KEYS
@@ -425,13 +424,7 @@ class WatchScreen(Screen[None]):
         panes.deals.focus()
 
     def _update_filter_title(self) -> None:
-        table = self.panes.deals
-        count = table.total
-        suffix = f" · “{table.text}”" if table.text else ""
-        if len(table.shown) < count:
-            suffix += f" · newest {len(table.shown)} shown, / to narrow"
-        subtitle = f"{table.count_label()}{filter_label(table.kind)}{suffix}"
-        self.panes.timeline.border_subtitle = Content(subtitle)
+        self.panes.timeline.update_subtitle()
 
     def action_clear(self) -> None:
         """Escape: close the filter box, or clear an active filter."""

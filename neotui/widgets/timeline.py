@@ -6,13 +6,14 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.content import Content
 from textual.widgets import Static
 
 from neotui.data.analytics.earnings import EarningsBaseline, versus_earnings
 from neotui.data.analytics.events import Impact
 from neotui.data.deals import DealBook
 from neotui.data.deals.models import Deal
-from neotui.data.timeline import TimelineEvent, earnings_events
+from neotui.data.timeline import TimelineEvent, earnings_events, filter_label
 from neotui.messages import ImpactUpdated
 from neotui.widgets.cells import direction_style
 from neotui.widgets.deal_cells import (  # re-exported: the detail screen and tests use them
@@ -199,3 +200,15 @@ class Timeline(Vertical):
         self.query_one(DealTable).set_events(
             earnings_events(impact.earnings, book, impact.baselines)
         )
+        self.update_subtitle()
+
+    def update_subtitle(self) -> None:
+        """The bottom border: how many rows match, of which kinds, and the active filters."""
+        table = self.query_one(DealTable)
+        count = table.total
+        suffix = f" · “{table.text}”" if table.text else ""
+        if len(table.shown) < count:
+            suffix += f" · newest {len(table.shown)} shown, / to narrow"
+        subtitle = f"{table.count_label()}{filter_label(table.kind)}{suffix}"
+        # Content, not a str: a str subtitle is parsed as markup, and filter text is typed.
+        self.border_subtitle = Content(subtitle)
