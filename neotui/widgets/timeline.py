@@ -146,9 +146,7 @@ class DealDetail(Static):
             if impact.study.symbol in self.baselines:  # earnings days known for the stock
                 versus = versus_earnings(impact.study.abnormal_0, self.baselines[impact.symbol])
                 text.append(f"vs earnings: {versus}\n", style="dim")
-            if len(impact.deal_ids) > 1:
-                others = ", ".join(i for i in impact.deal_ids if i != deal.id)
-                text.append(f"Same day, one event: also {others}\n", style="dim")
+
         text.append(deal.summary)
         text.append("\nSource: ", style="dim")
         text.append(deal.source, style="italic")
@@ -167,6 +165,9 @@ class DealDetail(Static):
         if deal.note:
             text.append("\nNote: ", style="dim")
             text.append(deal.note, style="dim")
+        if isinstance(impact, Impact) and len(impact.deal_ids) > 1:  # one reaction, many deals
+            others = ", ".join(i for i in impact.deal_ids if i != deal.id)
+            text.append(f"\nSame day, one event: also {others}", style="dim")
         self._show(text)
 
     def on_resize(self) -> None:
