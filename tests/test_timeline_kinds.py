@@ -76,13 +76,13 @@ async def test_earnings_rows_join_the_timeline_with_their_day0() -> None:
         first = table.shown.index(events[0])
         row = table.get_row_at(first)
         assert row[kind].plain == "earnings"
-        assert row[with_].plain == "Earnings · after close"
+        assert row[with_].plain == "Earnings AMC"
         studied = {e.study.day0: e.study for e in app.impact.earnings}
         # after the close on Wednesday 2026-05-13: the market reacts on Thursday the 14th
         study = studied[date(2026, 5, 14)]
         assert row[day0].plain == f"{study.abnormal_0 * 100:+.1f}%"
         feb = table.get_row_at(table.shown.index(events[1]))
-        assert feb[with_].plain == "Earnings · before open"
+        assert feb[with_].plain == "Earnings BMO"
         assert date(2026, 2, 25) in studied  # before the open: the same day
         subtitle = str(app.screen.query_one("#timeline").border_subtitle)
         assert subtitle.startswith("8 events · 4 deals, 4 earnings")
@@ -105,7 +105,7 @@ async def test_t_filters_by_kind_and_the_border_says_so() -> None:
         await pilot.pause()
         text = app.screen.query_one(DealDetail).render()
         plain = text.plain if isinstance(text, Text) else str(text)
-        assert "Stock Cloud · Earnings · after close" in plain
+        assert "Stock Cloud · Earnings AMC" in plain
         assert "Day 0 2026-05-14 vs SPY" in plain
         assert "at 16:05:00 New York, after the close" in plain
         assert "median earnings-day |AR| of STK" in plain

@@ -98,8 +98,9 @@ class TimelineEvent:
 
 
 TIMING_WORDS = {"bmo": "before the open", "during": "during the session", "amc": "after the close"}
-#: The same, short enough for the timeline's "With" column.
-TIMING_SHORT = {"bmo": "before open", "during": "in session", "amc": "after close"}
+#: The same, short enough for the timeline's "With" column narrowed to 12 cells (the usual
+#: BMO/AMC; RTH, regular trading hours, for a release during the session).
+TIMING_SHORT = {"bmo": "BMO", "during": "RTH", "amc": "AMC"}
 
 
 def earnings_events(
@@ -134,7 +135,7 @@ def earnings_events(
                 id=f"earnings:{e.symbol}:{d.accession}",
                 date=d.day,
                 provider=provider.id,
-                title=f"Earnings · {TIMING_SHORT.get(d.timing or '', 'time unknown')}",
+                title=f"Earnings {TIMING_SHORT.get(d.timing or '', '?')}",
                 label="earnings",
                 detail=detail,
                 search=f"earnings results 8-K 2.02 {provider.name} {e.symbol} {d.day} "

@@ -74,7 +74,7 @@ def impact_table(
         if e.symbol != provider.ticker:
             continue
         when = TIMING_SHORT.get(e.day.timing or "", "time unknown")
-        dated.append((e.day.day, True, _cells(f"{e.day.day}", f"earnings · {when}", e.symbol,
+        dated.append((e.day.day, True, _cells(f"{e.day.day}", f"earnings {when}", e.symbol,
                                               e.study), e.study))  # fmt: skip
     dated.sort(key=lambda r: r[0], reverse=True)  # type: ignore[arg-type,return-value]
     if base is None:
