@@ -331,8 +331,9 @@ class NeoApp(App[None]):
     def _show_filings(self, update: FilingsUpdate) -> None:
         from neotui.sources import new_results
 
-        if new_results(self.last_filings, update) and self.impact is not None:
-            self.run_impact()  # new earnings days: studied from the cached histories
+        studied = self.impact is not None or any(w.group == "impact" for w in self.workers)
+        if studied and new_results(self.last_filings, update):
+            self.run_impact()  # new earnings days (restarts one under way, which missed them)
         self.last_filings = update
         self.watch_screen.show_filings(update)
         # filing_items rules: the engine knows which accessions it has seen (the first batch,

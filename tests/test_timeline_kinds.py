@@ -151,3 +151,4 @@ def test_kind_registry_cycles_every_kind_and_counts_them() -> None:
     assert count_label({EventKind.DEAL: 1}) == "1 deal"
     assert count_label({EventKind.DEAL: 0, EventKind.EARNINGS: 1}) == "1 event · 1 earnings"
     assert count_label({}) == "0 deals"
+    assert count_label({EventKind.EARNINGS: 0}) == "0 earnings"  # filtered to a kind: none

@@ -58,6 +58,9 @@ def count_label(counts: Mapping[EventKind, int]) -> str:
     """``12 deals``, or with other kinds ``14 events · 12 deals, 2 earnings``."""
     total = sum(counts.values())
     shown = [(k, counts[k]) for k in KINDS if counts.get(k)]  # in the registry's order
+    if not total and set(counts) - {EventKind.DEAL}:  # filtered to another kind: none of it
+        kind = next(k for k in KINDS if k in counts and k != EventKind.DEAL)
+        return f"0 {KINDS[kind].plural}"
     if all(k == EventKind.DEAL for k, _ in shown):
         deals = counts.get(EventKind.DEAL, 0)
         return f"{deals:,} deal{'s' if deals != 1 else ''}"

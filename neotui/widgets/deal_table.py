@@ -245,7 +245,7 @@ class DealTable(ScrollView, can_focus=True):
 
     def count_label(self) -> str:
         """How many rows match, by kind (``12 deals``, ``14 events · 12 deals, 2 earnings``)."""
-        counts: dict[EventKind, int] = {}
+        counts: dict[EventKind, int] = {self.kind: 0} if self.kind is not None else {}
         for row in self._shown:
             kind = row.kind if isinstance(row, TimelineEvent) else EventKind.DEAL
             counts[kind] = counts.get(kind, 0) + 1
