@@ -254,11 +254,13 @@ class NeoApp(App[None]):
             book = self.watch_screen.book
         except NoMatches:
             return  # shutting down
-        study = await study_watched(book, self.feed, self.settings.analytics.benchmark, self.clock)
+        study = await study_watched(book, self.feed, self.settings.analytics.benchmark, self.clock,
+                                    self.last_filings)  # fmt: skip
         if study.listed_error:
             message = f"{study.listed_error}\nCounterparties are not studied."
             self.notify(message, title="Listed companies file", severity="warning", markup=False)
-        self.post_message(ImpactUpdated(study.rows, study.histories, study.benchmark))
+        self.post_message(ImpactUpdated(study.rows, study.histories, study.benchmark,
+                                        study.earnings, study.baselines))  # fmt: skip
 
     def on_impact_updated(self, message: ImpactUpdated) -> None:
         self.impact = message
@@ -329,6 +331,11 @@ class NeoApp(App[None]):
                             exclusive=True, exit_on_error=False)  # fmt: skip
 
     def _show_filings(self, update: FilingsUpdate) -> None:
+        from neotui.sources import new_results
+
+        studied = self.impact is not None or any(w.group == "impact" for w in self.workers)
+        if studied and new_results(self.last_filings, update):
+            self.run_impact()  # new earnings days (restarts one under way, which missed them)
         self.last_filings = update
         self.watch_screen.show_filings(update)
         # filing_items rules: the engine knows which accessions it has seen (the first batch,

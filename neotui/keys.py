@@ -66,6 +66,7 @@ BINDINGS: tuple[KeyBinding, ...] = (
         ("neotui.details", "enter", "Details"),
         ("neotui.filter", "slash", "Filter"),
         ("neotui.sort", "s", "Sort"),
+        ("neotui.timeline.kind", "t", "Kinds"),
         ("neotui.capacity", "c", "Capacity"),
         ("neotui.valuation", "v", "Valuation"),
         ("neotui.filings", "f", "Filings"),

@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # imported where they are built: the watch screen builds them
     # first frame, and most commands never do (~18 ms of imports off the launch path)
     from textual.message import Message
 
+    from neotui.data.analytics.earnings import EarningsBaseline, EarningsImpact
     from neotui.data.analytics.events import Impact
     from neotui.data.deals.listed import ListedMap
     from neotui.data.feeds_store import JsonStore
@@ -242,19 +243,41 @@ class WatchedStudy:
     histories: Histories
     benchmark: str
     listed_error: str | None
+    earnings: list[EarningsImpact]
+    baselines: dict[str, EarningsBaseline]
+
+
+def filings_by_symbol(update: FilingsUpdate | None) -> dict[str, tuple]:
+    """The filings the feed keeps, by symbol (what the earnings days are read from)."""
+    return {s: c.filings for s, c in update.companies.items()} if update is not None else {}
+
+
+def new_results(old: FilingsUpdate | None, new: FilingsUpdate) -> bool:
+    """Whether ``new`` holds results 8-Ks that ``old`` did not (the earnings study is redone)."""
+    from neotui.data.sec.earnings_days import results_accessions
+
+    before = results_accessions(filings_by_symbol(old))
+    return results_accessions(filings_by_symbol(new)) != before
 
 
 async def study_watched(
-    book: DealBook, feed: MarketFeed, benchmark: str, clock: Callable[[], datetime]
+    book: DealBook,
+    feed: MarketFeed,
+    benchmark: str,
+    clock: Callable[[], datetime],
+    filings: FilingsUpdate | None = None,
 ) -> WatchedStudy:
     """The event study the watch screen shows: two-year histories from the feed's cache (fetched
-    when a day old), then numpy in a thread. The modules (numpy among them, ~120 ms) load here,
-    after the first refresh, not when the app starts."""
+    when a day old), then numpy in a thread, for the deals and for the earnings days in the
+    filings the SEC feed keeps. The modules (numpy among them, ~120 ms) load here, after the
+    first refresh, not when the app starts."""
     import asyncio
 
+    from neotui.data.analytics.earnings import baselines, study_earnings
     from neotui.data.analytics.events import study_book, symbols_for
     from neotui.data.deals.listed import ListedError, ListedMap
     from neotui.data.market.history import load_histories
+    from neotui.data.sec.earnings_days import earnings_by_symbol
 
     listed_error = None
     try:
@@ -266,7 +289,11 @@ async def study_watched(
     histories = await load_histories(symbols, feed.client, feed.cache, clock=clock)
     rows = await asyncio.to_thread(study_book, book, histories.prices, listed,
                                    benchmark=benchmark, missing=histories.errors)  # fmt: skip
-    return WatchedStudy(rows, histories, benchmark, listed_error)
+    tickers = {p.ticker for p in book.providers.values() if p.ticker}
+    days = [d for d in earnings_by_symbol(filings_by_symbol(filings)) if d.symbol in tickers]
+    earnings = await asyncio.to_thread(study_earnings, days, histories.prices,
+                                       benchmark=benchmark, missing=histories.errors)  # fmt: skip
+    return WatchedStudy(rows, histories, benchmark, listed_error, earnings, baselines(earnings))
 
 
 async def after_first_refresh(feed: MarketFeed, wait: float = 10.0) -> None:

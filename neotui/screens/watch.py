@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from neotui.data.portfolio import Portfolio
     from neotui.data.sec.facts import CompanyFacts
     from neotui.data.sec.feed import FilingsUpdate
+    from neotui.data.timeline import TimelineEvent
     from neotui.messages import FactsUpdated
     from neotui.widgets.feeds import FeedsTable
     from neotui.widgets.timeline import DealTable
@@ -63,7 +64,7 @@ class WatchScreen(Screen[None]):
         super().__init__()
         self._cached = cached
         self._panes: Panes | None = None  # the timeline and the rest, after the first frame
-        self._detail_deal: Deal | None = None
+        self._detail_deal: Deal | TimelineEvent | None = None
         self._positions_hidden = False  # the user pressed p to hide them
         self._impacts: dict[str, Impact] = {}
         self._feed: FeedUpdate | None = None
@@ -128,6 +129,7 @@ class WatchScreen(Screen[None]):
             self.show_book(self._book_update)
         if self._impacts:
             panes.deals.set_impacts(self._impacts)
+            panes.timeline.show_events(self.host.impact, self.book)
             self._show_deal(panes.deals.current)
         if self._after_deferred is not None:
             # After the frame that shows these panes: what follows (feeds built, workers
@@ -243,6 +245,7 @@ class WatchScreen(Screen[None]):
         self._market_views_soon()  # the sector's one-year index comes from the same histories
         if self._panes is not None:
             self._panes.deals.set_impacts(self._impacts)
+            self._panes.timeline.show_events(self.host.impact, self.book)
             self._show_deal(self._panes.deals.current)
 
     def show_positions(self, portfolio: Portfolio) -> None:
@@ -329,7 +332,12 @@ class WatchScreen(Screen[None]):
             return  # a rebuild re-announces the same deal: updating again relays out the screen
         self._show_deal(deal)
 
-    def _show_deal(self, deal: Deal | None) -> None:
+    def action_timeline_kind(self) -> None:
+        """Show one kind of event on the timeline, then the next, then every kind again."""
+        self.panes.deals.cycle_kind()
+        self._update_filter_title()
+
+    def _show_deal(self, deal: Deal | TimelineEvent | None) -> None:
         self._detail_deal = deal
         name = None
         if deal is not None and deal.provider in self.book.providers:
@@ -415,13 +423,7 @@ class WatchScreen(Screen[None]):
         panes.deals.focus()
 
     def _update_filter_title(self) -> None:
-        table = self.panes.deals
-        count = table.total
-        suffix = f" · “{table.text}”" if table.text else ""
-        if len(table.shown) < count:
-            suffix += f" · newest {len(table.shown)} shown, / to narrow"
-        subtitle = f"{count:,} deal{'s' if count != 1 else ''}{suffix}"
-        self.panes.timeline.border_subtitle = Content(subtitle)
+        self.panes.timeline.update_subtitle()
 
     def action_clear(self) -> None:
         """Escape: close the filter box, or clear an active filter."""

@@ -18,6 +18,14 @@ WATCH_KEYS: list[BindingType] = [
     ),
     Binding("s", "sort", "Sort", tooltip="Cycle the quotes sort order", id="neotui.sort"),
     Binding(
+        "t",
+        "timeline_kind",
+        "Kinds",
+        tooltip="Timeline: all events, deals only, earnings only, …",
+        show=False,
+        id="neotui.timeline.kind",
+    ),
+    Binding(
         "c",
         "toggle_capacity",
         "Capacity",
@@ -79,6 +87,7 @@ NEED_PANES = frozenset(
         "filter",
         "clear",
         "sort",
+        "timeline_kind",
         "toggle_capacity",
         "toggle_valuation",
         "toggle_feeds",
