@@ -211,3 +211,33 @@ async def test_probe_finds_the_first_tick_or_says_why(fake: FakeStream) -> None:
     fake.fault = "silent"
     silent = await probe(fake.url, ["CRWV"], wait=0.3)
     assert silent.connected and silent.tick is None and silent.reason == "silent for 0.3 s"
+
+
+# --- the doctor's check -------------------------------------------------------------------------
+
+
+async def test_doctor_stream_check_verdicts(fake: FakeStream) -> None:
+    from neotui.cli.stream_check import check_stream
+    from neotui.settings import load_settings
+
+    def settings(**market: object):  # type: ignore[no-untyped-def]
+        return load_settings(environ={}, overrides={"market": {"stream_url": fake.url, **market}})
+
+    fake.frames = [frame("CRWV", 101.0)]
+    status, detail, _ = await check_stream(settings(), wait=2.0, now=FROZEN)
+    assert status == "ok" and detail.startswith("subscribed 8 symbols; first tick CRWV 101 after")
+    saturday = FROZEN + timedelta(days=1)
+    fake.frames = []
+    status, detail, _ = await check_stream(settings(), wait=2.0, now=saturday)
+    assert status == "ok" and "market closed, so no tick expected" in detail
+    fake.fault = "silent"
+    status, detail, hint = await check_stream(settings(), wait=0.3, now=FROZEN)
+    assert status == "warn" and detail.startswith("connected, but no good tick in 0.3 s")
+    assert "market.stream = false" in hint
+    fake.fault = "refuse"
+    status, detail, hint = await check_stream(settings(), wait=1.0, now=FROZEN)
+    assert (status, detail) == ("warn", "no stream: upgrade refused (HTTP 403)")
+    assert (await check_stream(settings(stream=False), now=FROZEN))[0] == "skipped"
+    mirror = settings(stream_url="wss://streamer.finance.yahoo.com/?version=2",
+                      yahoo_url="http://127.0.0.1:9")  # fmt: skip
+    assert (await check_stream(mirror, now=FROZEN))[0] == "skipped"
