@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import functools
 import json
 import math
 import struct
@@ -33,6 +34,12 @@ FIXTURES = Path(__file__).parent / "fixtures" / "yahoo_streamer"
 DKNG_FRAME = (FIXTURES / "quoted_stream_v2_frame_DKNG_2026-09-02T1927Z.json").read_text()
 #: The recorded bare message (BTC-USD, a v1 frame's body), wrapped as v2 would carry it.
 BTC_MESSAGE = (FIXTURES / "yf_stream_message_BTC-USD_2025-01-10T1139Z.b64").read_text()
+
+
+@functools.cache
+def huge() -> str:
+    """The ``huge`` fault's frame: 50 MB of text (made once, when first sent)."""
+    return "x" * (50 * 1024 * 1024)
 
 
 # --- building frames ----------------------------------------------------------------------------
@@ -214,7 +221,7 @@ class FakeStream:
 
     async def _first(self, ws: Any) -> None:
         if self.fault == "huge":
-            await ws.send("x" * (50 * 1024 * 1024))
+            await ws.send(huge())
             return
         if self.fault == "garbage":
             symbols = self.subscriptions[-1] or ["X"]

@@ -9,6 +9,8 @@ and at its usual pace when the stream is down or the market closed.
 Ticks are coalesced: the first tick of a batch books one flush ``flush_every`` seconds later
 (one frame of the screen), and every tick until then joins it, so a burst of a hundred ticks is
 one published update and one table update, never a hundred queued behind the screen.
+(Spacing the flushes further apart, 1/30 s, was measured: the same CPU at 100 ticks a second,
+since the screen repaints at most once a frame anyway, and a p95 twice as long: not done.)
 
 After :data:`~neotui.data.market.stream.MAX_FAILURES` failed attempts in a row the stream gives
 way to polling (the status line says why) and is tried again after ``retry_after`` seconds.
@@ -35,6 +37,9 @@ log = logging.getLogger(__name__)
 RETRY_AFTER = 900.0
 #: How often the closed market is looked at again (and an open one, to stop at the close).
 SESSION_CHECK = 60.0
+#: No good tick for this long is a dead socket: regular hours tick every few seconds; pre- and
+#: after-market can be quiet for minutes.
+SILENT_AFTER = {Session.REGULAR: 60.0, Session.PRE: 300.0, Session.POST: 300.0}
 
 
 class LiveQuotes:
@@ -144,6 +149,8 @@ class LiveQuotes:
             if time.monotonic() - last_check >= self.session_check:
                 last_check = time.monotonic()
                 trading = self._trading()
+                if self.stream is not None and "silent_after" not in self.stream_options:
+                    self.stream.silent_after = SILENT_AFTER.get(self._session(), 60.0)
             return trading
 
         self.stream = QuoteStream(
@@ -155,7 +162,7 @@ class LiveQuotes:
             proxy=self.proxy,
             user_agent=USER_AGENT,
             gate=self.gate,
-            **self.stream_options,
+            **{"silent_after": SILENT_AFTER.get(self._session(), 60.0), **self.stream_options},
         )
         return await self.stream.run()
 
