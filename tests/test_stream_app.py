@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from neotui.data.market.quote import Session
 from neotui.data.market.stream import QuoteStream, StreamState, StreamStatus
 from neotui.widgets.quotes import QuotesTable
 from neotui.widgets.status_line import StatusLine
@@ -79,6 +80,7 @@ def _with_stream(status: StreamStatus) -> Any:
     async def run_before(pilot: Any) -> None:
         await pilot.app.feed.refresh_once()
         await pilot.app.workers.wait_for_complete()
+        pilot.app.feed.intervals[Session.REGULAR] = 15.0  # the harness polls every 0.05 s
         pilot.app.feed.stream = status
         pilot.app.feed.publish()
         await pilot.pause()

@@ -199,7 +199,8 @@ class MarketFeed:
             next_refresh=self.next_refresh,
             warning=self._warning,
             source_note=self.client.batch_note,
-            stream=self.stream,
+            # The pace polling has now (a session change moves it), not when the stream closed.
+            stream=self.stream and replace(self.stream, poll_every=self.intervals[session]),
         )
 
     def publish(self) -> FeedUpdate:

@@ -27,6 +27,7 @@ import asyncio
 import contextlib
 import json
 import random
+import socket
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -218,7 +219,7 @@ class QuoteStream:
         except (InvalidHandshake, InvalidURI) as exc:
             raise StreamError(f"handshake failed: {type(exc).__name__}") from None
         except OSError as exc:
-            raise StreamError(f"unreachable: {exc.strerror or type(exc).__name__}") from None
+            raise StreamError(f"unreachable: {_os_reason(exc)}") from None
 
     async def _send_subscribe(self, ws: ClientConnection) -> None:
         try:
@@ -271,6 +272,16 @@ class QuoteStream:
             raise StreamError(f"closed by the server (code {code})") from None
         finally:
             await _close(ws, self.send_deadline)
+
+
+def _os_reason(exc: OSError) -> str:
+    """A socket error in a few words (asyncio's own text repeats the address, or lists one
+    error per address tried)."""
+    if isinstance(exc, socket.gaierror):
+        return "name not resolved"
+    if isinstance(exc, ConnectionRefusedError) or "Connect call failed" in str(exc):
+        return "connection refused"
+    return exc.strerror or type(exc).__name__
 
 
 async def _close(ws: ClientConnection, deadline: float) -> None:
