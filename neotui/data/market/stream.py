@@ -190,8 +190,10 @@ class QuoteStream:
             if failures >= self.max_failures:
                 return reason
             self.on_state(StreamState.CONNECTING, reason)
-            if failures:
-                await asyncio.sleep(self.backoff(failures))
+            # After a socket that streamed, a short pause only (never a tight loop of
+            # handshakes with a server that drops every socket after one tick).
+            quick = self.backoff_base * self._rng.uniform(0.1, 0.3)
+            await asyncio.sleep(self.backoff(failures) if failures else quick)
         return None
 
     async def _open(self) -> ClientConnection:
