@@ -51,6 +51,12 @@ async def test_a_tick_moves_the_watch_screen(fake: FakeStream) -> None:
         await wait_until(lambda: quotes.get_row("NVDA")[1].plain == "321.50", pilot=pilot,
                          what="the new price in the quotes table")  # fmt: skip
         assert before != "321.50"
+        # Painted, not only stored: the row's line is rendered again (the table base drops that
+        # row's cached lines only), and the other rows' lines are the cached ones.
+        await pilot.pause()
+        painted = [quotes.render_line(y).text for y in range(quotes.size.height)]
+        nvda = [line for line in painted if line.lstrip().startswith("NVDA")]
+        assert nvda and "321.50" in nvda[0], painted
         assert app.last_feed is not None
         assert app.last_feed.states["NVDA"].quote.price == 321.5  # type: ignore[union-attr]
         assert any("NVDA" in m for m in fired)  # the price alert fired on the tick
