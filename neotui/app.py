@@ -35,6 +35,7 @@ from neotui.screens.watch import WatchScreen
 from neotui.settings import Settings
 
 if TYPE_CHECKING:  # built after the first frame; their modules are not needed for it
+    from neotui.data.market.stream_live import LiveQuotes
     from neotui.data.news import NewsFeed, NewsUpdate
     from neotui.data.sec.facts_feed import FactsFeed
     from neotui.data.sec.feed import FilingsFeed, FilingsUpdate
@@ -122,6 +123,7 @@ class NeoApp(App[None]):
         self.last_filings: FilingsUpdate | None = None
         #: The quote feed's loop stopped on an error (the status line says so; r restarts it).
         self.quotes_stopped = False
+        self.live_quotes: LiveQuotes | None = None  # the quote stream, in market hours
 
     # --- start-up -------------------------------------------------------------------------------
 
@@ -202,6 +204,9 @@ class NeoApp(App[None]):
         if self.live:
             if self.feed is not None:
                 self.run_feed()
+                from neotui.stream_feed import start_stream
+
+                self.live_quotes = start_stream(self, self.settings, self.feed, self.clock)
                 self.run_impact()
                 # Daily bars change once a day; an hourly look costs a cache read unless a
                 # close has passed since the last fetch.

@@ -92,7 +92,9 @@ def build_app(
         environ={},
         overrides={
             "deals": {"path": str(book), "bundled": False},
-            "market": {"symbols": symbols},
+            # No stream unless a test asks for one (tests/test_stream_app.py): the frozen clock
+            # is in regular hours, and the default stream URL is Yahoo's.
+            "market": {"symbols": symbols, "stream": False},
             **(extra or {}),
         },
     )

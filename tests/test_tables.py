@@ -164,3 +164,34 @@ async def test_a_tables_keys_rebind_by_their_id() -> None:
         assert table.cursor_row == 1
         await pilot.press("k")
         assert table.cursor_row == 0
+
+
+async def test_an_in_place_update_paints_its_row_and_only_it() -> None:
+    """A changed cell that keeps its column's width repaints its own row; the other rows in view
+    come from DataTable's line cache (``update_cell`` made every row in view render again on
+    each change: most of the CPU of a busy quote stream, bench/stream.py)."""
+    app = One()
+    async with app.run_test(size=(40, 12)) as pilot:
+        table = app.query_one(NeoTable)
+        keys = [f"r{i}" for i in range(8)]
+        table.set_data(COLUMNS, rows(8), keys)
+        await pilot.pause()
+        before = [table.render_line(y).text for y in range(table.size.height)]
+        rendered: list[object] = []
+        real = table._render_line_in_row
+
+        def spy(row_key, *args, **kwargs):  # type: ignore[no-untyped-def]
+            rendered.append(row_key.value)
+            return real(row_key, *args, **kwargs)
+
+        table._render_line_in_row = spy  # type: ignore[method-assign]
+        new = rows(8)
+        new[3][1] = right("2.00")
+        table.set_data(COLUMNS, new, keys)
+        await pilot.pause()
+        after = [table.render_line(y).text for y in range(table.size.height)]
+        changed = [(b, a) for b, a in zip(before, after, strict=True) if a != b]
+        assert len(changed) == 1 and "2.00" in changed[0][1] and "1.00" in changed[0][0]
+        assert changed[0][1].rstrip().endswith("3")
+        assert set(rendered) == {"r3"}
+        assert table.get_cell("r3", "a").plain == "2.00" and table.drawn("r3")["a"].plain == "2.00"

@@ -104,6 +104,7 @@ class Doctor:
                 for name, probe in fallback_probes(self.settings)
             ),
             ("yfinance", self._yfinance),
+            ("stream", self._stream),
             ("deals", self._deals),
         ]
         try:
@@ -314,6 +315,12 @@ class Doctor:
                          "debt and revenue stay as cached; quotes are not affected")  # fmt: skip
         debt = "debt known" if result.total_debt else "no debt figure"
         return Check("yfinance", "ok", f"{symbol}: {debt}")
+
+    async def _stream(self) -> Check:
+        from neotui.cli.stream_check import check_stream
+
+        wait = max(1.0, min(8.0, self.deadline - time.monotonic() - 1))
+        return Check("stream", *await check_stream(self.settings, wait))
 
     async def _deals(self) -> Check:
         from neotui.data.deals import load_lenient

@@ -33,6 +33,8 @@ ENV: tuple[EnvVar, ...] = (
     EnvVar("NEOTUI_PROXY", "market.proxy", "a proxy for Yahoo requests"),
     EnvVar("NEOTUI_QUOTE_SOURCE", "market.source", "auto or fallback"),
     EnvVar("NEOTUI_CBOE_URL", "market.cboe_url", "Cboe's delayed quotes"),
+    EnvVar("NEOTUI_YAHOO_STREAM", "market.stream", "false turns the quote stream off"),
+    EnvVar("NEOTUI_YAHOO_STREAM_URL", "market.stream_url", "Yahoo's quote stream"),
     EnvVar("NEOTUI_DEALS", "deals.path", "your deals file"),
     EnvVar("NEOTUI_BUNDLED_DEALS", "deals.bundled", "false hides the bundled dataset"),
     EnvVar("NEOTUI_THEME", "ui.theme", "a Textual theme"),

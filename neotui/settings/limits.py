@@ -78,14 +78,16 @@ class OneOf(Limit):
 
 @dataclass(frozen=True)
 class WebUrl(Limit):
-    """An http(s) URL (or nothing, with ``empty_ok``)."""
+    """An http(s) URL (or nothing, with ``empty_ok``); ``schemes`` for a WebSocket's ws(s)."""
 
     empty_ok: bool = False
+    schemes: tuple[str, ...] = ("http://", "https://")
 
     def problem(self, value: Any) -> str | None:
-        if (self.empty_ok and not value) or value.startswith(("http://", "https://")):
+        if (self.empty_ok and not value) or value.startswith(self.schemes):
             return None
-        return "must start with http:// or https://" + (" (or be empty)" if self.empty_ok else "")
+        empty = " (or be empty)" if self.empty_ok else ""
+        return f"must start with {' or '.join(self.schemes)}{empty}"
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,8 @@ if TYPE_CHECKING:  # the positions parser is imported only when a [[lot]] is rea
 APP_NAME = "neotui"
 
 YAHOO_HOSTS = ("https://query1.finance.yahoo.com", "https://query2.finance.yahoo.com")
+#: Yahoo's quote stream (version 2: JSON text frames around the base64 protobuf).
+STREAM_URL = "wss://streamer.finance.yahoo.com/?version=2"
 
 DEFAULT_SYMBOLS: tuple[str, ...] = ("CRWV", "NBIS", "IREN", "CIFR", "WULF", "APLD", "CORZ", "NVDA")
 
@@ -83,6 +85,11 @@ class MarketSettings:
     """Seconds allowed to open a connection before the attempt counts as a failure."""
     read_timeout: Annotated[float, Range(0, 600, above=True)] = 10.0
     """Seconds allowed for a response once connected; a hung server must not stall a refresh."""
+    stream: bool = True
+    """Stream prices from Yahoo's WebSocket during pre-market, regular and after-hours trading
+    (polling slows to once a minute beside it); false polls only."""
+    stream_url: Annotated[str, WebUrl(schemes=("wss://", "ws://"))] = STREAM_URL
+    """Yahoo's quote stream (a mirror, a proxy or the tests' fake server)."""
     fundamentals: bool = True
     """Fetch market cap, debt and revenue through yfinance. yfinance always talks to Yahoo
     itself, so this is skipped whenever ``yahoo_url`` points anywhere but Yahoo."""
@@ -245,6 +252,15 @@ class Settings:
     def fundamentals_enabled(self) -> bool:
         """yfinance cannot be pointed at a mirror or a fake server: only use it with Yahoo."""
         return self.market.fundamentals and self.market.yahoo_url.rstrip("/") in YAHOO_HOSTS
+
+    @property
+    def stream_enabled(self) -> bool:
+        """The quote stream runs when on, and not against Yahoo while the quotes come from a
+        mirror or a fake server (set ``market.stream_url`` there too)."""
+        yahoo_stream = self.market.stream_url == STREAM_URL
+        return self.market.stream and (
+            not yahoo_stream or self.market.yahoo_url.rstrip("/") in YAHOO_HOSTS
+        )
 
     @property
     def feed_symbols(self) -> tuple[str, ...]:

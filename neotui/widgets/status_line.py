@@ -12,6 +12,7 @@ from textual.widgets import Static
 from neotui.data.deals.watcher import BookUpdate
 from neotui.data.market.feed import FeedUpdate
 from neotui.data.market.quote import NEW_YORK, Session
+from neotui.data.market.stream import StreamState, StreamStatus
 from neotui.widgets.cells import same
 
 SESSION_LABEL = {
@@ -77,6 +78,8 @@ def status_text(
                 text.append("↻ ", style="dim")
         else:
             text.append("quotes: cached ", style="dim")
+        if feed.stream is not None and stopped is None and not feed.offline:
+            _stream_part(text, feed.stream, short)
         if feed.warning:
             text.append("│ ", style="dim")
             text.append(feed.warning + " ", style="yellow")
@@ -95,6 +98,24 @@ def status_text(
             text.append(" DEALS ERROR ", style="bold reverse red")
             text.append(f" {first}{more}; showing last good data", style="red")
     return text
+
+
+def _stream_part(text: Text, stream: StreamStatus, short: bool) -> None:
+    """ "streaming", or why not and how often prices are polled instead."""
+    if stream.state is StreamState.STREAMING:
+        text.append("│ ", style="dim")
+        text.append("streaming ", style="bold green")
+    elif stream.state is StreamState.CONNECTING:
+        text.append("│ ", style="dim")
+        text.append("stream connecting… ", style="dim")
+    elif stream.state is StreamState.POLLING:
+        text.append("│ ", style="dim")
+        every = f"{stream.poll_every:g} s" if stream.poll_every else "?"
+        if short:
+            text.append(f"polling {every}: stream closed ", style="yellow")
+        else:
+            text.append(f"polling every {every}: stream closed ({stream.reason}) ",
+                        style="yellow")  # fmt: skip
 
 
 class StatusLine(Static):

@@ -33,6 +33,8 @@ from neotui.data.market.fundamentals import (
     fetch_fundamentals,
 )
 from neotui.data.market.quote import DailyHistory, Quote, Session, us_session
+from neotui.data.market.stream import StreamState, StreamStatus, merge_tick
+from neotui.data.market.stream_wire import StreamTick
 from neotui.data.market.yahoo import FailureKind, FetchError, YahooClient
 
 if TYPE_CHECKING:
@@ -107,6 +109,8 @@ class FeedUpdate:
     prices_from: str | None = None
     """Where prices come from when it is not Yahoo (a fallback source, delayed), for the status
     line; None while Yahoo gives them."""
+    stream: StreamStatus | None = None
+    """The quote stream's state (None: no stream in this run)."""
 
 
 def _utcnow() -> datetime:
@@ -169,6 +173,8 @@ class MarketFeed:
         self.last_result: str | None = None
         self.next_refresh: datetime | None = None
         self.requests = 0  # HTTP requests made by refreshes: for tests and benchmarks
+        self.stream: StreamStatus | None = None  # set by the stream (stream_live.py)
+        self.stream_interval = 60.0  # the slow poll beside a working stream
         # The cache's state is read when the cache is first used (load_cached, a save): asking
         # here would open the file while the app is being built.
         self._warning: str | None = None
@@ -203,7 +209,13 @@ class MarketFeed:
             warning=self._warning,
             source_note=self.source.note if self.source else self.client.batch_note,
             prices_from=self.source.prices_from if self.source else None,
+            # The pace polling has now (a session change moves it), not when the stream closed.
+            stream=self.stream and replace(self.stream, poll_every=self.intervals[session]),
         )
+
+    def publish(self) -> FeedUpdate:
+        """Publish the current state unchanged (the stream's state moved on)."""
+        return self._publish()
 
     def _publish(self, changed: frozenset[str] = frozenset()) -> FeedUpdate:
         update = self.snapshot(changed)
@@ -241,6 +253,8 @@ class MarketFeed:
                 self.offline_cap, self.backoff_base * 2.0 ** max(0, self._offline_failures - 1)
             )
         session, _ = self.session(now or self._clock())
+        if self.stream is not None and self.stream.state is StreamState.STREAMING:
+            return max(self.intervals[session], self.stream_interval)
         return self.intervals[session]
 
     def _backoff(self, failures: int, jitter: float) -> float:
@@ -371,6 +385,19 @@ class MarketFeed:
                 self._states[symbol] = new
                 changed.add(symbol)
         return changed
+
+    def apply_ticks(self, ticks: Sequence[StreamTick]) -> FeedUpdate:
+        """Stream ticks (coalesced by the caller, oldest first) merged into the quotes, published
+        as one update; a tick that cannot be applied leaves its symbol as it was."""
+        changed = set()
+        for tick in ticks:
+            old = self._states.get(tick.symbol)
+            quote = merge_tick(old.quote, tick) if old is not None else None
+            if old is not None and quote is not None:
+                self._states[tick.symbol] = replace(old, status=SymbolStatus.FRESH, quote=quote,
+                                                    reason=None)  # fmt: skip
+                changed.add(tick.symbol)
+        return self._publish(frozenset(changed))
 
     def give_up(self, reason: str) -> FeedUpdate:
         """After a refresh was cut short (a command's deadline): every symbol not fresh says

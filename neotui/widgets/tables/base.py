@@ -256,6 +256,7 @@ class NeoTable(DataTable[Text]):
             self.call_later(self._refit)
         drawn = self._drawn.get(key, {})
         limits, widths = self._limits, self._widths
+        in_place = False
         for i, column in self._shown_at:
             cell = shown_form(cells[i], limits.get(column))
             # Only cells whose text or style changed: an unchanged refresh repaints nothing,
@@ -266,7 +267,38 @@ class NeoTable(DataTable[Text]):
                 grow = cell.cell_len > widths.get(column, 0)
                 if grow:
                     widths[column] = cell.cell_len
-                self.update_cell(key, column, cell, update_width=grow)
+                    self.update_cell(key, column, cell, update_width=True)
+                else:
+                    in_place = self._write_cell(key, column, cell) or in_place
+        if in_place:
+            self._repaint_row(key)
+
+    def _write_cell(self, key: str, column: str, cell: Text) -> bool:
+        """Set a cell that keeps its column's width, without ``update_cell``: DataTable puts
+        ``_update_count`` in every render-cache key and ``update_cell`` bumps it, so one changed
+        cell made the next frame render every row in view again (most of the CPU of a stream
+        of 100 ticks a second, bench/stream.py). :meth:`_repaint_row` then drops only that
+        row's cached lines. False (and ``update_cell`` instead) for a cell DataTable lacks."""
+        row = self._data.get(RowKey(key))
+        if row is None or ColumnKey(column) not in row:
+            self.update_cell(key, column, cell)  # raises as DataTable does
+            return False
+        row[ColumnKey(column)] = cell
+        self._drawn.setdefault(key, {})[column] = cell
+        return True
+
+    def _repaint_row(self, key: str) -> None:
+        """Drop row ``key``'s rendered lines and repaint its region; other rows in view keep
+        theirs (the cell and row caches are rebuilt only for the rows that miss the line
+        cache)."""
+        region = self._get_row_region(self.get_row_index(key))
+        lines = range(region.y, region.bottom)
+        for cached in [k for k in self._line_cache.keys() if k[0] in lines]:  # noqa: SIM118 (an LRUCache)
+            self._line_cache.discard(cached)
+        self._row_render_cache.clear()
+        self._cell_render_cache.clear()
+        self._row_renderable_cache.clear()
+        self.refresh(region)
 
     def _in_view(self, key: str) -> bool:
         """Whether row ``key`` is on screen or within a page of it (a page up or down shows
