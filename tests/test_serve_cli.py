@@ -217,6 +217,29 @@ async def test_tab_survives_hostile_frames_and_ends_with_its_socket(env: dict[st
     assert "tab opened from 127.0.0.1 (1 open)" in err and "tab closed (0 open)" in err
 
 
+async def test_tab_closes_when_its_app_ends(env: dict[str, str]) -> None:
+    """``q`` in a tab, or its app killed: the socket closes (the page says "Session ended")."""
+    import os
+    import signal
+
+    with serving("serve", "--port", "0", env=env) as served:
+        async with aiohttp.ClientSession() as session:
+            for end in ("q", "kill"):
+                ws = await session.ws_connect(_ws_url(served), origin=served.base)
+                await _read_until(ws, re.compile("neotui"))
+                [app] = served.apps()
+                if end == "q":
+                    await ws.send_str('["stdin", "q"]')
+                else:
+                    os.kill(app, signal.SIGKILL)
+                message = await ws.receive(timeout=15)
+                while message.type == aiohttp.WSMsgType.BINARY:
+                    message = await ws.receive(timeout=15)
+                assert message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED), end
+                assert _wait(lambda: served.apps() == [], 10), end
+    assert "a tab's app ended with status -9" in served.output()
+
+
 async def test_socket_from_another_site_starts_nothing(env: dict[str, str]) -> None:
     with serving("serve", "--port", "0", env=env) as served:
         async with aiohttp.ClientSession() as session:

@@ -68,7 +68,18 @@ _REFUSAL = """<!DOCTYPE html>
 
 
 class TabSession(AppService):
-    """One tab's app process, ended for certain when the tab goes."""
+    """One tab's app process, ended for certain when the tab goes, and the tab closed when the
+    process ends."""
+
+    async def run(self) -> None:
+        """Relay the app's output; when the app has gone (``q``, or a crash that sent no word),
+        close the tab's socket, so the page says "Session ended" instead of freezing."""
+        await super().run()
+        process = self._process
+        if process is not None and process.returncode not in (None, 0):
+            log.warning("a tab's app ended with status %s", process.returncode)
+        with contextlib.suppress(ConnectionError, RuntimeError):
+            await self.remote_close()
 
     async def stop(self) -> None:
         """Ask the app to quit and wait for it; past :data:`QUIT_GRACE`, kill it. Its output is
