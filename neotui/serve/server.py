@@ -76,6 +76,10 @@ class TabSession(AppService):
         close the tab's socket, so the page says "Session ended" instead of freezing."""
         await super().run()
         process = self._process
+        if process is not None:
+            with contextlib.suppress(TimeoutError):  # its output ended: it is on its way out
+                async with asyncio.timeout(1.0):
+                    await process.wait()
         if process is not None and process.returncode not in (None, 0):
             log.warning("a tab's app ended with status %s", process.returncode)
         with contextlib.suppress(ConnectionError, RuntimeError):
