@@ -123,7 +123,9 @@ def test_port_in_use(env: dict[str, str]) -> None:
     assert result.stdout == ""
 
 
-def test_tab_runs_the_app_with_the_group_options(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_tab_runs_the_app_with_the_group_options(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     """Each tab runs ``python -m neotui`` with the options given before ``serve`` (paths made
     absolute) and no others; the environment (NEOTUI_*, XDG) is inherited as it is."""
     from neotui.serve.server import NeoServer
@@ -137,14 +139,14 @@ def test_tab_runs_the_app_with_the_group_options(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(NeoServer, "serve_on", record)
     args = ["--config", "my.toml", "--symbols", "CRWV,NVDA", "--no-bundled-deals", "--theme",
             "nord", "serve", "--port", "0"]  # fmt: skip
-    with CliRunner().isolated_filesystem() as here:
-        Path("my.toml").write_text("")
-        result = CliRunner().invoke(cli, args)
-        assert result.exit_code == 0, result.output
-        assert seen["command"] == (
-            f"exec {sys.executable} -m neotui --config {Path(here) / 'my.toml'} "
-            "--no-bundled-deals --symbols CRWV,NVDA --theme nord"
-        )
+    monkeypatch.chdir(tmp_path)  # the relative --config is made absolute against it
+    (tmp_path / "my.toml").write_text("")
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert seen["command"] == (
+        f"exec {sys.executable} -m neotui --config {tmp_path / 'my.toml'} "
+        "--no-bundled-deals --symbols CRWV,NVDA --theme nord"
+    )
 
 
 def test_bad_settings_fail_before_serving(tmp_path: Path) -> None:
