@@ -62,14 +62,20 @@ def _times(value: float | None) -> Text:
 def _times_between(value: float | None, top: FinancialFact | None,
                    bottom: FinancialFact | None) -> Cell:  # fmt: skip
     """A ratio; when its two figures are of different dates (an SEC backlog over a press debt)
-    both dates come with it, the ratio alone being its short form."""
+    both dates come with it, in its short form too (months, or days of one month)."""
     cell = _times(value)
     if value is None or top is None or bottom is None or top.as_of == bottom.as_of:
         return cell
     long_ = Text(f"{value:.2f}×", justify="right")
     long_.append(f" {top.as_of:%y-%m-%d}/{bottom.as_of:%y-%m-%d}", style="dim")
-    short = Text(f"{value:.2f}×", justify="right")  # narrow: both months, still
-    short.append(f" {top.as_of:%y-%m}/{bottom.as_of:%y-%m}", style="dim")
+    # narrow: both months, still (both days when the month is the same)
+    brief = (
+        "%y-%m"
+        if (top.as_of.year, top.as_of.month) != (bottom.as_of.year, bottom.as_of.month)
+        else "%m-%d"
+    )
+    short = Text(f"{value:.2f}×", justify="right")
+    short.append(f" {top.as_of:{brief}}/{bottom.as_of:{brief}}", style="dim")
     return long_, short
 
 
