@@ -246,3 +246,13 @@ def test_figure_short_forms_name_the_source(form: str, short: str) -> None:
     assert (press_long.plain, press_short.plain) == ("$1B 25-03-31", "$1B 25-03")
     assert figure_cell(press("debt", 1e9), press_day=False).plain == "$1B 25-03"  # type: ignore[union-attr]
     assert figure_cell(None).plain == "—"  # type: ignore[union-attr]
+
+
+def test_detail_says_when_the_sec_holds_no_facts() -> None:
+    from neotui.data.sec.facts_feed import no_facts
+
+    state = CompanyFactsState("CRWV", no_facts(1769628), datetime(2026, 11, 20, tzinfo=UTC))
+    [row] = [[c.plain for c in r] for r in sec_rows(state)]
+    assert row[0] == "SEC facts" and "no XBRL company facts for CIK 1769628 (404)" in row[-1]
+    [v] = valuations(book(), {}, {"CRWV": state.facts})  # type: ignore[dict-item]
+    assert v.backlog is not None and sec_form(v.backlog) is None  # the press figure stays
