@@ -77,7 +77,7 @@ def financials(obj: CommandContext, provider: str | None, output: str) -> None:
     the bundled press figures and, beside them, the SEC's reported figures (origin "sec", with
     their form) from the facts cache the app and `neotui facts` keep; nothing is fetched."""
     from neotui.cli import report
-    from neotui.cli.facts import cached_facts
+    from neotui.cli.facts_cache import cached_facts
 
     book, status = load_for_output(obj.settings)
     check_provider(book, provider)

@@ -24,6 +24,7 @@ from neotui.cli.context import (
     say_cache,
     symbols_for,
 )
+from neotui.cli.facts_cache import cached_facts
 from neotui.cli.report import Column
 
 if TYPE_CHECKING:
@@ -161,20 +162,6 @@ async def _fetch_facts_once(
         say_cache(facts_store)
         store.close()
         facts_store.close()
-
-
-def cached_facts(symbols: list[str]) -> dict[str, CompanyFacts]:
-    """The cached SEC facts of ``symbols`` (no network; an unreadable cache gives none)."""
-    from neotui.data.sec.facts_feed import FactsFeed, FactsStore
-    from neotui.settings import user_cache_dir
-
-    store = FactsStore(user_cache_dir() / "facts.db")
-    try:
-        states = FactsFeed(symbols, None, store).load_cached()
-    finally:
-        say_cache(store)
-        store.close()
-    return {s: st.facts for s, st in states.items() if st.facts is not None}
 
 
 #: ``neotui valuation`` waits this long for the SEC (its quotes share the command's minute).
