@@ -250,3 +250,44 @@ def test_due_on_new_periodic_report_or_weekly(tmp_path: Path) -> None:
     assert feed.due("NVDA", (tenq, newer))
     now[0] += 7 * 24 * 3600
     assert feed.due("NVDA", (tenq,))
+
+
+def test_a_404_is_an_answer_cached_and_asked_again_on_the_facts_schedule(
+    fake_sec: FakeSec, tmp_path: Path
+) -> None:
+    """The SEC answers S3's 404 for a company it holds no XBRL facts for (a new registrant):
+    kept like facts (no rows, a note), not asked again at every filings check."""
+    crwv = 1769628  # no recorded facts: the fake answers 404
+    now = [1_000_000.0]
+    tenq = Filing(cik=crwv, symbol="CRWV", form="10-Q", filed=date(2025, 11, 10),
+                  accession="0001769628-25-000099")  # fmt: skip
+    update = companies(("CRWV", crwv), filings=(tenq,))
+    path = f"/api/xbrl/companyfacts/CIK{crwv:010d}.json"
+
+    def round_(feed: FactsFeed, up: FilingsUpdate = update) -> Any:
+        async def go() -> Any:
+            feed.client = SecClient(CONTACT, data_url=fake_sec.url)
+            try:
+                return await feed.refresh_once(up)
+            finally:
+                await feed.client.aclose()
+
+        return asyncio.run(go())
+
+    feed = FactsFeed(("CRWV",), None, FactsStore(tmp_path / "facts.db"), wall=lambda: now[0])
+    state = round_(feed)["CRWV"]
+    assert state.reason is None and state.facts is not None and state.facts.facts == ()
+    assert "no XBRL company facts for CIK 1769628 (404)" in state.facts.notes[0]
+    round_(feed)
+    assert fake_sec.counts[path] == 1  # not due: same report, within the week
+    cached = FactsFeed(("CRWV",), None, FactsStore(tmp_path / "facts.db")).load_cached()
+    assert cached["CRWV"].facts == state.facts  # a restart knows the answer
+    newer = Filing(cik=crwv, symbol="CRWV", form="10-K", filed=date(2026, 3, 1),
+                   accession="0001769628-26-000010")  # fmt: skip
+    fake_sec.facts_bodies[crwv] = recorded(NVDA)  # its first XBRL report is out
+    got = round_(feed, companies(("CRWV", crwv), filings=(tenq, newer)))["CRWV"]
+    assert fake_sec.counts[path] == 2 and got.facts is not None and got.facts.get("debt")
+    del fake_sec.facts_bodies[crwv]  # a 404 after facts were shown is a fault: they stay
+    now[0] += 8 * 24 * 3600
+    kept = round_(feed, companies(("CRWV", crwv), filings=(tenq, newer)))["CRWV"]
+    assert kept.facts == got.facts and "404" in (kept.reason or "")

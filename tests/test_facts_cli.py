@@ -35,14 +35,27 @@ def test_facts_json_fields_one_provider(fake_sec: FakeSec) -> None:
     assert "10-for-1 split" in result.stderr
 
 
-def test_facts_concept_csv_and_missing_companies_exit_3(fake_sec: FakeSec) -> None:
+def test_facts_concept_csv_and_companies_without_facts_are_notes(fake_sec: FakeSec) -> None:
     result = run("facts", "--concept", "debt", "--format", "csv", env=sec_env(fake_sec.url))
-    assert result.returncode == 3  # the watched neoclouds have no recorded facts: 404
+    # the watched neoclouds have no recorded facts: the fake answers S3's 404, which the SEC
+    # sends for a company it holds no XBRL facts for: a note each, not a failed run
+    assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [(r["symbol"], r["concept"], r["value"]) for r in rows] == [
         ("NVDA", "debt", "8470000000.0")
     ]
-    assert "CRWV: no facts: SEC has no company facts for CIK 1769628" in result.stderr
+    assert "CRWV: the SEC holds no XBRL company facts for CIK 1769628 (404)" in result.stderr
+    assert "(stale)" not in result.stdout
+    # the answer is kept like facts: asked again with a new periodic report or in a week
+    again = run("facts", "--concept", "debt", "--format", "csv", env=sec_env(fake_sec.url))
+    assert again.returncode == 0 and again.stdout == result.stdout
+    assert fake_sec.counts["/api/xbrl/companyfacts/CIK0001769628.json"] == 1
+    assert "CRWV: the SEC holds no XBRL company facts" in again.stderr
+    # when no company answered with facts, there is nothing to print: exit 3
+    alone = run("facts", "--provider", "coreweave", "--format", "json",
+                env=sec_env(fake_sec.url))  # fmt: skip
+    assert alone.returncode == 3 and json.loads(alone.stdout) == []
+    assert "no XBRL company facts" in alone.stderr
 
 
 def test_facts_cached_when_the_sec_is_gone_and_bad_concept(fake_sec: FakeSec) -> None:

@@ -113,17 +113,31 @@ ALL = [k for k, _ in ValuationTable.COLUMNS]
 @pytest.mark.parametrize(
     ("width", "kept", "cap", "backlog"),
     [
-        (160, ALL, "$51B 11-22 21:00", "$15.1B 25-09-30"),
-        # most dates go, every column stays but the enterprise value (blank: no cash known)
-        (120, [k for k in ALL if k != "ev"], "$51B", "$15.1B"),
-        # revenue, debt and the symbol go once no date is left; EV per MW stays longer
+        (160, ALL, "$51B", "$15.1B 25-09-30"),  # the quote's time goes first
+        # the figures shorten to value and month (the source stays: a press figure is dim,
+        # an SEC one has its form's mark); revenue goes first, then finance leases and EV
+        (140, [k for k in ALL if k != "revenue"], "$51B", "$15.1B 25-09"),
+        (120, [k for k in ALL if k not in {"ev", "leases", "revenue"}], "$51B", "$15.1B 25-09"),
+        # debt and the symbol go next; EV per MW stays longer
         (
             100,
             ["name", "cap", "mw", "per_mw", "backlog", "backlog_cap", "debt_backlog", "ev_mw"],
             "$51B",
-            "$15.1B",
+            "$15.1B 25-09",
         ),
-        (76, ["name", "cap", "per_mw", "backlog", "backlog_cap", "debt_backlog"], "$51B", "$15.1B"),
+        (
+            80,
+            ["name", "cap", "per_mw", "backlog", "backlog_cap", "debt_backlog"],
+            "$51B",
+            "$15.1B 25-09",
+        ),
+        # debt / backlog goes before the backlog, so the figure stays with its source
+        (
+            76,
+            ["name", "cap", "per_mw", "backlog", "backlog_cap"],
+            "$51B 11-22 21:00",
+            "$15.1B 25-09",
+        ),
         (50, ["name", "cap", "per_mw", "backlog_cap"], "$51B", None),
         (40, ["name", "per_mw", "backlog_cap"], None, None),  # the ratios stay
     ],
@@ -232,8 +246,9 @@ async def test_valuation_table_drawn_whole(size: tuple[int, int]) -> None:
         assert table.row_count == 8
         assert_fits(table, {"name"})
         shown = table.shown_columns
-        assert ("revenue" in shown) == (size[0] == 200)
-        assert {"name", "per_mw", "backlog_cap"} <= set(shown)
+        assert ("ev" in shown) == (size[0] == 200)
+        # the backlog (with its source and month) outlives the debt / backlog ratio
+        assert {"name", "per_mw", "backlog", "backlog_cap"} <= set(shown)
 
 
 async def test_valuation_refits_on_resize() -> None:
@@ -245,16 +260,16 @@ async def test_valuation_refits_on_resize() -> None:
         await pilot.press("v")
         await pilot.pause()
         table = app.screen.query_one(ValuationTable)
-        assert "revenue" in table.shown_columns
+        assert "ev" in table.shown_columns
         await pilot.resize_terminal(120, 40)
         await pilot.pause()
         await pilot.pause()
-        assert "revenue" not in table.shown_columns
+        assert "ev" not in table.shown_columns
         assert_fits(table, {"name"})
         await pilot.resize_terminal(200, 60)
         await pilot.pause()
         await pilot.pause()
-        assert "revenue" in table.shown_columns
+        assert "ev" in table.shown_columns
 
 
 @pytest.mark.parametrize("size", [(80, 24), (200, 60)])

@@ -101,15 +101,21 @@ def test_cells_label_the_sec_figure_with_its_form_and_period_end() -> None:
     keys = [k for k, _ in ValuationTable.COLUMNS]
     cells = dict(zip(keys, valuation_cells(v), strict=True))
     long_, short = cells["backlog"]  # type: ignore[misc]
-    assert (long_.plain, short.plain) == ("$55.6B 10-Q 25-09-30", "$55.6B")
-    ev_long, _ = cells["ev"]  # type: ignore[misc]
+    # narrow, the SEC figure keeps its source (the form's mark) and month
+    assert (long_.plain, short.plain) == ("$55.6B 10-Q 25-09-30", "$55.6B Q25-09")
+    ev_long, ev_short = cells["ev"]  # type: ignore[misc]
     assert ev_long.plain == "$62.1B 25-09-30/25-06-30"  # both balance dates shown
+    assert ev_short.plain == "$62.1B 25-09/25-06"
+    assert cells["leases"].plain == "—"  # type: ignore[union-attr]  # none tagged: not in EV
     assert cells["ev_mw"].plain == "—"  # type: ignore[union-attr]
     # an SEC backlog over a press debt: the ratio shows both dates
     mixed = CompanyFacts(1769628, "CoreWeave", (fact("backlog", 55.6e9),))
     [m] = valuations(book(), {"CRWV": cap}, {"CRWV": mixed})
     ratio_long, ratio_short = dict(zip(keys, valuation_cells(m), strict=True))["debt_backlog"]  # type: ignore[misc]
-    assert (ratio_long.plain, ratio_short.plain) == ("0.16× 25-03-31/25-09-30", "0.16×")
+    assert (ratio_long.plain, ratio_short.plain) == ("0.16× 25-03-31/25-09-30",
+                                                     "0.16× 25-03/25-09")  # fmt: skip
+    press_long, press_short = dict(zip(keys, valuation_cells(m), strict=True))["debt"]  # type: ignore[misc]
+    assert (press_long.plain, press_short.plain) == ("$8.7B 25-03-31", "$8.7B 25-03")
     assert isinstance(cells["debt_backlog"], Text)  # same date: the ratio alone
     [row] = capacity_rows(book(), facts={"CRWV": SEC})
     assert row.backlog is not None and row.backlog.value == 55.6e9
@@ -147,9 +153,9 @@ async def test_cached_facts_reach_valuation_capacity_and_detail() -> None:
         table = app.screen.query_one(ValuationTable)
         row = {k: c.plain for k, c in zip(table.shown_columns, table.get_row("coreweave"),
                                           strict=True)}  # fmt: skip
-        # the SEC's figures (the pane is narrow: short forms; the labels are tested above)
-        assert (row["backlog"], row["debt"], row["revenue"]) == ("$55.6B", "$14B", "$4.3B")
-        assert row["ev"] == "$63.1B"  # $51B cap + $14B debt - $1.9B cash
+        # the SEC's figures (the pane is narrow: short forms, source and month kept)
+        assert (row["backlog"], row["debt"]) == ("$55.6B Q25-09", "$14B Q25-09")
+        assert row["ev"] == "$63.1B 25-09/25-06"  # $51B cap + $14B debt - $1.9B cash
         assert row["ev_mw"] == "—"  # the bundled book gives CoreWeave's deals no power
         app.open_provider("coreweave")
         await pilot.pause()
@@ -197,3 +203,56 @@ async def test_a_filings_check_runs_a_facts_round_whose_figures_reach_the_tables
         await pilot.pause()
         assert fake.rounds == [update]
         assert capacity.get_row("coreweave")[backlog].plain.startswith("$55.6B")
+
+
+# --- finance leases in the enterprise value; the short forms keep source and month ------------
+
+
+def test_finance_leases_are_in_the_ev_where_tagged_and_shown_apart() -> None:
+    cap = MarketCap(50e9, datetime(2026, 11, 22, 21, 0, tzinfo=UTC), "quote")
+    leased = CompanyFacts(1769628, "CoreWeave", (
+        *SEC.facts, fact("finance_leases", 2.5e9, end=date(2025, 3, 31)),
+    ))  # fmt: skip
+    [v] = valuations(book(), {"CRWV": cap}, {"CRWV": leased})
+    assert v.finance_leases is not None and sec_form(v.finance_leases) == "10-Q"
+    assert v.enterprise_value == pytest.approx(50e9 + 14.0e9 + 2.5e9 - 1.9e9)
+    assert v.balance_dates == (date(2025, 9, 30), date(2025, 6, 30), date(2025, 3, 31))
+    keys = [k for k, _ in ValuationTable.COLUMNS]
+    cells = dict(zip(keys, valuation_cells(v), strict=True))
+    assert [c.plain for c in cells["leases"]] == ["$2.5B 10-Q 25-03-31", "$2.5B Q25-03"]  # type: ignore[union-attr]
+    ev_long, ev_short = cells["ev"]  # type: ignore[misc]
+    assert ev_short.plain == "$64.6B+L 25-09/25-06/25-03"  # "+L": leases are in it
+    assert ev_long.plain.startswith("$64.6B+L 25-09-30/")
+    # not tagged: not in the EV, never a made-up zero in the column
+    [plain_] = valuations(book(), {"CRWV": cap}, {"CRWV": SEC})
+    assert plain_.finance_leases is None
+    assert chosen(book(), "core", "finance_leases", None) is None  # no press figure exists
+
+
+@pytest.mark.parametrize(
+    ("form", "short"),
+    [("10-Q", "$1B Q25-09"), ("10-K", "$1B K25-09"), ("10-Q/A", "$1B Q25-09"),
+     ("20-F", "$1B F25-09"), ("6-K", "$1B 6K25-09"), ("S-1", "$1B S-1 25-09")],
+)  # fmt: skip
+def test_figure_short_forms_name_the_source(form: str, short: str) -> None:
+    from neotui.data.analytics.reported import sec_financial
+    from neotui.widgets.figures import figure_cell
+
+    f = sec_financial("core", "debt", fact("debt", 1e9, form=form))
+    long_, brief = figure_cell(f)  # type: ignore[misc]
+    assert (long_.plain, brief.plain) == (f"$1B {form} 25-09-30", short)
+    assert long_.spans[-1].style == brief.spans[-1].style == "cyan"
+    press_long, press_short = figure_cell(press("debt", 1e9))  # type: ignore[misc]
+    assert (press_long.plain, press_short.plain) == ("$1B 25-03-31", "$1B 25-03")
+    assert figure_cell(press("debt", 1e9), press_day=False).plain == "$1B 25-03"  # type: ignore[union-attr]
+    assert figure_cell(None).plain == "—"  # type: ignore[union-attr]
+
+
+def test_detail_says_when_the_sec_holds_no_facts() -> None:
+    from neotui.data.sec.facts_feed import no_facts
+
+    state = CompanyFactsState("CRWV", no_facts(1769628), datetime(2026, 11, 20, tzinfo=UTC))
+    [row] = [[c.plain for c in r] for r in sec_rows(state)]
+    assert row[0] == "SEC facts" and "no XBRL company facts for CIK 1769628 (404)" in row[-1]
+    [v] = valuations(book(), {}, {"CRWV": state.facts})  # type: ignore[dict-item]
+    assert v.backlog is not None and sec_form(v.backlog) is None  # the press figure stays

@@ -8,7 +8,7 @@ both are imported inside the commands, never when the group builds ``--help``.
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -84,17 +84,32 @@ def impact(
 @pass_context
 def valuation(obj: CommandContext, offline: bool, output: str) -> None:
     """What the market pays for the capacity, per listed provider: market cap per contracted MW,
-    backlog per dollar of market cap, debt per dollar of backlog, latest revenue (each input with
-    its date; a missing input leaves its ratios blank).
+    backlog per dollar of market cap, debt per dollar of backlog, latest revenue, cash, finance
+    leases, enterprise value and EV per MW (each input with its date; a missing input leaves
+    its ratios blank). Backlog, debt and revenue are the SEC's newest figures (with their form)
+    when the company's facts are had, else the bundled press figures, as on the watch screen.
 
-    Exit status 0; 1 when a deals file has problems; 3 when some quotes are stale or missing.
+    Exit status 0; 1 when a deals file has problems; 3 when some quotes are stale or missing
+    (stale SEC facts are said on stderr; their dates are in the output).
     """
     from neotui.cli import market_report, report
+    from neotui.cli.facts import facts_for_tables
 
     book, status = load_for_output(obj.settings)
-    rows, problems = run_bounded(
-        market_report.gather_valuation(obj.settings, book, offline=offline)
-    )
+    # the valued providers' (hyperscalers are not valued: their facts are not asked for)
+    symbols = sorted({p.ticker.upper() for p in book.providers.values()
+                      if p.ticker and p.role != "hyperscaler"})  # fmt: skip
+
+    async def gather() -> tuple[Any, Any, list[str]]:
+        facts, notes = await facts_for_tables(obj.settings, symbols, offline=offline)
+        rows, problems = await market_report.gather_valuation(
+            obj.settings, book, offline=offline, facts=facts
+        )
+        return rows, problems, notes
+
+    rows, problems, notes = run_bounded(gather())
+    for note in notes:
+        click.echo(f"neotui: {note}", err=True)
     records = [market_report.valuation_record(v) for v in rows]
     report.write(
         records, market_report.VALUATION_FIELDS, output, market_report.VALUATION_COLUMNS,

@@ -73,8 +73,20 @@ def capacity(obj: CommandContext, provider: str | None, output: str) -> None:
 @format_option
 @pass_context
 def financials(obj: CommandContext, provider: str | None, output: str) -> None:
-    """Print financial figures (debt, revenue, backlog, valuation …) with dates and sources."""
-    _print_view(obj, "financials", provider, output)
+    """Print financial figures (debt, revenue, backlog, valuation …) with dates and sources:
+    the bundled press figures and, beside them, the SEC's reported figures (origin "sec", with
+    their form) from the facts cache the app and `neotui facts` keep; nothing is fetched."""
+    from neotui.cli import report
+    from neotui.cli.facts_cache import cached_facts
+
+    book, status = load_for_output(obj.settings)
+    check_provider(book, provider)
+    symbols = [p.ticker for pid, p in book.providers.items()
+               if p.ticker and provider in (None, pid)]  # fmt: skip
+    records = report.financial_records(book, provider, cached_facts(symbols))
+    report.write(records, report.FINANCIAL_FIELDS, output, report.FINANCIAL_COLUMNS,
+                 "Financials")  # fmt: skip
+    sys.exit(status)
 
 
 @click.command()

@@ -25,11 +25,12 @@ from neotui.cli.context import (
     say_cache,
     symbols_for,
 )
+from neotui.cli.facts_cache import cached_facts
 from neotui.cli.report import Column
 
 if TYPE_CHECKING:
     from neotui.data.deals import DealBook
-    from neotui.data.sec.facts import Fact
+    from neotui.data.sec.facts import CompanyFacts, Fact
     from neotui.data.sec.facts_feed import CompanyFactsState
     from neotui.settings import Settings
 
@@ -83,8 +84,10 @@ def facts(obj: CommandContext, provider: str | None, concept: str | None, output
     """Fetch the SEC-reported figures (backlog, debt, revenue, capex, cash, shares) of the
     watched listed providers when due, and print them with their period and filing.
 
-    Needs filings.contact (or NEOTUI_SEC_CONTACT). Exit status 3 when facts are off, or some
-    are stale or missing (cached ones printed, the reason on stderr).
+    Needs filings.contact (or NEOTUI_SEC_CONTACT). A company the SEC holds no XBRL facts for
+    (its 404: nothing filed in XBRL yet) is said on stderr. Exit status 3 when facts are off,
+    some are stale or could not be had (cached ones printed, the reason on stderr), or no
+    company has any.
     """
     import asyncio
 
@@ -102,6 +105,7 @@ def facts(obj: CommandContext, provider: str | None, concept: str | None, output
     if disabled:
         click.echo(f"neotui: {disabled}", err=True)
     records: list[dict[str, Any]] = []
+    answered = none_held = False  # some company gave facts; the SEC holds none for some
     for symbol in symbols:
         state = states.get(symbol)
         if state is None:
@@ -116,10 +120,14 @@ def facts(obj: CommandContext, provider: str | None, concept: str | None, output
             stale = stale or "not in the SEC's ticker table" not in why
         if state.facts is None:
             continue
+        answered = answered or bool(state.facts.facts)
+        none_held = none_held or not state.facts.facts
         for note in state.facts.notes:
             click.echo(f"neotui: {symbol}: {note}", err=True)
         records.extend(fact_record(book, symbol, f) for f in state.facts.facts
                        if concept is None or f.concept == concept)  # fmt: skip
+    # A company the SEC holds no facts for is a note, not a failure, unless none answered.
+    stale = stale or (none_held and not answered)
     title = "SEC company facts" + (" (stale)" if stale else "")
     report.write(records, FACT_FIELDS, output, FACT_COLUMNS, title)
     sys.exit(status or (3 if stale else 0))
@@ -156,6 +164,32 @@ async def _fetch_facts_once(
         say_cache(facts_store)
         store.close()
         facts_store.close()
+
+
+#: ``neotui valuation`` waits this long for the SEC (its quotes share the command's minute).
+VALUATION_FACTS_DEADLINE = 30.0
+
+
+async def facts_for_tables(
+    settings: Settings, symbols: list[str], *, offline: bool = False
+) -> tuple[dict[str, CompanyFacts], list[str]]:
+    """The SEC facts by symbol for ``neotui valuation``, as the app has them: fetched when due
+    (one filings check), or only the cache when ``offline`` or facts are off; and the lines
+    for stderr (what is stale, and why)."""
+    notes: list[str] = []
+    if offline:
+        return cached_facts(symbols), notes
+    disabled, states = await _fetch_facts_once(settings, symbols, VALUATION_FACTS_DEADLINE)
+    if disabled:
+        notes.append(f"SEC facts off ({disabled}): cached SEC figures only")
+    got: dict[str, CompanyFacts] = {}
+    for symbol, state in states.items():
+        if state.facts is None:
+            continue
+        got[symbol] = state.facts
+        if state.reason and state.reason != "cached" and state.facts.facts:
+            notes.append(f"{symbol}: SEC facts {age_of(state.fetched_at)}: {state.reason}")
+    return got, notes
 
 
 COMMANDS: tuple[click.Command, ...] = (facts,)

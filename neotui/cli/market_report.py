@@ -16,11 +16,13 @@ from neotui.cli.context import say_cache
 from neotui.cli.report import Column
 from neotui.data.analytics.earnings import EarningsBaseline, baselines, study_earnings
 from neotui.data.analytics.events import Impact, study_book, symbols_for
+from neotui.data.analytics.reported import sec_form
 from neotui.data.analytics.valuation import Valuation, market_caps, valuations
 from neotui.data.deals import DealBook
 from neotui.data.deals.listed import ListedMap
 from neotui.data.market.history import Histories, load_histories
 from neotui.data.sec.earnings_days import EarningsDay, earnings_by_symbol
+from neotui.data.sec.facts import CompanyFacts
 from neotui.settings import Settings
 
 IMPACT_FIELDS: tuple[str, ...] = (
@@ -33,6 +35,10 @@ VALUATION_FIELDS: tuple[str, ...] = (
     "provider", "symbol", "market_cap", "contracted_mw", "market_cap_per_mw", "backlog",
     "backlog_as_of", "backlog_to_market_cap", "debt", "debt_as_of", "debt_to_backlog",
     "revenue", "revenue_as_of",
+    # issue 18: the SEC's figures, appended (the columns above keep their names and order)
+    "backlog_form", "debt_form", "revenue_form", "revenue_period", "cash", "cash_as_of",
+    "cash_form", "finance_leases", "finance_leases_as_of", "finance_leases_form",
+    "enterprise_value", "enterprise_value_as_of", "ev_per_mw", "market_cap_as_of",
 )  # fmt: skip
 
 
@@ -120,11 +126,37 @@ def valuation_record(v: Valuation) -> dict[str, Any]:
         "debt_to_backlog": v.debt_to_backlog,
         "revenue": v.revenue.value if v.revenue else None,
         "revenue_as_of": v.revenue.as_of if v.revenue else None,
+        "backlog_form": sec_form(v.backlog),
+        "debt_form": sec_form(v.debt),
+        "revenue_form": sec_form(v.revenue),
+        "revenue_period": v.revenue.period if v.revenue else None,
+        "cash": v.cash.value if v.cash else None,
+        "cash_as_of": v.cash.as_of if v.cash else None,
+        "cash_form": sec_form(v.cash),
+        "finance_leases": v.finance_leases.value if v.finance_leases else None,
+        "finance_leases_as_of": v.finance_leases.as_of if v.finance_leases else None,
+        "finance_leases_form": sec_form(v.finance_leases),
+        "enterprise_value": v.enterprise_value,
+        "enterprise_value_as_of": list(v.balance_dates) if v.enterprise_value is not None else [],
+        "ev_per_mw": v.ev_per_mw,
+        "market_cap_as_of": v.market_cap.as_of if v.market_cap else None,
     }
 
 
-def _money_at(value: float | None, as_of: object) -> str:
-    return "—" if value is None else f"{fmt.money(value)} ({as_of})"
+def _money_at(value: float | None, as_of: object, form: str | None = None) -> str:
+    """A figure with its date, and the SEC form it was reported in ("$55.6B (10-Q 2025-09-30)")."""
+    if value is None:
+        return "—"
+    return f"{fmt.money(value)} ({form + ' ' if form else ''}{as_of})"
+
+
+def _ev(r: dict[str, Any]) -> str:
+    """EV with the date(s) of its debt, finance leases and cash; "+L" when leases are in it."""
+    if r["enterprise_value"] is None:
+        return "—"
+    leases = "+L" if r["finance_leases"] is not None else ""
+    dates = "/".join(str(d) for d in r["enterprise_value_as_of"])
+    return f"{fmt.money(r['enterprise_value'])}{leases} ({dates})"
 
 
 def _times(value: float | None) -> str:
@@ -145,12 +177,19 @@ VALUATION_COLUMNS = (
         lambda r: fmt.money(r["market_cap_per_mw"]),
         "right",
     ),
-    Column("Backlog", lambda r: _money_at(r["backlog"], r["backlog_as_of"]), "right"),
+    Column("Backlog", lambda r: _money_at(r["backlog"], r["backlog_as_of"], r["backlog_form"]),
+           "right"),
     Column("Backlog/cap", lambda r: _times(r["backlog_to_market_cap"]), "right"),
-    Column("Debt", lambda r: _money_at(r["debt"], r["debt_as_of"]), "right"),
+    Column("Debt", lambda r: _money_at(r["debt"], r["debt_as_of"], r["debt_form"]), "right"),
     Column("Debt/backlog", lambda r: _times(r["debt_to_backlog"]), "right"),
-    Column("Revenue", lambda r: _money_at(r["revenue"], r["revenue_as_of"]), "right"),
-)
+    Column("Revenue", lambda r: _money_at(r["revenue"], r["revenue_as_of"], r["revenue_form"]),
+           "right"),
+    Column("Cash", lambda r: _money_at(r["cash"], r["cash_as_of"], r["cash_form"]), "right"),
+    Column("Fin. leases", lambda r: _money_at(r["finance_leases"], r["finance_leases_as_of"],
+                                              r["finance_leases_form"]), "right"),
+    Column("EV", _ev, "right"),
+    Column("EV/MW", lambda r: fmt.money(r["ev_per_mw"]), "right"),
+)  # fmt: skip
 
 
 # --- gathering ----------------------------------------------------------------------------------
@@ -241,10 +280,15 @@ async def gather_impact(
 
 
 async def gather_valuation(
-    settings: Settings, book: DealBook, *, offline: bool = False
+    settings: Settings,
+    book: DealBook,
+    *,
+    offline: bool = False,
+    facts: Mapping[str, CompanyFacts] | None = None,
 ) -> tuple[list[Valuation], dict[str, str]]:
-    """Valuation rows: market caps from one quote refresh (or the cache when offline); returns
-    the rows and, by symbol, why a quote is stale or missing."""
+    """Valuation rows: market caps from one quote refresh (or the cache when offline), the
+    SEC's figures from ``facts`` (by symbol) where it has them; returns the rows and, by
+    symbol, why a quote is stale or missing."""
     from neotui.sources import build_feed, open_cache
 
     tickers = tuple(p.ticker for p in book.providers.values() if p.ticker)
@@ -271,7 +315,7 @@ async def gather_valuation(
         for s, st in update.states.items()
         if st.status.value != "fresh"
     }
-    return valuations(book, market_caps(quotes, fundamentals)), problems
+    return valuations(book, market_caps(quotes, fundamentals), facts), problems
 
 
 def histories_summary(histories: Histories, symbols: Sequence[str]) -> list[str]:

@@ -11,7 +11,7 @@ import csv
 import json
 import math
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import IO, Any
@@ -22,11 +22,13 @@ from rich.text import Text
 
 from neotui import formatting as fmt
 from neotui.data.alerts.rules import Evaluation
+from neotui.data.analytics.reported import sec_financials, sec_form
 from neotui.data.deals import DealBook
 from neotui.data.deals.models import CapacityPoint, Deal, FinancialFact, date_label
 from neotui.data.market.feed import FeedUpdate, SymbolState, SymbolStatus
 from neotui.data.news import Headline
 from neotui.data.portfolio import Portfolio, Position, portfolio_status
+from neotui.data.sec.facts import CompanyFacts
 from neotui.data.sec.submissions import Filing
 
 FORMATS = ("table", "json", "csv")
@@ -44,6 +46,7 @@ CAPACITY_FIELDS: tuple[str, ...] = (
 FINANCIAL_FIELDS: tuple[str, ...] = (
     "id", "provider", "provider_name", "metric", "value", "unit", "period", "counterparty",
     "as_of", "source", "seed", "reported", "note",
+    "origin", "form",  # issue 18: press | sec, and the SEC form (None for a press figure)
 )  # fmt: skip
 
 
@@ -72,7 +75,22 @@ def financial_record(book: DealBook, f: FinancialFact) -> dict[str, Any]:
     """A financial fact as a flat dict (``FINANCIAL_FIELDS``)."""
     record = {name: getattr(f, name, None) for name in FINANCIAL_FIELDS}
     record["provider_name"] = _name(book, f.provider)
+    record["form"] = sec_form(f)
+    record["origin"] = "press" if record["form"] is None else "sec"
     return record
+
+
+def financial_records(
+    book: DealBook, provider: str | None, facts: Mapping[str, CompanyFacts]
+) -> list[dict[str, Any]]:
+    """The book's financial figures and, beside them (same provider and metric, by date), the
+    SEC's reported figures from ``facts`` (by symbol), so a disagreement is seen."""
+    figures = list(book.financials_of(provider))
+    for pid, p in book.providers.items():
+        if provider in (None, pid) and p.ticker:
+            figures.extend(sec_financials(facts.get(p.ticker.upper()), pid))
+    figures.sort(key=lambda f: (f.provider, f.metric, f.as_of, f.id))
+    return [financial_record(book, f) for f in figures]
 
 
 def _plain(value: Any) -> Any:
@@ -173,8 +191,9 @@ FINANCIAL_COLUMNS = (
         "right",
     ),
     Column("As of", lambda r: str(r["as_of"])),
-    Column("Source", lambda r: r["source"]),
-)
+    Column("Source", lambda r: r["source"] if r["form"] is None
+           else f"SEC {r['form']} {r['source']}"),
+)  # fmt: skip
 
 
 QUOTE_FIELDS: tuple[str, ...] = (
@@ -377,8 +396,6 @@ BOOK_VIEWS: dict[str, tuple[Callable[[DealBook, str | None], list[dict[str, Any]
               DEAL_FIELDS, DEAL_COLUMNS, "Deals"),
     "capacity": (lambda book, p: [capacity_record(book, c) for c in book.capacity_of(p)],
                  CAPACITY_FIELDS, CAPACITY_COLUMNS, "Capacity"),
-    "financials": (lambda book, p: [financial_record(book, f) for f in book.financials_of(p)],
-                   FINANCIAL_FIELDS, FINANCIAL_COLUMNS, "Financials"),
 }  # fmt: skip
 
 

@@ -397,9 +397,10 @@ def sec_rows(state: CompanyFactsState | None) -> list[list[Text]]:
             plain(f"SEC filed {f.filed}", "dim"),
         ])  # fmt: skip
     fetched = f"{state.fetched_at:%Y-%m-%d %H:%M}" if state.fetched_at else "never"
-    if state.reason:
+    why = state.reason or ("; ".join(state.facts.notes) if not state.facts.facts else None)
+    if why:  # stale, or the SEC holds none (its 404)
         rows.append([plain("SEC facts", "dim"), plain(""), plain(""), plain(fetched, "dim"),
-                     plain(state.reason, "dim")])  # fmt: skip
+                     plain(why, "dim")])  # fmt: skip
     return rows
 
 

@@ -10,11 +10,12 @@ from typing import Any
 from rich.text import Text
 
 from neotui import formatting as fmt
-from neotui.data.analytics.reported import chosen, facts_for, sec_form
+from neotui.data.analytics.reported import chosen, facts_for
 from neotui.data.deals import DealBook
 from neotui.data.deals.models import CapacityPoint, FinancialFact
 from neotui.data.sec.facts import CompanyFacts
 from neotui.widgets.cells import plain, right
+from neotui.widgets.figures import figure_cell
 from neotui.widgets.tables import Cell, NeoTable
 
 
@@ -70,21 +71,6 @@ def capacity_rows(
         if points or debt or backlog or provider is not None:
             rows.append(row)
     return rows
-
-
-def _money_with_date(fact: FinancialFact | None) -> Cell:
-    """A press figure with its month; an SEC one with its form and period end, and the figure
-    alone as its short form (drawn when the pane is narrow)."""
-    if fact is None:
-        return right("—", "dim")
-    text = Text(justify="right")
-    text.append(fmt.money(fact.value, fact.unit), style="bold")
-    form = sec_form(fact)
-    if form is None:
-        text.append(f" {fact.as_of:%y-%m}", style="dim")
-        return text
-    text.append(f" {form} {fact.as_of:%y-%m-%d}", style="cyan")
-    return text, right(fmt.money(fact.value, fact.unit), "bold")
 
 
 def _power(point: CapacityPoint | None) -> Text:
@@ -143,7 +129,7 @@ class CapacityTable(NeoTable, keys="capacity"):
             *(_power(r.targets.get(y)) for y in years),
             _amount(r.gpus),
             _amount(r.sites),
-            _money_with_date(r.backlog),
-            _money_with_date(r.debt),
+            figure_cell(r.backlog, press_day=False),
+            figure_cell(r.debt, press_day=False),
             right(ratio),
         ]

@@ -11,10 +11,10 @@ from textual.binding import Binding
 from textual.widgets import DataTable
 
 from neotui import formatting as fmt
-from neotui.data.analytics.reported import sec_form
 from neotui.data.analytics.valuation import Valuation
 from neotui.data.deals.models import FinancialFact
 from neotui.widgets.cells import plain, right
+from neotui.widgets.figures import figure_cell
 from neotui.widgets.tables import Cell, NeoTable
 
 #: Sort orders `o` cycles through: label, key (None sorts last whatever the direction).
@@ -30,30 +30,29 @@ SORTS: tuple[tuple[str, str, Callable[[Valuation], object]], ...] = (
 _DESCENDING = {"cap", "mw", "backlog_cap"}
 
 
-def _dated(fact: FinancialFact | None) -> Cell:
-    """A figure with its date; an SEC figure also with its form ("10-Q 25-09-30")."""
-    if fact is None:
-        return right("—", "dim")
-    form = sec_form(fact)
-    when = f"{fact.as_of:%y-%m-%d}" if form is None else f"{form} {fact.as_of:%y-%m-%d}"
-    return _with_date(fmt.money(fact.value, fact.unit), when, "dim" if form is None else "cyan")
+def _dated_text(value: str, date: str, style: str = "dim") -> Text:
+    text = Text(justify="right")
+    text.append(value, style="bold")
+    text.append(f" {date}", style=style)
+    return text
 
 
 def _with_date(value: str, date: str, style: str = "dim") -> Cell:
     """A figure with its date, and the figure alone as its short form (for a narrow pane)."""
-    text = Text(justify="right")
-    text.append(value, style="bold")
-    text.append(f" {date}", style=style)
-    return text, right(value, "bold")
+    return _dated_text(value, date, style), right(value, "bold")
 
 
 def _enterprise(v: Valuation) -> Cell:
-    """EV with the date(s) of its debt and cash (the cap's is in its own column); a dash
-    unless cap, debt and cash are all known."""
+    """EV with the date(s) of its debt, finance leases and cash (the cap's is in its own
+    column), the months alone in its short form; a dash unless cap, debt and cash are known."""
     ev = v.enterprise_value
     if ev is None:
         return right("—", "dim")
-    return _with_date(fmt.money(ev), "/".join(f"{d:%y-%m-%d}" for d in v.balance_dates))
+    # "+L": finance leases are in it (their column may have gone when the pane is narrow)
+    shown = fmt.money(ev) + ("+L" if v.finance_leases is not None else "")
+    days = "/".join(f"{d:%y-%m-%d}" for d in v.balance_dates)
+    months = "/".join(dict.fromkeys(f"{d:%y-%m}" for d in v.balance_dates))
+    return _dated_text(shown, days), _dated_text(shown, months)
 
 
 def _times(value: float | None) -> Text:
@@ -63,18 +62,27 @@ def _times(value: float | None) -> Text:
 def _times_between(value: float | None, top: FinancialFact | None,
                    bottom: FinancialFact | None) -> Cell:  # fmt: skip
     """A ratio; when its two figures are of different dates (an SEC backlog over a press debt)
-    both dates come with it, the ratio alone being its short form."""
+    both dates come with it, in its short form too (months, or days of one month)."""
     cell = _times(value)
     if value is None or top is None or bottom is None or top.as_of == bottom.as_of:
         return cell
     long_ = Text(f"{value:.2f}×", justify="right")
     long_.append(f" {top.as_of:%y-%m-%d}/{bottom.as_of:%y-%m-%d}", style="dim")
-    return long_, cell
+    # narrow: both months, still (both days when the month is the same)
+    brief = (
+        "%y-%m"
+        if (top.as_of.year, top.as_of.month) != (bottom.as_of.year, bottom.as_of.month)
+        else "%m-%d"
+    )
+    short = Text(f"{value:.2f}×", justify="right")
+    short.append(f" {top.as_of:{brief}}/{bottom.as_of:{brief}}", style="dim")
+    return long_, short
 
 
 def valuation_cells(v: Valuation) -> list[Cell]:
     """One provider's row; a blank input shows a dash and blanks every ratio that needs it.
-    Dated figures come with a short form without the date, drawn when the pane is narrow."""
+    Dated figures come with a short form (the month, and an SEC figure's form mark: see
+    :mod:`neotui.widgets.figures`), drawn when the pane is narrow."""
     cap: Cell = right("—", "dim")
     if v.market_cap is not None:
         cap = _with_date(fmt.money(v.market_cap.value), f"{v.market_cap.as_of:%m-%d %H:%M}")
@@ -89,11 +97,12 @@ def valuation_cells(v: Valuation) -> list[Cell]:
         cap,
         mw,
         right("—", "dim") if per_mw is None else right(f"{fmt.money(per_mw)}/MW", "bold"),
-        _dated(v.backlog),
+        figure_cell(v.backlog),
         _times(v.backlog_to_market_cap),
-        _dated(v.debt),
+        figure_cell(v.debt),
         _times_between(v.debt_to_backlog, v.debt, v.backlog),
-        _dated(v.revenue),
+        figure_cell(v.revenue),
+        figure_cell(v.finance_leases),
         _enterprise(v),
         right("—", "dim") if v.ev_per_mw is None else right(f"{fmt.money(v.ev_per_mw)}/MW"),
     ]
@@ -101,9 +110,10 @@ def valuation_cells(v: Valuation) -> list[Cell]:
 
 class ValuationTable(NeoTable, keys="valuation"):
     """The valuation rows; `o` or a click on a column header changes the order. When the pane is
-    narrow the inputs' dates go first, then long names are clipped, then the least telling
-    columns are dropped (EV, revenue, debt, symbol, contracted MW, EV per MW, backlog...): the
-    ratios stay longest."""
+    narrow the inputs shorten to their short forms (``$55.6B Q25-09``: source and month kept),
+    then long names are clipped, then the least telling columns are dropped (revenue, finance
+    leases, EV, debt, symbol, contracted MW, EV per MW, debt/backlog, backlog...): backlog
+    per market cap stays longest, and the backlog with its source and month beside it."""
 
     BINDINGS = [
         Binding(
@@ -119,15 +129,15 @@ class ValuationTable(NeoTable, keys="valuation"):
         ("name", "Provider"), ("symbol", "Sym"), ("cap", "Market cap"), ("mw", "Contracted"),
         ("per_mw", "Cap per MW"), ("backlog", "Backlog"), ("backlog_cap", "Backlog/cap"),
         ("debt", "Debt"), ("debt_backlog", "Debt/backlog"), ("revenue", "Revenue"),
-        ("ev", "EV"), ("ev_mw", "EV per MW"),
+        ("leases", "Fin. leases"), ("ev", "EV"), ("ev_mw", "EV per MW"),
     )  # fmt: skip
 
-    #: Columns narrowed first (None: to the figures without their dates), then dropped.
-    NARROW: dict[str, int | None] = {"debt_backlog": None, "ev": None, "revenue": None,
-                                      "debt": None, "backlog": None, "mw": None, "cap": None,
-                                      "name": 10}  # fmt: skip
-    DROP = ("ev", "revenue", "debt", "symbol", "mw", "ev_mw", "backlog", "debt_backlog", "cap",
-            "backlog_cap")  # fmt: skip
+    #: Columns narrowed first (None: to their short forms), then dropped.
+    NARROW: dict[str, int | None] = {"debt_backlog": None, "ev": None, "leases": None,
+                                      "revenue": None, "debt": None, "backlog": None, "mw": None,
+                                      "cap": None, "name": 10}  # fmt: skip
+    DROP = ("revenue", "leases", "ev", "debt", "symbol", "mw", "ev_mw", "debt_backlog",
+            "backlog", "cap", "backlog_cap")  # fmt: skip
 
     def __init__(self, **kw: Any) -> None:
         super().__init__(drop=self.DROP, narrow=self.NARROW, **kw)

@@ -23,7 +23,10 @@ CONCEPT_FOR: dict[str, tuple[str, ...]] = {
     "debt": ("debt",),
     "revenue": ("revenue_ttm", "revenue"),
     "cash": ("cash",),
+    "finance_leases": ("finance_leases",),
 }
+#: Figures only the SEC gives (no bundled press figure): the SEC's or nothing, never zero.
+SEC_ONLY = frozenset({"cash", "finance_leases"})
 
 
 def sec_financial(provider: str, metric: FinancialMetric, fact: Fact) -> FinancialFact:
@@ -58,9 +61,9 @@ def chosen(
     book: DealBook, provider: str, metric: str, facts: CompanyFacts | None
 ) -> FinancialFact | None:
     """The figure the tables show: the SEC's when it reported one, else the newest USD press
-    figure (cash has no press figure: SEC or nothing, never zero)."""
+    figure (cash and finance leases have no press figure: SEC or nothing, never zero)."""
     sec = sec_figure(facts, provider, metric)
-    if sec is not None or metric == "cash":
+    if sec is not None or metric in SEC_ONLY:
         return sec
     return book.latest(provider, metric, "USD")
 
@@ -70,3 +73,12 @@ def facts_for(facts: Mapping[str, CompanyFacts] | None, ticker: str | None) -> C
     if not facts or ticker is None:
         return None
     return facts.get(ticker.upper())
+
+
+def sec_financials(facts: CompanyFacts | None, provider: str) -> list[FinancialFact]:
+    """Every SEC figure of a company as the book's figures (``revenue_ttm`` is revenue with
+    its period "TTM to …"), to list beside the press figures (``neotui financials``)."""
+    if facts is None:
+        return []
+    return [sec_financial(provider, f.concept.removesuffix("_ttm"), f)  # type: ignore[arg-type]
+            for f in facts.facts]  # fmt: skip

@@ -50,6 +50,7 @@ class Valuation:
     debt: FinancialFact | None
     revenue: FinancialFact | None
     cash: FinancialFact | None = None  # SEC only: no press figure gives it
+    finance_leases: FinancialFact | None = None  # SEC only, where the company tags them
 
     @property
     def market_cap_value(self) -> float | None:
@@ -68,18 +69,23 @@ class Valuation:
 
     @property
     def enterprise_value(self) -> float | None:
-        """Market cap + debt − cash; None unless all three are known (an unknown cash is not
-        zero cash). The cap is today's, debt and cash their balance sheet's: both dates are in
+        """Market cap + debt + finance leases − cash; None unless cap, debt and cash are known
+        (an unknown cash is not zero cash). Finance lease liabilities are debt-like (CoreWeave
+        finances GPUs with them) but tagged apart, and only by companies that have them: they
+        are added when tagged and shown in their own column, so the reader sees what the EV
+        holds. The cap is today's, the rest their balance sheet's: those dates are in
         :attr:`balance_dates` and the table shows them."""
         if self.market_cap is None or self.debt is None or self.cash is None:
             return None
-        return self.market_cap.value + self.debt.value - self.cash.value
+        leases = self.finance_leases.value if self.finance_leases else 0.0
+        return self.market_cap.value + self.debt.value + leases - self.cash.value
 
     @property
     def balance_dates(self) -> tuple[date, ...]:
-        """The dates of the debt and cash in the enterprise value (one when they agree)."""
-        dates = [f.as_of for f in (self.debt, self.cash) if f is not None]
-        return tuple(sorted(set(dates), reverse=True))
+        """The dates of the debt, finance leases and cash in the enterprise value (one when
+        they agree)."""
+        parts = (self.debt, self.finance_leases, self.cash)
+        return tuple(sorted({f.as_of for f in parts if f is not None}, reverse=True))
 
     @property
     def ev_per_mw(self) -> float | None:
@@ -159,6 +165,7 @@ def valuations(
                 debt=chosen(book, pid, "debt", sec),
                 revenue=chosen(book, pid, "revenue", sec),
                 cash=chosen(book, pid, "cash", sec),
+                finance_leases=chosen(book, pid, "finance_leases", sec),
             )
         )
     return rows

@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from neotui.data.sec.client import CONTACT_HINT, SecClient, SecError, SecFailure
+from neotui.data.sec.client import CONTACT_HINT, SecClient, SecError, SecFailure, SecResponse
 from neotui.data.sec.facts import CompanyFacts, Fact, FactsFormatError, reduce_facts
 from neotui.data.sec.feed import FilingsUpdate
 from neotui.data.sec.submissions import Filing, form_matches
@@ -37,6 +37,22 @@ CREATE TABLE IF NOT EXISTS company_facts (
 );
 """,
 )
+
+
+def no_facts(cik: int) -> CompanyFacts:
+    """What a 404 from companyfacts says: the SEC holds no XBRL facts for this company.
+
+    data.sec.gov serves companyfacts from S3, and a CIK without a file gets S3's XML 404
+    (``NoSuchKey``), as for submissions; edgartools reads that 404 as "no company facts found".
+    The company exists (the filings check resolved its CIK): it has not filed XBRL financial
+    statements yet (a new registrant, a foreign filer before its first 20-F), or the SEC has not
+    built its file. That is an answer, not a fault: it is cached and asked again on the facts'
+    schedule (a new periodic report, or a week), never at every filings check.
+    """
+    return CompanyFacts(cik, "", (), (
+        f"the SEC holds no XBRL company facts for CIK {cik} (404): no XBRL financial statements "
+        "filed yet, or not yet published by the SEC",
+    ))  # fmt: skip
 
 
 def facts_to_json(cf: CompanyFacts) -> dict[str, Any]:
@@ -184,7 +200,7 @@ class FactsFeed:
                 await self._fetch(symbol, company.cik, newest_periodic(company.filings))
             except SecError as exc:
                 why = exc.reason
-                if exc.kind is SecFailure.NOT_FOUND:  # the company exists: it has no XBRL facts
+                if exc.kind is SecFailure.NOT_FOUND:  # facts once there, gone: keep them
                     why = f"SEC has no company facts for CIK {company.cik} ({exc.status})"
                 self.states[symbol] = replace(old, reason=why)
                 if exc.kind in (SecFailure.REFUSED, SecFailure.THROTTLED, SecFailure.UNREACHABLE,
@@ -206,14 +222,24 @@ class FactsFeed:
         meta = self._meta.get(symbol, {}) if old.facts is not None else {}
         if meta.get("cik") != cik:
             meta = {}
-        response = await self.client.company_facts(
-            cik, etag=meta.get("etag"), last_modified=meta.get("last_modified")
-        )
+        response: SecResponse | None = None
+        try:
+            response = await self.client.company_facts(
+                cik, etag=meta.get("etag"), last_modified=meta.get("last_modified")
+            )
+        except SecError as exc:
+            # 404 is the SEC's answer for a company it holds no XBRL facts for; once some were
+            # shown, a 404 is a fault (the last good facts stay, with the reason).
+            if exc.kind is not SecFailure.NOT_FOUND or (old.facts and old.facts.facts):
+                raise
         now = self._wall()
-        side = {"cik": cik, "etag": response.etag or meta.get("etag"),
-                "last_modified": response.last_modified or meta.get("last_modified"),
-                "report": report.accession if report else None}  # fmt: skip
-        if response.not_modified and old.facts is not None:
+        side: dict[str, Any] = {"cik": cik, "report": report.accession if report else None}
+        if response is not None:
+            side["etag"] = response.etag or meta.get("etag")
+            side["last_modified"] = response.last_modified or meta.get("last_modified")
+        if response is None:  # a 404: an answer (no XBRL facts yet), kept like facts
+            facts = no_facts(cik)
+        elif response.not_modified and old.facts is not None:
             facts = old.facts
         else:
             try:
