@@ -1,0 +1,454 @@
+"""Insider trades: the watched companies' Form 3/4/5 filings, each document read once, cached.
+
+Which filings: the insider forms (and their /A amendments) in the submissions the filings feed
+already reads, filed within ``lookback_days``. Each one's raw XML is fetched through the same
+:class:`~neotui.data.sec.client.SecClient` (contact User-Agent, the one token bucket, size cap,
+deadline), parsed in a thread (:mod:`neotui.data.sec.form4`) and cached in the feeds store for
+good (a filing never changes once accepted), so a document is fetched once in its life.
+
+The budget, so that a burst of Form 4s never starves the filings feed: documents are fetched one
+at a time (never more than one of them waits in the token bucket's queue, which serves in
+order, so a filings request waits behind at most one Form 4), paced to ``rate`` requests a
+second (half the SEC's 10 by default: the other half stays free for filings, facts and 8-Ks),
+and at most ``per_round`` per round, newest first; the rest waits for the next round (every
+filings check), and the pane says how many are still to read.
+
+A document that fails (404, a web page, hostile or malformed XML) is remembered with its reason
+and tried again after a day; the company's other trades stay, and the reasons are shown.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from neotui.data.sec.client import SecError, SecFailure
+from neotui.data.sec.form4 import (
+    MAX_FORM4,
+    Form4Error,
+    OwnershipDocument,
+    Transaction,
+    parse_ownership,
+    xml_document,
+)
+
+if TYPE_CHECKING:
+    from neotui.data.feeds_store import JsonStore
+    from neotui.data.sec.client import SecClient
+    from neotui.data.sec.feed import FilingsUpdate
+    from neotui.data.sec.submissions import Filing
+
+INSIDER_FORMS = frozenset({"3", "4", "5", "3/A", "4/A", "5/A"})
+#: Bumped when the parser changes what it reads: cached documents of another version are read
+#: again (a filing's XML never changes, what neotui makes of it can).
+PARSER_VERSION = 1
+#: A failed document is asked for again after this long.
+RETRY_FAILED = 24 * 3600.0
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class InsiderTrade:
+    """One transaction with the filing it came from (the CLI's row, the pane's row)."""
+
+    symbol: str
+    filed: date
+    accession: str
+    form: str
+    tx: Transaction
+    #: The accession this row's amendment replaced ("" for an original filing; for an
+    #: amendment whose original is not in the listing, "filed YYYY-MM-DD" as it says).
+    amends: str = ""
+
+    @property
+    def day(self) -> date:
+        """The transaction date, or the filing date when the document gives none."""
+        return self.tx.day or self.filed
+
+
+@dataclass(frozen=True)
+class DocumentState:
+    """One insider filing as read: its document, or why it could not be read."""
+
+    filing_accession: str
+    form: str
+    filed: date
+    document: OwnershipDocument | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class CompanyInsiders:
+    """One watched symbol's insider trades as last read, and what is missing and why."""
+
+    symbol: str
+    trades: tuple[InsiderTrade, ...] = ()
+    fetched_at: datetime | None = None
+    #: Insider filings in the window not read yet (the per-round budget, or no contact).
+    pending: int = 0
+    #: Documents that could not be read: accession -> why.
+    failed: Mapping[str, str] = field(default_factory=dict)
+    #: Why nothing newer is shown (the filings check failed, the SEC refused); None when fine.
+    reason: str | None = None
+
+
+def document_to_json(doc: OwnershipDocument) -> dict[str, Any]:
+    """A parsed document in the cache's form (dates as ISO text)."""
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, (list, tuple)):
+            return [plain(v) for v in value]
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        return value
+
+    return plain(asdict(doc))  # type: ignore[no-any-return]
+
+
+def document_from_json(d: Mapping[str, Any]) -> OwnershipDocument:
+    """The inverse of :func:`document_to_json`; raises KeyError/ValueError/TypeError if damaged."""
+
+    def day(v: Any) -> date | None:
+        return date.fromisoformat(v) if v else None
+
+    def num(v: Any) -> float | None:
+        if v is None:
+            return None
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            raise TypeError("not a number")
+        return float(v)
+
+    txs = tuple(
+        Transaction(
+            **{
+                **t,
+                "day": day(t["day"]),
+                "shares": num(t["shares"]),
+                "price": num(t["price"]),
+                "owned_after": num(t["owned_after"]),
+                "price_low": num(t["price_low"]),
+                "price_high": num(t["price_high"]),
+                "notes": tuple(map(str, t["notes"])),
+            }
+        )
+        for t in d["transactions"]
+    )
+    return OwnershipDocument(**{**d, "period": day(d["period"]), "transactions": txs,
+                                "original_filed": day(d["original_filed"]),
+                                "notes": tuple(map(str, d["notes"]))})  # fmt: skip
+
+
+def insider_filings(filings: Iterable[Filing], since: date) -> list[Filing]:
+    """The Form 3/4/5 filings (and amendments) filed on or after ``since``, newest first."""
+    out = [f for f in filings if f.form.upper() in INSIDER_FORMS and f.filed >= since]
+    out.sort(key=lambda f: f.sort_key, reverse=True)
+    return out
+
+
+def apply_amendments(symbol: str, states: Sequence[DocumentState]) -> list[InsiderTrade]:
+    """Every transaction of the read documents, newest first, with each amendment's rows in
+    place of the filing it amends.
+
+    EDGAR does not say which accession an amendment amends; the document gives its owner and
+    ``dateOfOriginalSubmission``, so the original is the owner's filing of the same form filed
+    that day (or, with no date, the owner's latest one for the same period filed before it).
+    """
+    read = [s for s in states if s.document is not None]
+    replaced: dict[str, str] = {}
+    for s in sorted(read, key=lambda s: s.filed):
+        doc = s.document
+        assert doc is not None
+        if not s.form.upper().endswith("/A"):
+            continue
+        base = s.form.upper().removesuffix("/A")
+        candidates = [
+            o for o in read
+            if o.form.upper() == base and o.document is not None
+            and o.document.owner_cik == doc.owner_cik and o.filed <= s.filed
+            and (o.filed == doc.original_filed if doc.original_filed
+                 else o.document.period == doc.period)
+        ]  # fmt: skip
+        if candidates:
+            original = max(candidates, key=lambda o: o.filed)
+            replaced[original.filing_accession] = s.filing_accession
+            replaced.setdefault(s.filing_accession, "")
+    trades: list[InsiderTrade] = []
+    for s in read:
+        if replaced.get(s.filing_accession):
+            continue  # an amendment replaced it
+        doc = s.document
+        assert doc is not None
+        amends = ""
+        if s.form.upper().endswith("/A"):
+            found = next((o for o, a in replaced.items() if a == s.filing_accession), None)
+            amends = found or (
+                f"filed {doc.original_filed.isoformat()}" if doc.original_filed else "not found"
+            )
+        trades.extend(
+            InsiderTrade(symbol, s.filed, s.filing_accession, s.form, tx, amends)
+            for tx in doc.transactions
+        )
+    trades.sort(key=lambda t: (t.day, t.filed, t.accession), reverse=True)
+    return trades
+
+
+@dataclass(frozen=True)
+class Flow:
+    """Open-market insider buying and selling over a window: dollar sums of the priced trades,
+    how many trades, and how many had no price (their value is not in the sums)."""
+
+    bought: float
+    sold: float
+    trades: int
+    unpriced: int
+
+    @property
+    def net(self) -> float:
+        """Bought minus sold (negative: net selling)."""
+        return self.bought - self.sold
+
+
+def net_flow(trades: Iterable[InsiderTrade], days: int, today: date) -> Flow | None:
+    """Open-market purchases (P) and sales (S) of the stock within ``days`` up to ``today``;
+    None when there were none (no trades, not a net of zero)."""
+    since = today - timedelta(days=days)
+    bought = sold = 0.0
+    count = unpriced = 0
+    for t in trades:
+        if not t.tx.open_market or not since < t.day <= today:
+            continue
+        count += 1
+        value = t.tx.value
+        if value is None:
+            unpriced += 1
+        elif t.tx.code == "P":
+            bought += value
+        else:
+            sold += value
+    return Flow(bought, sold, count, unpriced) if count else None
+
+
+@dataclass(frozen=True)
+class FilingSummary:
+    """One insider filing summed up: a timeline row."""
+
+    symbol: str
+    filed: date
+    day: date
+    accession: str
+    form: str
+    owner: str
+    role: str
+    codes: str
+    shares: float | None  # net shares acquired (+) or disposed (-), None if any row lacks a count
+    value: float | None  # net dollar value of the priced open-market rows, None if none priced
+    plan_10b5_1: bool | None
+    amends: str = ""
+
+
+def filing_rows(trades: Iterable[InsiderTrade]) -> list[FilingSummary]:
+    """One row per filing, summed (a director's seven sales on one Form 4 are one event),
+    newest first: what the timeline shows."""
+    groups: dict[str, list[InsiderTrade]] = {}
+    for t in trades:
+        groups.setdefault(t.accession, []).append(t)
+    out: list[FilingSummary] = []
+    for accession, rows in groups.items():
+        first = rows[0]
+        shares: float | None = 0.0
+        value: float | None = None
+        for r in rows:
+            if r.tx.shares is None or r.tx.acquired is None or shares is None:
+                shares = None
+            else:
+                shares += r.tx.shares if r.tx.acquired else -r.tx.shares
+            if r.tx.open_market and r.tx.value is not None:
+                signed = r.tx.value if r.tx.code == "P" else -r.tx.value
+                value = signed if value is None else value + signed
+        plans = {r.tx.plan_10b5_1 for r in rows}
+        out.append(FilingSummary(
+            first.symbol, first.filed, max(r.day for r in rows), accession, first.form,
+            first.tx.owner, first.tx.role, "".join(dict.fromkeys(r.tx.code for r in rows)),
+            shares, value, True if True in plans else (False if plans == {False} else None),
+            first.amends,
+        ))  # fmt: skip
+    out.sort(key=lambda s: (s.filed, s.accession), reverse=True)
+    return out
+
+
+def _key(cik: int, accession: str) -> str:
+    return f"sec:form4:{cik}:{accession}"
+
+
+class InsiderFeed:
+    """Reads the watched companies' insider filings; ``client`` None means filings are off."""
+
+    def __init__(
+        self,
+        symbols: Sequence[str],
+        client: SecClient | None,
+        store: JsonStore | None = None,
+        *,
+        lookback_days: int = 365,
+        per_round: int = 40,
+        rate: float = 5.0,
+        clock: Callable[[], datetime] = _utcnow,
+        wall: Callable[[], float] = time.time,
+        sleep: Callable[[float], Any] = asyncio.sleep,
+    ) -> None:
+        self.symbols = tuple(dict.fromkeys(s.upper() for s in symbols))
+        self.client = client
+        self.store = store
+        self.lookback_days = lookback_days
+        self.per_round = per_round
+        self.rate = rate
+        self._clock = clock
+        self._wall = wall
+        self._sleep = sleep
+        self._docs: dict[str, DocumentState] = {}  # by accession: read, or failed with a reason
+        self._failed_at: dict[str, float] = {}
+        self._last_request = 0.0
+        self.companies = {s: CompanyInsiders(s) for s in self.symbols}
+        self.requests = 0  # documents asked for (tests, the bench)
+
+    def since(self) -> date:
+        """The oldest filing day read."""
+        return self._clock().date() - timedelta(days=self.lookback_days)
+
+    async def refresh_once(
+        self, update: FilingsUpdate, *, fetch: bool = True
+    ) -> dict[str, CompanyInsiders]:
+        """Read what is cached, then (``fetch``) up to ``per_round`` new documents, newest
+        first across all companies; returns every company's trades and what is missing."""
+        since = self.since()
+        wanted: dict[str, list[Filing]] = {}
+        for symbol in self.symbols:
+            company = update.companies.get(symbol)
+            wanted[symbol] = insider_filings(company.filings, since) if company else []
+        await self._load_cached([f for fs in wanted.values() for f in fs])
+        stop: SecError | None = None
+        if fetch and self.client is not None:
+            todo = sorted(
+                (f for fs in wanted.values() for f in fs if self._due(f.accession)),
+                key=lambda f: f.sort_key, reverse=True,
+            )[: self.per_round]  # fmt: skip
+            for filing in todo:
+                try:
+                    await self._fetch(filing)
+                except SecError as exc:
+                    if exc.kind in (SecFailure.REFUSED, SecFailure.THROTTLED,
+                                    SecFailure.UNREACHABLE, SecFailure.TIMEOUT):  # fmt: skip
+                        stop = exc  # asking again now only makes it worse
+                        break
+        now = self._clock()
+        for symbol, filings in wanted.items():
+            states = [self._docs[f.accession] for f in filings if f.accession in self._docs]
+            failed = {s.filing_accession: s.reason for s in states if s.reason}
+            pending = sum(1 for f in filings if f.accession not in self._docs)
+            company = update.companies.get(symbol)
+            reason = stop.reason if stop else None
+            if reason is None and company is not None and company.reason:
+                reason = f"filings: {company.reason}"
+            if self.client is None:
+                reason = "SEC filings are off (no contact e-mail)"
+            self.companies[symbol] = CompanyInsiders(
+                symbol, tuple(apply_amendments(symbol, states)), now if fetch else None,
+                pending, failed, reason,
+            )  # fmt: skip
+        return dict(self.companies)
+
+    def _due(self, accession: str) -> bool:
+        state = self._docs.get(accession)
+        if state is None:
+            return True
+        failed = self._failed_at.get(accession)
+        return failed is not None and self._wall() - failed >= RETRY_FAILED
+
+    async def _load_cached(self, filings: Sequence[Filing]) -> None:
+        if self.store is None:
+            return
+        missing = [f for f in filings if f.accession not in self._docs]
+        if missing:
+            found = await asyncio.to_thread(self._read_store, missing)
+            self._docs.update(found)
+
+    def _read_store(self, filings: Sequence[Filing]) -> dict[str, DocumentState]:
+        assert self.store is not None
+        out: dict[str, DocumentState] = {}
+        for f in filings:
+            stored = self.store.get(_key(f.cik, f.accession))
+            if stored is None or stored.meta.get("parser") != PARSER_VERSION:
+                continue
+            reason = stored.meta.get("reason")
+            if isinstance(reason, str):
+                out[f.accession] = DocumentState(f.accession, f.form, f.filed, reason=reason)
+                self._failed_at[f.accession] = stored.saved
+                continue
+            try:
+                doc = document_from_json(stored.body)
+            except (KeyError, ValueError, TypeError):
+                continue  # damaged: read again
+            out[f.accession] = DocumentState(f.accession, f.form, f.filed, doc)
+        return out
+
+    async def _pace(self) -> None:
+        """At most ``rate`` document requests a second, whatever the token bucket allows."""
+        gap = 1.0 / self.rate - (time.monotonic() - self._last_request)
+        if gap > 0:
+            await self._sleep(gap)
+        self._last_request = time.monotonic()
+
+    async def _fetch(self, filing: Filing) -> None:
+        assert self.client is not None
+        folder = f"{self.client.archives_url}/Archives/edgar/data/{filing.cik}/" + (
+            filing.accession.replace("-", "")
+        )
+        # Without a primary document the full submission text holds the XML too.
+        name = xml_document(filing.document) if filing.document else f"{filing.accession}.txt"
+        await self._pace()
+        self.requests += 1
+        try:
+            _, body = await self.client.document(f"{folder}/{name}", MAX_FORM4)
+            doc = await asyncio.to_thread(parse_ownership, body)
+        except SecError as exc:
+            if exc.kind not in (SecFailure.NOT_FOUND, SecFailure.BAD_RESPONSE, SecFailure.SERVER):
+                raise
+            await self._failed(filing, exc.reason)
+            return
+        except Form4Error as exc:
+            await self._failed(filing, f"{name}: {exc}")
+            return
+        self._docs[filing.accession] = DocumentState(filing.accession, filing.form, filing.filed,
+                                                     doc)  # fmt: skip
+        self._failed_at.pop(filing.accession, None)
+        if self.store is not None:
+            await asyncio.to_thread(self.store.put, _key(filing.cik, filing.accession),
+                                    document_to_json(doc), {"parser": PARSER_VERSION})  # fmt: skip
+
+    async def _failed(self, filing: Filing, reason: str) -> None:
+        old = self._docs.get(filing.accession)
+        if old is not None and old.document is not None:
+            return  # a good document read before stays
+        self._docs[filing.accession] = DocumentState(
+            filing.accession, filing.form, filing.filed, reason=reason
+        )
+        self._failed_at[filing.accession] = self._wall()
+        if self.store is not None:
+            await asyncio.to_thread(self.store.put, _key(filing.cik, filing.accession), {},
+                                    {"parser": PARSER_VERSION, "reason": reason})  # fmt: skip
+
+    def give_up(self, reason: str) -> dict[str, CompanyInsiders]:
+        """After a round was cut short (a command's deadline): each company says ``reason``."""
+        for symbol, c in self.companies.items():
+            if c.pending:
+                self.companies[symbol] = replace(c, reason=reason)
+        return dict(self.companies)
