@@ -39,6 +39,7 @@ from neotui.settings.model import (
     AnalyticsSettings,
     DealsSettings,
     FilingsSettings,
+    InsidersSettings,
     MarketSettings,
     NewsSettings,
     RefreshSettings,
@@ -64,6 +65,7 @@ __all__ = [
     "AnalyticsSettings",
     "DealsSettings",
     "FilingsSettings",
+    "InsidersSettings",
     "MarketSettings",
     "NewsSettings",
     "RefreshSettings",
@@ -91,6 +93,7 @@ _SECTIONS: dict[str, type] = {
     "analytics": AnalyticsSettings,
     "filings": FilingsSettings,
     "news": NewsSettings,
+    "insiders": InsidersSettings,
 }
 
 
@@ -405,6 +408,7 @@ def load_settings(
         analytics=AnalyticsSettings(**merged.get("analytics", {})),
         filings=FilingsSettings(**merged.get("filings", {})),
         news=NewsSettings(**merged.get("news", {})),
+        insiders=InsidersSettings(**merged.get("insiders", {})),
         keys=types.MappingProxyType(dict(merged.get("keys", {}))),
         sources=tuple(sources),
     )

@@ -145,6 +145,21 @@ class FilingsSettings:
 
 
 @dataclass(frozen=True)
+class InsidersSettings:
+    """Insider trades: the watched companies' Form 3/4/5 filings (needs ``filings.contact``)."""
+
+    enabled: bool = True
+    """Read each insider filing's XML (once; it is cached for good)."""
+    lookback_days: Annotated[int, Range(1, 3650)] = 365
+    """Insider filings filed within this many days are read."""
+    per_round: Annotated[int, Range(1, 500)] = 40
+    """Documents read at most per filings check, newest first (the rest on the next check)."""
+    max_rate: Annotated[float, Range(0, 10, above=True)] = 5.0
+    """Form 4 requests per second at most: half the SEC's 10, so filings never wait behind
+    a burst of them."""
+
+
+@dataclass(frozen=True)
 class NewsSettings:
     """Headlines from Yahoo's search endpoint, through the same client as quotes."""
 
@@ -219,6 +234,8 @@ class Settings:
     """SEC filings."""
     news: NewsSettings = field(default_factory=NewsSettings)
     """Headlines."""
+    insiders: InsidersSettings = field(default_factory=InsidersSettings)
+    """Insider trades (Forms 3/4/5)."""
     keys: Mapping[str, str] = field(default_factory=dict)
     """Key overrides: binding id (e.g. "neotui.refresh") to a comma-separated key list."""
     sources: tuple[str, ...] = ()

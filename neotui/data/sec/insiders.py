@@ -318,6 +318,7 @@ class InsiderFeed:
         self._failed_at: dict[str, float] = {}
         self._last_request = 0.0
         self.companies = {s: CompanyInsiders(s) for s in self.symbols}
+        self._last: tuple[FilingsUpdate, dict[str, list[Filing]]] | None = None
         self.requests = 0  # documents asked for (tests, the bench)
 
     def since(self) -> date:
@@ -349,20 +350,29 @@ class InsiderFeed:
                                     SecFailure.UNREACHABLE, SecFailure.TIMEOUT):  # fmt: skip
                         stop = exc  # asking again now only makes it worse
                         break
+        self._last = (update, wanted)
+        return self._assemble(stop.reason if stop else None, fetched=fetch)
+
+    def _assemble(self, stop: str | None, *, fetched: bool) -> dict[str, CompanyInsiders]:
+        """Every company's trades from the documents read so far, and what is missing."""
+        if self._last is None:
+            return dict(self.companies)
+        update, wanted = self._last
         now = self._clock()
         for symbol, filings in wanted.items():
             states = [self._docs[f.accession] for f in filings if f.accession in self._docs]
             failed = {s.filing_accession: s.reason for s in states if s.reason}
             pending = sum(1 for f in filings if f.accession not in self._docs)
             company = update.companies.get(symbol)
-            reason = stop.reason if stop else None
+            reason = stop
             if reason is None and company is not None and company.reason:
                 reason = f"filings: {company.reason}"
             if self.client is None:
                 reason = "SEC filings are off (no contact e-mail)"
+            old = self.companies[symbol]
             self.companies[symbol] = CompanyInsiders(
-                symbol, tuple(apply_amendments(symbol, states)), now if fetch else None,
-                pending, failed, reason,
+                symbol, tuple(apply_amendments(symbol, states)),
+                now if fetched else old.fetched_at, pending, failed, reason,
             )  # fmt: skip
         return dict(self.companies)
 
@@ -447,7 +457,9 @@ class InsiderFeed:
                                     {"parser": PARSER_VERSION, "reason": reason})  # fmt: skip
 
     def give_up(self, reason: str) -> dict[str, CompanyInsiders]:
-        """After a round was cut short (a command's deadline): each company says ``reason``."""
+        """After a round was cut short (a command's deadline): what was read so far, and each
+        company with documents left unread says ``reason``."""
+        self._assemble(None, fetched=True)
         for symbol, c in self.companies.items():
             if c.pending:
                 self.companies[symbol] = replace(c, reason=reason)
