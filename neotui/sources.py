@@ -118,8 +118,9 @@ async def refresh_facts(
 
 
 def build_insiders(
-    settings: Settings, filings: FilingsFeed, *, lookback_days: int | None = None
-) -> InsiderFeed | None:
+    settings: Settings, filings: FilingsFeed, *, lookback_days: int | None = None,
+    clock: Callable[[], datetime] | None = None,
+) -> InsiderFeed | None:  # fmt: skip
     """The insider trades feed on the filings feed's client and store (one token bucket, the one
     cache), or None when ``insiders.enabled`` is false."""
     from neotui.data.sec.insiders import InsiderFeed
@@ -129,7 +130,7 @@ def build_insiders(
         return None
     return InsiderFeed(filings.symbols, filings.client, filings.store,
                        lookback_days=lookback_days or i.lookback_days, per_round=i.per_round,
-                       rate=i.max_rate)  # fmt: skip
+                       rate=i.max_rate, clock=clock)  # fmt: skip
 
 
 async def refresh_insiders(

@@ -157,6 +157,9 @@ class InsidersSettings:
     max_rate: Annotated[float, Range(0, 10, above=True)] = 5.0
     """Form 4 requests per second at most: half the SEC's 10, so filings never wait behind
     a burst of them."""
+    column: bool = False
+    """Show net open-market insider buying/selling over 30 and 90 days as a column of the
+    quotes table ("−$38.5M / −$120M"); the detail screen's insider pane shows it always."""
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from neotui.data.alerts.rules import InsiderEvent
 from neotui.data.sec.client import SecError, SecFailure
 from neotui.data.sec.form4 import (
     MAX_FORM4,
@@ -285,6 +286,39 @@ def filing_rows(trades: Iterable[InsiderTrade]) -> list[FilingSummary]:
     return out
 
 
+#: Insider filings older than this are not news: no alert for them (a deeper window read for
+#: the first time, a document read late).
+ALERT_AGE = timedelta(days=7)
+
+
+def insider_events(companies: Mapping[str, CompanyInsiders], today: date) -> list[InsiderEvent]:
+    """The recent insider filings as alert events: one per filing, its open-market sales and
+    purchases summed."""
+    out: list[InsiderEvent] = []
+    for company in companies.values():
+        groups: dict[str, list[InsiderTrade]] = {}
+        for t in company.trades:
+            if t.filed >= today - ALERT_AGE:
+                groups.setdefault(t.accession, []).append(t)
+        for accession, rows in groups.items():
+            sales = [r.tx.value for r in rows if r.tx.open_market and r.tx.code == "S"]
+            buys = [r.tx.value for r in rows if r.tx.open_market and r.tx.code == "P"]
+            sold = (
+                sum(v for v in sales if v is not None)
+                if any(v is not None for v in sales)
+                else None
+            )
+            bought = (
+                sum(v for v in buys if v is not None) if any(v is not None for v in buys) else None
+            )
+            first = rows[0]
+            title = (
+                f"{first.form} {first.tx.owner} ({first.tx.role or 'insider'}), filed {first.filed}"
+            )
+            out.append(InsiderEvent(accession, company.symbol, title, sold, bought, len(buys)))
+    return out
+
+
 def _key(cik: int, accession: str) -> str:
     return f"sec:form4:{cik}:{accession}"
 
@@ -301,7 +335,7 @@ class InsiderFeed:
         lookback_days: int = 365,
         per_round: int = 40,
         rate: float = 5.0,
-        clock: Callable[[], datetime] = _utcnow,
+        clock: Callable[[], datetime] | None = None,
         wall: Callable[[], float] = time.time,
         sleep: Callable[[float], Any] = asyncio.sleep,
     ) -> None:
@@ -311,7 +345,7 @@ class InsiderFeed:
         self.lookback_days = lookback_days
         self.per_round = per_round
         self.rate = rate
-        self._clock = clock
+        self._clock = clock or _utcnow
         self._wall = wall
         self._sleep = sleep
         self._docs: dict[str, DocumentState] = {}  # by accession: read, or failed with a reason
