@@ -8,14 +8,20 @@ places the table.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from rich.text import Text
 
 from neotui import formatting as fmt
 from neotui.data.sec.form4 import CODES
-from neotui.data.sec.insiders import CompanyInsiders, InsiderTrade, net_flow
+from neotui.data.sec.insiders import (
+    CompanyInsiders,
+    FilingSummary,
+    InsiderTrade,
+    filing_rows,
+    net_flow,
+)
 from neotui.widgets.cells import plain, right
 
 #: Transactions listed in the detail pane (newest first).
@@ -135,3 +141,44 @@ def flow_cell(company: CompanyInsiders | None, today: date) -> Text:
         else:
             text.append(flow_text(flow.net), "green" if flow.net > 0 else "red")
     return text
+
+
+#: The timeline's event kind for insider filings (the kind filter is the timeline's own).
+TIMELINE_KIND = "insider"
+
+
+def timeline_cells(row: FilingSummary, provider_name: str) -> list[Text]:
+    """One insider filing as a timeline row, in the deal timeline's column order (date,
+    provider, with, kind, value, day 0, term, scale): the owner where a deal has its
+    counterparty, the net open-market dollars (red selling, green buying) as its value, the
+    codes and net shares where a deal has its term and scale. Built alone so the timeline's
+    event kinds can take it as they take deals."""
+    style = "red" if (row.value or 0) < 0 else "green" if (row.value or 0) > 0 else "dim"
+    shares = (
+        "" if row.shares is None else f"{'+' if row.shares > 0 else ''}{fmt.count(row.shares)} sh"
+    )
+    plan = " · 10b5-1" if row.plan_10b5_1 else ""
+    amends = f" · amends {row.amends}" if row.amends else ""
+    return [
+        plain(f"{row.day}"),
+        plain(provider_name, "bold"),
+        plain(f"{row.owner} ({row.role})" if row.role else row.owner),
+        plain(TIMELINE_KIND, "italic " + style),
+        right(flow_text(row.value) if row.value is not None else "—", "bold " + style),
+        plain(""),
+        plain(f"{row.form} {row.codes}", "dim"),
+        plain(shares + plan + amends, "dim"),
+    ]
+
+
+def timeline_rows(
+    companies: Mapping[str, CompanyInsiders], names: Mapping[str, str]
+) -> list[tuple[FilingSummary, list[Text]]]:
+    """Every company's insider filings as timeline rows (one per filing, summed), newest
+    first; ``names`` gives each symbol's provider name."""
+    out = []
+    for symbol, company in companies.items():
+        for row in filing_rows(company.trades):
+            out.append((row, timeline_cells(row, names.get(symbol, symbol))))
+    out.sort(key=lambda pair: (pair[0].day, pair[0].filed), reverse=True)
+    return out
