@@ -20,7 +20,7 @@ from bench.common import REPO
 
 SCRIPTS = (
     "deals_load", "feeds_load", "facts_load", "eightk", "refresh", "first_paint",
-    "terminal_paint", "impact", "alerts", "idle", "scale", "soak", "pane_cycles",
+    "terminal_paint", "impact", "alerts", "idle", "scale", "soak", "pane_cycles", "insiders",
 )  # fmt: skip
 #: Run only when named: the before/after comparison checks out another commit (see bench/README.md;
 #: ``python -m bench.compare --base REF`` to choose it).
