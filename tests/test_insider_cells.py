@@ -56,6 +56,8 @@ def test_flows_none_is_not_zero_and_missing_is_a_dash() -> None:
     assert flow_cell(stevens(), date(2026, 12, 1)).plain == "none / none"
     waiting = CompanyInsiders("NVDA", pending=4)
     assert flow_cell(waiting, TODAY).plain == "—" and flow_cell(None, TODAY).plain == "—"
+    unreadable = CompanyInsiders("CRWV", failed={"a": "SEC: no such document (404)"})
+    assert flow_cell(unreadable, TODAY).plain == "—"
     assert flow_cell(stevens("P"), TODAY).plain.startswith("+$")
     assert "net 30 d −$38.5M" in pane_title(stevens(), TODAY)
 

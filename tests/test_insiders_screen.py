@@ -57,6 +57,7 @@ async def test_a_filings_check_brings_the_insider_trades_to_the_quotes_and_the_d
         forms = [p for _, p, _ in sec.requests if p.startswith("/Archives/edgar/data/1045810/")]
         assert all("xslF345" not in p for p in forms)  # the raw XML, never the rendered page
         quotes = app.screen.query_one(QuotesTable)
+        assert "insiders" in [k.value for k in quotes.columns]  # shown, not dropped to fit
         row = [c.plain for c in quotes.get_row("NVDA")]
         assert row[-1] == "none / none"  # the stand-in sales are dated 2026-03-20: not recent
         app.open_provider("nvidia")

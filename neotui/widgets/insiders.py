@@ -129,8 +129,10 @@ def flow_text(net: float) -> str:
 def flow_cell(company: CompanyInsiders | None, today: date) -> Text:
     """The quotes table's cell: net open-market buying (green) or selling (red) over 30 and
     90 days, "—" when nothing has been read, "none" when there were no such trades."""
-    if company is None or (not company.trades and (company.pending or company.reason)):
-        return right("—", "dim")
+    if company is None or (
+        not company.trades and (company.pending or company.failed or company.reason)
+    ):
+        return right("—", "dim")  # nothing read: not "no trades"
     flows = [net_flow(company.trades, days, today) for days in (30, 90)]
     text = Text(justify="right")
     for i, flow in enumerate(flows):

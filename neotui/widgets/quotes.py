@@ -57,8 +57,8 @@ COMPACT_KEYS: tuple[str, ...] = ("symbol", "last", "pct", "spark", "status")
 #: message is clipped (down to this width; the detail screen and `neotui quotes` give it whole),
 #: then these columns go, in this order.
 STATUS_FLOOR = 14
-DROP_FIRST: tuple[str, ...] = ("insiders", "ext", "volume")
-DROP: tuple[str, ...] = ("range", "cap", "chg", "spark")
+DROP_FIRST: tuple[str, ...] = ("ext", "volume")
+DROP: tuple[str, ...] = ("range", "cap", "chg", "spark", "insiders")
 
 
 def _short(text: str, width: int = 40) -> str:
@@ -104,7 +104,7 @@ class QuotesTable(NeoTable, keys="quotes"):
         keys = COMPACT_KEYS if self.compact else ALL_KEYS
         columns = [(key, label.ljust(width)) for key, label, width in COLUMNS if key in keys]
         if self._insiders is not None and not self.compact:
-            columns.append(("insiders", "Insiders 30d / 90d"))
+            columns.append(("insiders", "Insiders 30d/90d"))
         self.set_data(columns, [self.row_cells(s) for s in self.symbols], self.symbols)
         if self._sort:
             self._apply_sort()
