@@ -108,10 +108,9 @@ async def _open_insiders(pilot) -> None:
     await pilot.pause()
     screen = app.screen
     assert isinstance(screen, ProviderDetail)
-    pane = screen.query_one("#detail-insiders", NeoTable)
-    pane.focus()
-    screen.query_one("#detail-body").scroll_to_widget(pane, animate=False, top=True)
-    await pilot.pause()
+    await pilot.press("i")  # to the insider pane
+    await pilot.pause(0.5)
+    assert screen.focused is screen.query_one("#detail-insiders", NeoTable)
 
 
 def _detail_app():

@@ -87,6 +87,14 @@ class ProviderDetail(Screen[None]):
             id="neotui.detail.benchmark",
         ),
         Binding("tab", "app.focus_next", "Next pane", show=False, id="neotui.detail.next"),
+        Binding(
+            "i",
+            "insiders",
+            "Insiders",
+            show=False,
+            tooltip="Scroll to the insider trades and focus them",
+            id="neotui.detail.insiders",
+        ),
     ]
 
     def __init__(
@@ -186,6 +194,14 @@ class ProviderDetail(Screen[None]):
         if self.impact is None:
             return None
         return self.impact.histories.prices.get(self.impact.benchmark)
+
+    def action_insiders(self) -> None:
+        """Scroll down to the insider pane and focus it (its rows scroll with j/k); a private
+        provider has none."""
+        for pane in self.query("#detail-insiders").results(NeoTable):
+            if pane.display:
+                pane.focus()
+                self.query_one("#detail-body").scroll_to_widget(pane, animate=False, top=True)
 
     def action_range(self, span: str) -> None:
         """Switch the chart between the intraday series and a year of daily closes."""
