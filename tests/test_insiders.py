@@ -141,6 +141,12 @@ def test_bad_bodies_say_what_they_are(body: bytes, words: str) -> None:
         parse_ownership(body)
 
 
+def test_other_edgar_xml_is_not_taken_for_a_form4() -> None:
+    atom = FIX / "sec_browse_edgar_atom_NVDA_type4_2026-03-24.xml"  # ISO-8859-1, 40 entries
+    with pytest.raises(Form4Error, match="not an SEC ownership document"):
+        parse_ownership(atom.read_bytes())
+
+
 def test_hostile_xml_is_refused_before_anything_expands() -> None:
     laughs = (
         b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
