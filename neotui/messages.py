@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # imported with the panes after the first frame
     from neotui.data.news import NewsUpdate
     from neotui.data.sec.facts_feed import CompanyFactsState
     from neotui.data.sec.feed import FilingsUpdate
-    from neotui.data.sec.insiders import CompanyInsiders
+    from neotui.data.sec.insider_trades import CompanyInsiders
 
 
 class QuotesUpdated(Message):

@@ -11,7 +11,7 @@ import pytest
 from neotui.data.alerts.rules import AlertKind, AlertRule, InsiderEvent, parse_alerts
 from neotui.data.entries import EntryError
 from neotui.data.sec.form4 import parse_ownership
-from neotui.data.sec.insiders import (
+from neotui.data.sec.insider_trades import (
     CompanyInsiders,
     DocumentState,
     apply_amendments,

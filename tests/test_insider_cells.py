@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date
 
 from neotui.data.sec.form4 import parse_ownership
-from neotui.data.sec.insiders import CompanyInsiders, DocumentState, apply_amendments
+from neotui.data.sec.insider_trades import CompanyInsiders, DocumentState, apply_amendments
 from neotui.widgets.deal_table import COLUMNS
 from neotui.widgets.insiders import (
     flow_cell,

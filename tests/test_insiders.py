@@ -15,13 +15,8 @@ from neotui.data.feeds_store import JsonStore
 from neotui.data.sec.client import SecClient, TokenBucket
 from neotui.data.sec.feed import CompanyFilings, FilingsFeed, FilingsUpdate
 from neotui.data.sec.form4 import Form4Error, parse_ownership, xml_document
-from neotui.data.sec.insiders import (
-    DocumentState,
-    InsiderFeed,
-    apply_amendments,
-    filing_rows,
-    net_flow,
-)
+from neotui.data.sec.insider_trades import DocumentState, apply_amendments, filing_rows, net_flow
+from neotui.data.sec.insiders import InsiderFeed
 from neotui.data.sec.submissions import Filing
 from tests.fake_archives import AAPL_FORM4, NVDA_FORM4
 from tests.fake_sec import NVDA, FakeSec, recorded

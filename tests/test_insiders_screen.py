@@ -9,7 +9,8 @@ from datetime import UTC, date, datetime
 import pytest
 
 from neotui.data.sec.form4 import parse_ownership
-from neotui.data.sec.insiders import CompanyInsiders, DocumentState, InsiderFeed, apply_amendments
+from neotui.data.sec.insider_trades import CompanyInsiders, DocumentState, apply_amendments
+from neotui.data.sec.insiders import InsiderFeed
 from neotui.screens.detail import ProviderDetail
 from neotui.widgets.quotes import QuotesTable
 from neotui.widgets.tables import NeoTable

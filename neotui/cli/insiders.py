@@ -29,7 +29,7 @@ from neotui.cli.context import (
 from neotui.cli.report import Column
 
 if TYPE_CHECKING:
-    from neotui.data.sec.insiders import CompanyInsiders, InsiderTrade
+    from neotui.data.sec.insider_trades import CompanyInsiders, InsiderTrade
     from neotui.settings import Settings
 
 INSIDER_FIELDS: tuple[str, ...] = (

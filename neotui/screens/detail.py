@@ -24,7 +24,7 @@ from neotui.data.deals.models import Deal, Provider
 from neotui.data.market.feed import SymbolState
 from neotui.data.market.quote import DailyHistory
 from neotui.data.sec.facts_feed import CompanyFactsState
-from neotui.data.sec.insiders import CompanyInsiders
+from neotui.data.sec.insider_trades import CompanyInsiders
 from neotui.data.sec.submissions import Filing
 from neotui.messages import ImpactUpdated
 from neotui.screens.host import WatchHost, host_of

@@ -51,7 +51,7 @@ def deliver_insiders(app: App[None], message: InsidersUpdated) -> None:
         if isinstance(screen, WatchScreen) and host.settings.insiders.column:
             with suppress(NoMatches):  # shutting down
                 screen.query_one(QuotesTable).show_insiders(message.companies, today)
-    from neotui.data.sec.insiders import insider_events
+    from neotui.data.sec.insider_trades import insider_events
 
     # Only rounds with filings reach the engine: the first of them primes it, so an empty
     # cache at start does not make every recent filing of the first live round "new".

@@ -15,7 +15,7 @@ from rich.text import Text
 
 from neotui import formatting as fmt
 from neotui.data.sec.form4 import CODES
-from neotui.data.sec.insiders import (
+from neotui.data.sec.insider_trades import (
     CompanyInsiders,
     FilingSummary,
     InsiderTrade,

@@ -15,7 +15,7 @@ from neotui.widgets.cells import direction_style, plain, right, sparkline
 from neotui.widgets.tables import NeoTable
 
 if TYPE_CHECKING:
-    from neotui.data.sec.insiders import CompanyInsiders
+    from neotui.data.sec.insider_trades import CompanyInsiders
 
 #: Columns: key, label, minimum width. Columns grow with their content.
 COLUMNS: tuple[tuple[str, str, int], ...] = (
