@@ -20,7 +20,8 @@ from bench.common import REPO
 
 SCRIPTS = (
     "deals_load", "feeds_load", "facts_load", "eightk", "refresh", "first_paint",
-    "terminal_paint", "impact", "alerts", "idle", "scale", "soak", "pane_cycles", "insiders",
+    "terminal_paint", "impact", "earnings_days", "alerts", "idle", "scale", "soak",
+    "pane_cycles", "unknown_symbols", "groups", "insiders",
 )  # fmt: skip
 #: Run only when named: the before/after comparison checks out another commit (see bench/README.md;
 #: ``python -m bench.compare --base REF`` to choose it).

@@ -71,6 +71,8 @@ class NeoApp(App[None]):
         Binding("r", "refresh", "Refresh", tooltip="Fetch quotes now", id="neotui.refresh"),
         Binding("A", "alerts", "Alerts", tooltip="List the recent alerts", show=False,
                 id="neotui.alerts"),
+        Binding("S", "picture", "Picture", tooltip="Save the screen as SVG in neotui's data "
+                "directory", show=False, id="neotui.screenshot"),
     ]  # fmt: skip
 
     def __init__(
@@ -257,11 +259,13 @@ class NeoApp(App[None]):
             book = self.watch_screen.book
         except NoMatches:
             return  # shutting down
-        study = await study_watched(book, self.feed, self.settings.analytics.benchmark, self.clock)
+        study = await study_watched(book, self.feed, self.settings.analytics.benchmark, self.clock,
+                                    self.last_filings)  # fmt: skip
         if study.listed_error:
             message = f"{study.listed_error}\nCounterparties are not studied."
             self.notify(message, title="Listed companies file", severity="warning", markup=False)
-        self.post_message(ImpactUpdated(study.rows, study.histories, study.benchmark))
+        self.post_message(ImpactUpdated(study.rows, study.histories, study.benchmark,
+                                        study.earnings, study.baselines))  # fmt: skip
 
     def on_impact_updated(self, message: ImpactUpdated) -> None:
         self.impact = message
@@ -333,6 +337,11 @@ class NeoApp(App[None]):
                             exclusive=True, exit_on_error=False)  # fmt: skip
 
     def _show_filings(self, update: FilingsUpdate) -> None:
+        from neotui.sources import new_results
+
+        studied = self.impact is not None or any(w.group == "impact" for w in self.workers)
+        if studied and new_results(self.last_filings, update):
+            self.run_impact()  # new earnings days (restarts one under way, which missed them)
         self.last_filings = update
         self.watch_screen.show_filings(update)
         # filing_items rules: the engine knows which accessions it has seen (the first batch,
@@ -479,6 +488,12 @@ class NeoApp(App[None]):
         self.feed.request_refresh()
         self.notify("Refreshing quotes…", timeout=2)
 
+    async def action_picture(self) -> None:
+        """Save the screen as SVG in neotui's data directory and say where (neotui.screenshot)."""
+        from neotui.screenshot import save_picture
+
+        await save_picture(self, self.clock())
+
     def open_url(self, url: str, *, new_tab: bool = True) -> None:
         """Open a web page in the browser: http(s) only, whatever a file or a server put there
         (a ``file:`` or ``javascript:`` link is refused, and said)."""
@@ -507,7 +522,13 @@ class NeoApp(App[None]):
             self.push_screen(screen)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        # Textual's own "Screenshot" saves into the user's Downloads folder: ours, in its place,
+        # saves in neotui's data directory (neotui never writes among the user's own files).
+        for command in super().get_system_commands(screen):
+            if command.title != "Screenshot":
+                yield command
+        yield SystemCommand("Screenshot", "Save the screen as SVG in neotui's data directory",
+                            self.action_picture)  # fmt: skip
         yield SystemCommand("Refresh quotes", "Fetch quotes now", self.action_refresh)
         yield SystemCommand("Help: keys", "List every key and its id", self.action_help)
         yield SystemCommand("Alerts", "The last 100 alerts and every rule", self.action_alerts)

@@ -57,6 +57,7 @@ BINDINGS: tuple[KeyBinding, ...] = (
         ("neotui.help", "question_mark", "Help"),
         ("neotui.refresh", "r", "Refresh"),
         ("neotui.alerts", "A", "Alerts"),
+        ("neotui.screenshot", "S", "Picture"),
     ),
     *_b(
         "WatchScreen",
@@ -65,12 +66,15 @@ BINDINGS: tuple[KeyBinding, ...] = (
         ("neotui.details", "enter", "Details"),
         ("neotui.filter", "slash", "Filter"),
         ("neotui.sort", "s", "Sort"),
+        ("neotui.timeline.kind", "t", "Kinds"),
         ("neotui.capacity", "c", "Capacity"),
         ("neotui.valuation", "v", "Valuation"),
         ("neotui.filings", "f", "Filings"),
         ("neotui.clear", "escape", "Clear filter"),
         ("neotui.positions", "p", "Positions"),
         ("neotui.add_alert", "a", "Add alert"),
+        ("neotui.group.next", "g", "Group"),
+        ("neotui.group.all", "G", "All groups"),
     ),
     *_b(
         "ProviderDetail",

@@ -7,6 +7,7 @@ screen shows the newest prices, not a backlog.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from textual.message import Message
@@ -15,6 +16,7 @@ from neotui.data.deals.watcher import BookUpdate
 from neotui.data.market.feed import FeedUpdate
 
 if TYPE_CHECKING:  # imported with the panes after the first frame
+    from neotui.data.analytics.earnings import EarningsBaseline, EarningsImpact
     from neotui.data.analytics.events import Impact
     from neotui.data.market.history import Histories
     from neotui.data.news import NewsUpdate
@@ -55,11 +57,20 @@ class DealsUpdated(Message):
 class ImpactUpdated(Message):
     """The deal-day event study finished (computed in a thread after the first frame)."""
 
-    def __init__(self, rows: list[Impact], histories: Histories, benchmark: str) -> None:
+    def __init__(
+        self,
+        rows: list[Impact],
+        histories: Histories,
+        benchmark: str,
+        earnings: Sequence[EarningsImpact] = (),
+        baselines: Mapping[str, EarningsBaseline] | None = None,
+    ) -> None:
         super().__init__()
         self.rows = rows
         self.histories = histories
         self.benchmark = benchmark
+        self.earnings = list(earnings)  # the earnings days' studies, newest first
+        self.baselines = dict(baselines or {})  # each symbol's typical earnings move
 
     def can_replace(self, message: Message) -> bool:
         """A newer study supersedes an older one still waiting."""

@@ -25,9 +25,11 @@ if TYPE_CHECKING:  # imported where they are built: the watch screen builds them
     # first frame, and most commands never do (~18 ms of imports off the launch path)
     from textual.message import Message
 
+    from neotui.data.analytics.earnings import EarningsBaseline, EarningsImpact
     from neotui.data.analytics.events import Impact
     from neotui.data.deals.listed import ListedMap
     from neotui.data.feeds_store import JsonStore
+    from neotui.data.market.fallback import QuoteRouter
     from neotui.data.market.history import Histories
     from neotui.data.news import NewsFeed
     from neotui.data.sec.client import SecClient
@@ -189,7 +191,40 @@ def build_client(settings: Settings, cache: QuoteCache | None) -> YahooClient:
     )
 
 
-def build_feed(settings: Settings, cache: QuoteCache | None) -> MarketFeed:
+def fallback_names(settings: Settings) -> tuple[str, ...]:
+    """The fallback sources to use: ``market.fallback``, unless Yahoo is a mirror or a test
+    server while Cboe is the real one (a fake Yahoo never sends a test to the real Cboe; the
+    same rule keeps yfinance off a mirror). Set ``market.cboe_url`` too to use it there."""
+    from neotui.data.market.cboe import CBOE_URL
+    from neotui.settings import YAHOO_HOSTS
+
+    market = settings.market
+    real_yahoo = market.yahoo_url.rstrip("/") in YAHOO_HOSTS
+    if not real_yahoo and market.cboe_url.rstrip("/") == CBOE_URL:
+        return ()
+    return market.fallback
+
+
+def build_router(settings: Settings, client: YahooClient, *, one_shot: bool = False) -> QuoteRouter:
+    """Yahoo, then the fallback sources ``market.fallback`` lists; a one-shot command falls back
+    at the first refusal of every symbol (the app waits 3 minutes: Yahoo's 429s come and go)."""
+    from neotui.data.market.cboe import CboeClient
+    from neotui.data.market.fallback import REFUSAL_GRACE, QuoteRouter
+    from neotui.data.market.http import SessionOptions
+
+    market = settings.market
+    options = SessionOptions(
+        market.connect_timeout, market.read_timeout, proxy=market.proxy or None
+    )
+    sources = [CboeClient(market.cboe_url, options=options, transport=market.transport)
+               for name in fallback_names(settings) if name == "cboe"]  # fmt: skip
+    grace = 0.0 if one_shot else REFUSAL_GRACE
+    return QuoteRouter(client, sources, forced=market.source == "fallback", grace=grace)
+
+
+def build_feed(
+    settings: Settings, cache: QuoteCache | None, *, one_shot: bool = False
+) -> MarketFeed:
     """A MarketFeed with its client, intervals and fundamentals as the settings say."""
     refresh = settings.refresh
     client = build_client(settings, cache)
@@ -210,6 +245,7 @@ def build_feed(settings: Settings, cache: QuoteCache | None) -> MarketFeed:
         cache=cache,
         fundamentals_fetcher=fetcher,
         fundamentals_interval=refresh.fundamentals,
+        source=build_router(settings, client, one_shot=one_shot),
     )
 
 
@@ -238,19 +274,41 @@ class WatchedStudy:
     histories: Histories
     benchmark: str
     listed_error: str | None
+    earnings: list[EarningsImpact]
+    baselines: dict[str, EarningsBaseline]
+
+
+def filings_by_symbol(update: FilingsUpdate | None) -> dict[str, tuple]:
+    """The filings the feed keeps, by symbol (what the earnings days are read from)."""
+    return {s: c.filings for s, c in update.companies.items()} if update is not None else {}
+
+
+def new_results(old: FilingsUpdate | None, new: FilingsUpdate) -> bool:
+    """Whether ``new`` holds results 8-Ks that ``old`` did not (the earnings study is redone)."""
+    from neotui.data.sec.earnings_days import results_accessions
+
+    before = results_accessions(filings_by_symbol(old))
+    return results_accessions(filings_by_symbol(new)) != before
 
 
 async def study_watched(
-    book: DealBook, feed: MarketFeed, benchmark: str, clock: Callable[[], datetime]
+    book: DealBook,
+    feed: MarketFeed,
+    benchmark: str,
+    clock: Callable[[], datetime],
+    filings: FilingsUpdate | None = None,
 ) -> WatchedStudy:
     """The event study the watch screen shows: two-year histories from the feed's cache (fetched
-    when a day old), then numpy in a thread. The modules (numpy among them, ~120 ms) load here,
-    after the first refresh, not when the app starts."""
+    when a day old), then numpy in a thread, for the deals and for the earnings days in the
+    filings the SEC feed keeps. The modules (numpy among them, ~120 ms) load here, after the
+    first refresh, not when the app starts."""
     import asyncio
 
+    from neotui.data.analytics.earnings import baselines, study_earnings
     from neotui.data.analytics.events import study_book, symbols_for
     from neotui.data.deals.listed import ListedError, ListedMap
     from neotui.data.market.history import load_histories
+    from neotui.data.sec.earnings_days import earnings_by_symbol
 
     listed_error = None
     try:
@@ -262,7 +320,11 @@ async def study_watched(
     histories = await load_histories(symbols, feed.client, feed.cache, clock=clock)
     rows = await asyncio.to_thread(study_book, book, histories.prices, listed,
                                    benchmark=benchmark, missing=histories.errors)  # fmt: skip
-    return WatchedStudy(rows, histories, benchmark, listed_error)
+    tickers = {p.ticker for p in book.providers.values() if p.ticker}
+    days = [d for d in earnings_by_symbol(filings_by_symbol(filings)) if d.symbol in tickers]
+    earnings = await asyncio.to_thread(study_earnings, days, histories.prices,
+                                       benchmark=benchmark, missing=histories.errors)  # fmt: skip
+    return WatchedStudy(rows, histories, benchmark, listed_error, earnings, baselines(earnings))
 
 
 async def after_first_refresh(feed: MarketFeed, wait: float = 10.0) -> None:
@@ -295,5 +357,7 @@ async def close_sources(
         facts.store.close()
     if feed is not None:
         await feed.client.aclose()
+        if feed.source is not None:
+            await feed.source.aclose()
         if feed.cache is not None:
             feed.cache.close()

@@ -90,6 +90,15 @@ def fake_sec() -> Iterator[Any]:
 
 
 @pytest.fixture
+def fake_cboe() -> Iterator[Any]:
+    """A running fake Cboe CDN (tests/fake_cboe.py); stopped after the test."""
+    from tests.fake_cboe import FakeCboe
+
+    with FakeCboe() as fake:
+        yield fake
+
+
+@pytest.fixture
 def fakes(fake_sec: Any, fake_yahoo: Any) -> tuple[Any, Any]:
     """Both fakes, for the filings and headlines feeds: ``(sec, yahoo)``."""
     return fake_sec, fake_yahoo

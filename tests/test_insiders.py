@@ -336,7 +336,7 @@ async def test_a_burst_of_form4s_never_queues_ahead_of_the_filings_check(
     assert len(got["NVDA"].trades) == 2 * (40 - len(got["NVDA"].failed)) == 78
     checks = [i for i, p in enumerate(paths) if not p.startswith("/Archives/")]
     assert len(checks) == 5  # tickers + four submissions
-    assert 0 < checks[0] and checks[-1] < len(paths) - 1  # the check ran inside the burst
+    assert checks[0] > 0  # the check began inside the burst
     assert max(limiter.ahead) <= 1  # never more than one request waiting ahead of another
     assert checks[-1] < len(paths) - 1  # the filings check finished before the burst did
 

@@ -63,12 +63,14 @@ def impact(
         obj.overrides.setdefault("analytics", {})["benchmark"] = benchmark.strip().upper()
     book, status = load_for_output(obj.settings)
     check_provider(book, provider)
-    rows, histories = run_bounded(
+    found = run_bounded(
         market_report.gather_impact(
             obj.settings, book, _listed(book), provider=provider, offline=offline
         )
     )
-    records = [market_report.impact_record(r) for r in rows]
+    histories = found.histories
+    records = [market_report.impact_record(r, found.baselines, found.earnings_off)
+               for r in found.rows]  # fmt: skip
     title = f"Deal-day impact against {obj.settings.analytics.benchmark}"
     report.write(records, market_report.IMPACT_FIELDS, output, market_report.IMPACT_COLUMNS, title)
     for symbol, error in histories.errors.items():

@@ -16,6 +16,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 from urllib.parse import urlparse
 
@@ -84,6 +85,7 @@ class Doctor:
 
     async def run(self) -> list[Check]:
         """Every check, in order."""
+        from neotui.cli.checks_fallback import fallback_probes
         from neotui.sources import build_client
 
         client = build_client(self.settings, None)
@@ -97,6 +99,10 @@ class Doctor:
             ("chart", lambda: self._chart(client)),
             ("crumb", lambda: self._crumb(client)),
             ("batch quote", lambda: self._batch(client)),
+            *(
+                (name, partial(self._probe, name, probe))  # Cboe, when in use
+                for name, probe in fallback_probes(self.settings)
+            ),
             ("yfinance", self._yfinance),
             ("deals", self._deals),
         ]
@@ -277,6 +283,11 @@ class Doctor:
         cap = fmt.money(quote.market_cap, quote.currency or "USD")
         return Check("batch quote", "ok", f"{symbol} market cap {cap}, state "
                      f"{quote.market_state or '?'} in {ms:.0f} ms")  # fmt: skip
+
+    async def _probe(
+        self, name: str, probe: Callable[[], Awaitable[tuple[str, str, str]]]
+    ) -> Check:
+        return Check(name, *await probe())
 
     async def _yfinance(self) -> Check:
         if not self.settings.fundamentals_enabled:

@@ -67,22 +67,70 @@ class CommandContext:
     Commands may add to ``overrides`` (``impact --benchmark``) before first reading ``settings``.
     """
 
-    def __init__(self, config: Path | None, overrides: dict[str, dict[str, Any]]) -> None:
+    def __init__(
+        self, config: Path | None, overrides: dict[str, dict[str, Any]], group: str | None = None
+    ) -> None:
         self.config = config
         self.overrides = overrides
-        self._settings: Settings | None = None
+        self.group = group
+        """``--group``: the group the command covers (the screen opens on)."""
+        self._loaded: Settings | None = None
+
+    @property
+    def app_settings(self) -> Settings:
+        """Every layer and every group, loaded once, with the ``--group`` to open on; exits 2
+        with the error when they are bad (an unknown group is a usage error, also 2)."""
+        if self._loaded is None:
+            try:
+                loaded = load_settings(config=self.config, overrides=self.overrides)
+            except SettingsError as err:
+                fail_settings(err)
+            for notice in loaded.notices:
+                click.echo(f"neotui: {notice}", err=True)
+            self._loaded = with_group(loaded, self.group)
+        return self._loaded
 
     @property
     def settings(self) -> Settings:
-        """The layered settings, loaded once; exits 2 with the error when they are bad."""
-        if self._settings is None:
-            try:
-                self._settings = load_settings(config=self.config, overrides=self.overrides)
-            except SettingsError as err:
-                fail_settings(err)
-            for notice in self._settings.notices:
-                click.echo(f"neotui: {notice}", err=True)
-        return self._settings
+        """What a command covers: the ``--group``'s symbols (the watchlist without one) as
+        ``market.symbols``, and no other group, so a command fetches what it did before
+        groups existed."""
+        from dataclasses import replace
+
+        loaded = self.app_settings
+        group = next(g for g in loaded.watch_groups if g.name == loaded.group)
+        return replace(loaded, market=replace(loaded.market, symbols=group.symbols), groups=())
+
+
+def with_group(settings: Settings, wanted: str | None) -> Settings:
+    """``settings`` opening on the group ``wanted`` (its name or slug; None: the watchlist).
+
+    Raises:
+        click.BadParameter: no such group (exit 2), with the nearest name and every slug.
+    """
+    from dataclasses import replace
+
+    from neotui.data.groups import find_group, unknown_group
+
+    groups = settings.watch_groups
+    group = groups[0] if wanted is None else find_group(groups, wanted)
+    if group is None:
+        raise click.BadParameter(unknown_group(groups, wanted or ""), param_hint="'--group'")
+    return replace(settings, group=group.name)
+
+
+def _set_group(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.ensure_object(CommandContext).group = value
+
+
+group_option = click.option(
+    "--group",
+    metavar="NAME",
+    expose_value=False,
+    callback=_set_group,
+    help="Only this watchlist group's symbols (its name or slug, e.g. gpu-clouds).",
+)
 
 
 def say_cache(cache: Cache, said: str | None = None) -> str | None:

@@ -19,6 +19,7 @@ from neotui.cli.context import (
     age_of,
     format_option,
     gave_up,
+    group_option,
     pass_context,
     provider_option,
     say_cache,
@@ -72,6 +73,7 @@ FACT_COLUMNS = (
 
 
 @click.command()
+@group_option
 @provider_option
 @click.option("--concept", help="Only this figure: backlog, debt, finance_leases, revenue, "
               "revenue_ttm, capex, capex_ttm, cash, shares.")  # fmt: skip

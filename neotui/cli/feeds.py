@@ -21,6 +21,7 @@ from neotui.cli.context import (
     age_of,
     format_option,
     gave_up,
+    group_option,
     pass_context,
     provider_option,
     say_cache,
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 
 
 @click.command()
+@group_option
 @provider_option
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only filings filed on or "
               "after this date (YYYY-MM-DD).")  # fmt: skip
@@ -145,6 +147,7 @@ async def _fetch_filings_once(
 
 
 @click.command()
+@group_option
 @provider_option
 @format_option
 @pass_context

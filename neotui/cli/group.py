@@ -123,6 +123,7 @@ def _version_message() -> str:
 @click.option("--yahoo-url", help="Base URL of Yahoo's chart API (or NEOTUI_YAHOO_URL).")
 @click.option("--symbols", help="Comma-separated symbols to watch, e.g. CRWV,NBIS,NVDA.")
 @click.option("--theme", help="Textual theme name, e.g. nord, gruvbox, textual-light.")
+@click.option("--group", metavar="NAME", help="Open on this group; commands cover its symbols.")
 @click.pass_context
 def cli(
     ctx: click.Context,
@@ -132,6 +133,7 @@ def cli(
     yahoo_url: str | None,
     symbols: str | None,
     theme: str | None,
+    group: str | None,
 ) -> None:
     """neotui: watch the AI neoclouds (CoreWeave, Nebius, IREN, Cipher, TeraWulf, Applied
     Digital, Core Scientific, NVIDIA …), their quotes and their multi-billion compute deals.
@@ -149,9 +151,9 @@ def cli(
         overrides["deals"]["bundled"] = False
     if theme:
         overrides["ui"]["theme"] = theme
-    ctx.obj = CommandContext(config, overrides)
+    ctx.obj = CommandContext(config, overrides, group)
     if ctx.invoked_subcommand is None:
-        _run_app(ctx.obj.settings)
+        _run_app(ctx.obj.app_settings)
 
 
 def _run_app(settings: Settings) -> None:

@@ -7,22 +7,27 @@ Returns are fractions in JSON and CSV (0.135 = +13.5 %) and percentages in the t
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from neotui import formatting as fmt
 from neotui.cli.context import say_cache
 from neotui.cli.report import Column
+from neotui.data.analytics.earnings import EarningsBaseline, baselines, study_earnings
 from neotui.data.analytics.events import Impact, study_book, symbols_for
 from neotui.data.analytics.valuation import Valuation, market_caps, valuations
 from neotui.data.deals import DealBook
 from neotui.data.deals.listed import ListedMap
 from neotui.data.market.history import Histories, load_histories
+from neotui.data.sec.earnings_days import EarningsDay, earnings_by_symbol
 from neotui.settings import Settings
 
 IMPACT_FIELDS: tuple[str, ...] = (
     "deal_id", "date", "symbol", "role", "day0", "benchmark", "model", "estimation_days",
     "return_0", "abnormal_0", "car_m1_p1", "car_0_p5", "t_car_m1_p1", "note",
+    # added with the earnings study (stable from here on, at the end)
+    "deals", "earnings_days", "earnings_median_abs_ar", "ar_vs_earnings", "earnings_note",
 )  # fmt: skip
 VALUATION_FIELDS: tuple[str, ...] = (
     "provider", "symbol", "market_cap", "contracted_mw", "market_cap_per_mw", "backlog",
@@ -31,9 +36,20 @@ VALUATION_FIELDS: tuple[str, ...] = (
 )  # fmt: skip
 
 
-def impact_record(row: Impact) -> dict[str, Any]:
-    """One impact row as a flat dict (``IMPACT_FIELDS``)."""
+def impact_record(
+    row: Impact, baselines: Mapping[str, EarningsBaseline] | None = None, why: str | None = None
+) -> dict[str, Any]:
+    """One impact row as a flat dict (``IMPACT_FIELDS``); ``baselines`` the typical earnings
+    move of each symbol, ``why`` the reason there are none at all (filings off, …)."""
     s = row.study
+    base = (baselines or {}).get(s.symbol)
+    note: str | None
+    if base is None:
+        note = why or f"no earnings days of {s.symbol} in its SEC filings"
+    elif base.median_abs_ar is None:
+        note = base.note
+    else:
+        note = None if s.abnormal_0 is not None else "no Day 0 abnormal return to compare"
     return {
         "deal_id": row.deal_id,
         "date": row.date,
@@ -49,6 +65,11 @@ def impact_record(row: Impact) -> dict[str, Any]:
         "car_0_p5": s.car_0_p5,
         "t_car_m1_p1": s.t_car_m1_p1,
         "note": s.note,
+        "deals": list(row.deal_ids),
+        "earnings_days": base.count if base is not None else None,
+        "earnings_median_abs_ar": base.median_abs_ar if base is not None else None,
+        "ar_vs_earnings": base.ratio(s.abnormal_0) if base is not None else None,
+        "earnings_note": note,
     }
 
 
@@ -78,6 +99,8 @@ IMPACT_COLUMNS = (
     Column("CAR0+5", lambda r: _pct(r["car_0_p5"]), "right"),
     Column("t", lambda r: _t(r["t_car_m1_p1"]), "right"),
     Column("Note", lambda r: r["note"] or ""),
+    Column("Deals", lambda r: str(len(r["deals"])) if len(r["deals"]) > 1 else "", "right"),
+    Column("×earn", lambda r: _times(r["ar_vs_earnings"]).replace("—", ""), "right"),
 )
 
 
@@ -133,6 +156,44 @@ VALUATION_COLUMNS = (
 # --- gathering ----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ImpactReport:
+    """What ``neotui impact`` prints: the rows, the histories and the earnings baselines."""
+
+    rows: list[Impact]
+    histories: Histories
+    baselines: dict[str, EarningsBaseline]
+    earnings_off: str | None  # why no earnings days were read at all (None: they were)
+
+
+async def gather_earnings(
+    settings: Settings, symbols: Sequence[str], *, offline: bool = False, deadline: float = 20.0
+) -> tuple[list[EarningsDay], str | None]:
+    """The earnings days in the symbols' SEC filings: the cached filings, refreshed once unless
+    ``offline`` (and only with ``filings.contact``); and why there are none, if filings are off."""
+    import asyncio
+
+    from neotui.sources import build_filings, filings_by_symbol, open_feed_store
+
+    store = open_feed_store()
+    feed = build_filings(settings, list(symbols), store)
+    try:
+        update = feed.load_cached()
+        if not offline and feed.client is not None:
+            try:
+                async with asyncio.timeout(deadline):
+                    update = await feed.refresh_once()
+            except TimeoutError:
+                pass  # the cached filings stand
+    finally:
+        if feed.client is not None:
+            await feed.client.aclose()
+        store.close()
+    if feed.client is None and not any(c.filings for c in update.companies.values()):
+        return [], update.disabled or "SEC filings are off"
+    return earnings_by_symbol(filings_by_symbol(update)), None
+
+
 async def gather_impact(
     settings: Settings,
     book: DealBook,
@@ -140,8 +201,9 @@ async def gather_impact(
     *,
     provider: str | None = None,
     offline: bool = False,
-) -> tuple[list[Impact], Histories]:
-    """The impact rows of ``book``: histories from the cache (fetched when a day old), studied."""
+) -> ImpactReport:
+    """The impact rows of ``book``: histories from the cache (fetched when a day old), studied;
+    and the providers' earnings days from their SEC filings, studied the same way."""
     import asyncio
 
     from neotui.sources import open_cache
@@ -171,7 +233,11 @@ async def gather_impact(
         study_book, book, histories.prices, listed, benchmark=benchmark, provider=provider,
         missing=histories.errors,
     )  # fmt: skip
-    return rows, histories
+    tickers = [p.ticker for p in book.providers.values() if p.ticker]
+    days, off = await gather_earnings(settings, tickers, offline=offline)
+    studies = await asyncio.to_thread(study_earnings, days, histories.prices,
+                                      benchmark=benchmark, missing=histories.errors)  # fmt: skip
+    return ImpactReport(rows, histories, baselines(studies), off)
 
 
 async def gather_valuation(
@@ -194,6 +260,8 @@ async def gather_valuation(
             update = await feed.refresh_once(force=True)
     finally:
         await feed.client.aclose()
+        if feed.source is not None:
+            await feed.source.aclose()
         say_cache(cache)
         cache.close()
     quotes = {s: st.quote for s, st in update.states.items()}

@@ -18,6 +18,7 @@ from neotui.cli.context import (
     CommandContext,
     format_option,
     gave_up,
+    group_option,
     pass_context,
     say_cache,
 )
@@ -28,19 +29,33 @@ if TYPE_CHECKING:
 
 
 @click.command()
+@group_option
 @format_option
+@click.option(
+    "--source",
+    type=click.Choice(["auto", "fallback"]),
+    default=None,
+    help="fallback: prices from market.fallback (Cboe, 15 min delayed), Yahoo not asked; "
+    "default: market.source.",
+)
 @pass_context
-def quotes(obj: CommandContext, output: str) -> None:
+def quotes(obj: CommandContext, output: str, source: str | None) -> None:
     """Fetch the watched symbols' quotes once, print them and exit.
 
     Exit status 0 when every symbol is fresh, 3 when some are stale (cached values printed with
-    the reason) or missing.
+    the reason) or missing. When Yahoo refuses every symbol, the prices come from the fallback
+    source in the same run (columns source and delayed_minutes say so).
     """
     import asyncio
+    import dataclasses
 
     from neotui.cli import report
 
-    update = asyncio.run(_fetch_quotes_once(obj.settings))
+    settings = obj.settings
+    if source is not None:
+        market = dataclasses.replace(settings.market, source=source)
+        settings = dataclasses.replace(settings, market=market)
+    update = asyncio.run(_fetch_quotes_once(settings))
     watched = obj.settings.market.symbols
     records = [report.quote_record(update.states[s], update) for s in watched]
     report.write(records, report.QUOTE_FIELDS, output, report.QUOTE_COLUMNS, "Quotes")
@@ -56,7 +71,7 @@ async def _fetch_quotes_once(settings: Settings, deadline: float = COMMAND_DEADL
 
     cache = open_cache()
     said = say_cache(cache)
-    feed = build_feed(settings, cache)
+    feed = build_feed(settings, cache, one_shot=True)  # a refusal of all: the fallback, now
     feed.fundamentals_fetcher = None  # one-shot: quotes only
     try:
         feed.load_cached()
@@ -70,6 +85,8 @@ async def _fetch_quotes_once(settings: Settings, deadline: float = COMMAND_DEADL
             update = feed.give_up(gave_up(deadline))
     finally:
         await feed.client.aclose()
+        if feed.source is not None:
+            await feed.source.aclose()
         say_cache(cache, said)
         cache.close()
     return update

@@ -181,6 +181,7 @@ QUOTE_FIELDS: tuple[str, ...] = (
     "symbol", "name", "price", "change", "change_pct", "prev_close", "currency", "session",
     "extended_price", "extended_session", "day_low", "day_high", "volume", "as_of", "fetched_at",
     "stale", "error", "market_cap", "fifty_two_week_low", "fifty_two_week_high", "exchange",
+    "source", "delayed_minutes",
 )  # fmt: skip
 
 
@@ -215,6 +216,8 @@ def quote_record(state: SymbolState, update: FeedUpdate) -> dict[str, Any]:
         "fifty_two_week_low": q.year_low if q else None,
         "fifty_two_week_high": q.year_high if q else None,
         "exchange": q.exchange if q else None,
+        "source": q.source if q else None,
+        "delayed_minutes": q.delayed_minutes if q else None,
     }
 
 
@@ -235,6 +238,8 @@ def quote_notes(records: Sequence[dict[str, Any]], now: datetime) -> list[str]:
 
 
 def _status(r: dict[str, Any]) -> str:
+    if r["error"] is None and r.get("delayed_minutes"):
+        return f"ok, {r['delayed_minutes']} min delayed ({r['source']})"
     if r["error"] is None:
         return "ok"
     return f"stale: {r['error']}" if r["price"] is not None else r["error"]

@@ -27,6 +27,7 @@ from neotui.data.sec.facts_feed import CompanyFactsState
 from neotui.data.sec.insider_trades import CompanyInsiders
 from neotui.data.sec.submissions import Filing
 from neotui.messages import ImpactUpdated
+from neotui.screens.detail_impact import impact_table
 from neotui.screens.host import WatchHost, host_of
 from neotui.widgets.cells import direction_style, plain, right
 from neotui.widgets.footer import KeysFooter
@@ -130,7 +131,7 @@ class ProviderDetail(Screen[None]):
             chart.border_title = "Price"
             yield chart
             table = NeoTable(id="detail-impact", narrow={"note": 12, "with": 10},
-                                drop=("model", "t", "car5", "day0", "ret"))  # fmt: skip
+                                drop=("model", "t", "car5", "day0", "ret", "vs"))  # fmt: skip
             table.border_title = "Deal-day impact (abnormal returns against the benchmark)"
             yield table
             with Horizontal(id="detail-tables"):
@@ -306,35 +307,8 @@ class ProviderDetail(Screen[None]):
             self.app.open_url(self.filings[event.cursor_row].url)
 
     def _fill_impact(self) -> None:
-        table = self.query_one("#detail-impact", NeoTable)
-        columns = [("date", "Date"), ("with", "With"), ("symbol", "Symbol"), ("day0", "Day 0"),
-                   ("model", "Model"), ("ret", "Return"), ("ar", "AR"), ("car1", "CAR[-1,+1]"),
-                   ("car5", "CAR[0,+5]"), ("t", "t"), ("note", "Note")]  # fmt: skip
-        if self.impact is None:
-            waiting = [plain("")] * 10 + [plain("computing after the first frame…", "dim")]
-            table.set_data(columns, [waiting])
-            return
-        rows: list[list[Text]] = []
-        deals = {d.id: d for d in self.book.timeline(self.provider.id)}
-        for row in self.impact.rows:
-            if row.provider != self.provider.id:
-                continue
-            s = row.study
-            model = {"market": "market", "market_adjusted": "mkt-adj"}.get(s.model or "", "")
-            rows.append([
-                plain(f"{row.date}"),
-                plain(clip(deals[row.deal_id].counterparty, 20) if row.deal_id in deals else ""),
-                plain(s.symbol + ("" if row.role == "provider" else " ᶜ"), "bold"),
-                plain(f"{s.day0}" if s.model else ""),
-                plain(model, "dim"),
-                _pct_cell(s.return_0),
-                _pct_cell(s.abnormal_0, coloured=True),
-                _pct_cell(s.car_m1_p1, coloured=True),
-                _pct_cell(s.car_0_p5, coloured=True),
-                right("" if s.t_car_m1_p1 is None else f"{s.t_car_m1_p1:+.2f}"),
-                plain(s.note or "", "dim"),
-            ])  # fmt: skip
-        table.set_data(columns, rows)
+        columns, rows = impact_table(self.impact, self.provider, self.book)
+        self.query_one("#detail-impact", NeoTable).set_data(columns, rows)
 
     def _draw_chart(self) -> None:
         chart = self.query_one(PlotextPlot)
@@ -397,12 +371,6 @@ class ProviderDetail(Screen[None]):
         extra = f" · b: {'hide' if rebased else 'draw'} benchmark"
         self.chart_title = f"{self.provider.ticker} 1 year ({h.currency or ''}){suffix}{extra}"
         plt.title(self.chart_title)
-
-
-def _pct_cell(value: float | None, coloured: bool = False) -> Text:
-    if value is None:
-        return right("")
-    return right(f"{value * 100:+.2f}%", direction_style(value) if coloured else "")
 
 
 def rebase(stock: DailyHistory, bench: DailyHistory) -> list[float | None] | None:

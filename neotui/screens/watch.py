@@ -19,6 +19,7 @@ from neotui.data.deals.watcher import BookUpdate
 from neotui.data.market.feed import FeedUpdate
 from neotui.screens.host import WatchHost, host_of
 from neotui.screens.watch_feeds import FeedsSlot
+from neotui.screens.watch_groups import GroupView, action_all_groups, action_next_group
 from neotui.screens.watch_keys import NEED_PANES, WATCH_KEYS
 from neotui.screens.watch_panes import (
     Panes,
@@ -36,11 +37,11 @@ from neotui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
     from neotui.data.analytics.events import Impact
-    from neotui.data.analytics.valuation import YearIndex
     from neotui.data.news import NewsUpdate
     from neotui.data.portfolio import Portfolio
     from neotui.data.sec.facts import CompanyFacts
     from neotui.data.sec.feed import FilingsUpdate
+    from neotui.data.timeline import TimelineEvent
     from neotui.messages import FactsUpdated
     from neotui.widgets.feeds import FeedsTable
     from neotui.widgets.timeline import DealTable
@@ -63,13 +64,12 @@ class WatchScreen(Screen[None]):
         super().__init__()
         self._cached = cached
         self._panes: Panes | None = None  # the timeline and the rest, after the first frame
-        self._detail_deal: Deal | None = None
+        self._detail_deal: Deal | TimelineEvent | None = None
         self._positions_hidden = False  # the user pressed p to hide them
         self._impacts: dict[str, Impact] = {}
         self._feed: FeedUpdate | None = None
         self._market_views_due = False
         self._facts: dict[str, CompanyFacts] = {}  # SEC facts by symbol, as last delivered
-        self._year: YearIndex | None = None  # the sector's one-year index, once per study
         self._book = DealBook()
         self._book_update: BookUpdate | None = None
         self._deferred_scheduled = False
@@ -99,7 +99,8 @@ class WatchScreen(Screen[None]):
                 sector.border_title = "Sector"
                 yield sector
             with Vertical(id="main"):
-                quotes = QuotesTable(host.settings.market.symbols, host.clock, id="quotes")
+                self.groups = GroupView(self, host.settings.watch_groups, host.settings.group)
+                quotes = QuotesTable(self.groups.symbols, host.clock, id="quotes")
                 quotes.border_title = "Quotes"
                 if self._cached is not None:
                     quotes.preload(self._cached)
@@ -128,6 +129,7 @@ class WatchScreen(Screen[None]):
             self.show_book(self._book_update)
         if self._impacts:
             panes.deals.set_impacts(self._impacts)
+            panes.timeline.show_events(self.host.impact, self.book)
             self._show_deal(panes.deals.current)
         if self._after_deferred is not None:
             # After the frame that shows these panes: what follows (feeds built, workers
@@ -136,6 +138,7 @@ class WatchScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._feeds = FeedsSlot(self.host.settings.filings.forms, self)
+        self.groups.label_view()
         self.query_one(ProviderList).focus()
 
     def first_frame_shown(self, then: Callable[[], None] | None = None) -> None:
@@ -215,18 +218,13 @@ class WatchScreen(Screen[None]):
     def _show_market_views(self) -> None:
         """The sector line and the valuation table follow the quotes and the book (plain
         arithmetic on a handful of rows: no worker needed)."""
-        from neotui.data.analytics.valuation import YearIndex, market_caps, sector_line, valuations
+        from neotui.data.analytics.valuation import market_caps, valuations
 
         self._market_views_due = False
         states = dict(self._feed.states) if self._feed else {}
         quotes = {s: st.quote for s, st in states.items()}
-        symbols = self.host.settings.market.symbols
         impact = self.host.impact
-        histories = impact.histories.prices if impact else None
-        if self._year is None:
-            self._year = YearIndex()
-        line = self._year.apply(sector_line(self.book, symbols, quotes), histories)
-        self.query_one(SectorPane).show(line)
+        self.groups.show_sector(self.book, quotes, impact.histories.prices if impact else None)
         table = self._panes.valuation if self._panes is not None else None
         if table is not None and table.display:
             fundamentals = {s: st.fundamentals for s, st in states.items() if st.fundamentals}
@@ -247,6 +245,7 @@ class WatchScreen(Screen[None]):
         self._market_views_soon()  # the sector's one-year index comes from the same histories
         if self._panes is not None:
             self._panes.deals.set_impacts(self._impacts)
+            self._panes.timeline.show_events(self.host.impact, self.book)
             self._show_deal(self._panes.deals.current)
 
     def show_positions(self, portfolio: Portfolio) -> None:
@@ -333,7 +332,12 @@ class WatchScreen(Screen[None]):
             return  # a rebuild re-announces the same deal: updating again relays out the screen
         self._show_deal(deal)
 
-    def _show_deal(self, deal: Deal | None) -> None:
+    def action_timeline_kind(self) -> None:
+        """Show one kind of event on the timeline, then the next, then every kind again."""
+        self.panes.deals.cycle_kind()
+        self._update_filter_title()
+
+    def _show_deal(self, deal: Deal | TimelineEvent | None) -> None:
         self._detail_deal = deal
         name = None
         if deal is not None and deal.provider in self.book.providers:
@@ -346,6 +350,9 @@ class WatchScreen(Screen[None]):
         self.panes.detail.show(deal, name, impact)
 
     # --- keys -----------------------------------------------------------------------------------
+
+    action_next_group = action_next_group
+    action_all_groups = action_all_groups
 
     def action_add_alert(self) -> None:
         """Open the new-alert modal for the symbol under the cursor."""
@@ -416,13 +423,7 @@ class WatchScreen(Screen[None]):
         panes.deals.focus()
 
     def _update_filter_title(self) -> None:
-        table = self.panes.deals
-        count = table.total
-        suffix = f" · “{table.text}”" if table.text else ""
-        if len(table.shown) < count:
-            suffix += f" · newest {len(table.shown)} shown, / to narrow"
-        subtitle = f"{count:,} deal{'s' if count != 1 else ''}{suffix}"
-        self.panes.timeline.border_subtitle = Content(subtitle)
+        self.panes.timeline.update_subtitle()
 
     def action_clear(self) -> None:
         """Escape: close the filter box, or clear an active filter."""

@@ -18,6 +18,14 @@ WATCH_KEYS: list[BindingType] = [
     ),
     Binding("s", "sort", "Sort", tooltip="Cycle the quotes sort order", id="neotui.sort"),
     Binding(
+        "t",
+        "timeline_kind",
+        "Kinds",
+        tooltip="Timeline: all events, deals only, earnings only, …",
+        show=False,
+        id="neotui.timeline.kind",
+    ),
+    Binding(
         "c",
         "toggle_capacity",
         "Capacity",
@@ -55,6 +63,22 @@ WATCH_KEYS: list[BindingType] = [
         show=False,
         id="neotui.add_alert",
     ),
+    Binding(
+        "g",
+        "next_group",
+        "Group",
+        tooltip="Show the next watchlist group",
+        show=False,
+        id="neotui.group.next",
+    ),
+    Binding(
+        "G",
+        "all_groups",
+        "All groups",
+        tooltip="Show every group under its heading",
+        show=False,
+        id="neotui.group.all",
+    ),
 ]
 
 NEED_PANES = frozenset(
@@ -63,6 +87,7 @@ NEED_PANES = frozenset(
         "filter",
         "clear",
         "sort",
+        "timeline_kind",
         "toggle_capacity",
         "toggle_valuation",
         "toggle_feeds",

@@ -102,11 +102,12 @@ def focused_symbol(screen: WatchScreen, panes: Panes | None) -> str | None:
     focused = screen.focused
     if isinstance(focused, DataTable) and focused.id in ("quotes", "positions"):
         from neotui.widgets.positions import TOTAL
+        from neotui.widgets.quotes import HEADING
 
         key = None
         if focused.row_count:
             key = focused.coordinate_to_cell_key(focused.cursor_coordinate).row_key.value
-        if key and key != TOTAL:
+        if key and key != TOTAL and not str(key).startswith(HEADING):  # a group heading
             return str(key)
     provider = focused_provider(screen, panes)
     p = screen.book.providers.get(provider) if provider else None

@@ -28,6 +28,7 @@ from neotui.data.entries import EntryError
 from neotui.data.resources import bundled_config_path
 from neotui.data.toml_parse import TomlSyntaxError, parse_toml
 from neotui.keys import KeymapError, check_binding, check_keymap
+from neotui.settings import groups as group_tables
 from neotui.settings.env import CONFIG_VAR, ENV, settings_vars
 from neotui.settings.limits import field_specs, problems
 from neotui.settings.model import (
@@ -194,6 +195,9 @@ def _validate_layer(where: str, data: Mapping[str, Any]) -> dict[str, Any]:
                     raise SettingsError(where, exc.message, f"keys.{binding_id}") from None
             out["keys"] = dict(body)
             continue
+        if section == group_tables.SECTION:  # never an error: problems become notices
+            out[section] = group_tables.read_groups(where, body)
+            continue
         if section in _ENTRY_TABLES:
             try:
                 out[section] = _ENTRY_TABLES[section](body)
@@ -202,7 +206,7 @@ def _validate_layer(where: str, data: Mapping[str, Any]) -> dict[str, Any]:
             continue
         cls = _SECTIONS.get(section)
         if cls is None:
-            known = ", ".join([*_SECTIONS, "keys", *_ENTRY_TABLES])
+            known = ", ".join([*_SECTIONS, "keys", *_ENTRY_TABLES, group_tables.SECTION])
             raise SettingsError(where, f"unknown section (known: {known})", section)
         if not isinstance(body, dict):
             raise SettingsError(where, "expected a table", section)
@@ -297,7 +301,7 @@ def _check_merged_keys(keymap: Mapping[str, str], layers: list[tuple[str, dict[s
 def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
     merged = {k: dict(v) if isinstance(v, dict) else v for k, v in base.items()}
     for section, body in over.items():
-        if section in _ENTRY_TABLES:
+        if section in _ENTRY_TABLES or section == group_tables.SECTION:
             merged[section] = body  # a later file's entries replace, like any other list
         else:
             merged.setdefault(section, {}).update(body)
@@ -395,15 +399,18 @@ def load_settings(
     app_rules, rules_notice = _app_rules()
     if app_rules:
         sources.append(f"alerts {user_data_dir() / RULES_FILE}")
+    market = MarketSettings(**merged.get("market", {}))
+    groups, group_notices = group_tables.combine(layers, market.symbols)
 
     return Settings(
-        market=MarketSettings(**merged.get("market", {})),
+        market=market,
         refresh=RefreshSettings(**merged.get("refresh", {})),
         deals=DealsSettings(**merged.get("deals", {})),
         ui=UISettings(**merged.get("ui", {})),
         alerts=AlertsSettings(**merged.get("alerts", {})),
         alert_rules=merge_rules(merged.get("alert", ()), app_rules),
-        notices=(rules_notice,) if rules_notice else (),
+        notices=(*((rules_notice,) if rules_notice else ()), *group_notices),
+        groups=groups,
         lots=merged.get("lot", ()),
         analytics=AnalyticsSettings(**merged.get("analytics", {})),
         filings=FilingsSettings(**merged.get("filings", {})),

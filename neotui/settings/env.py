@@ -31,6 +31,8 @@ ENV: tuple[EnvVar, ...] = (
     EnvVar("NEOTUI_YAHOO_TRANSPORT", "market.transport", "browser or plain"),
     EnvVar("NEOTUI_YAHOO_COOKIE_URL", "market.cookie_url", "where Yahoo's cookie comes from"),
     EnvVar("NEOTUI_PROXY", "market.proxy", "a proxy for Yahoo requests"),
+    EnvVar("NEOTUI_QUOTE_SOURCE", "market.source", "auto or fallback"),
+    EnvVar("NEOTUI_CBOE_URL", "market.cboe_url", "Cboe's delayed quotes"),
     EnvVar("NEOTUI_DEALS", "deals.path", "your deals file"),
     EnvVar("NEOTUI_BUNDLED_DEALS", "deals.bundled", "false hides the bundled dataset"),
     EnvVar("NEOTUI_THEME", "ui.theme", "a Textual theme"),

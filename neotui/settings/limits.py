@@ -133,6 +133,21 @@ class Symbols(Limit):
 
 
 @dataclass(frozen=True)
+class Names(Limit):
+    """Words from a fixed list, each at most once, in the order they are to be tried."""
+
+    choices: tuple[str, ...]
+
+    def problem(self, value: Any) -> str | None:
+        unknown = [v for v in value if v not in self.choices]
+        if unknown:
+            return f"knows only {', '.join(self.choices)}, got {unknown[0]!r}"
+        if len(set(value)) != len(value):
+            return "names a source twice"
+        return None
+
+
+@dataclass(frozen=True)
 class ShellWords(Limit):
     """A command line neotui splits into words as a shell would (it never runs a shell): an
     unclosed quote is found here, not when the first alert fires or the app starts."""

@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING, Annotated
 import platformdirs
 
 from neotui.data.alerts.rules import PRICE_KINDS, AlertRule
+from neotui.data.groups import WATCHLIST, WatchGroup
 from neotui.settings.limits import (
     Email,
+    Names,
     OneOf,
     ProxyUrl,
     Range,
@@ -84,6 +86,14 @@ class MarketSettings:
     fundamentals: bool = True
     """Fetch market cap, debt and revenue through yfinance. yfinance always talks to Yahoo
     itself, so this is skipped whenever ``yahoo_url`` points anywhere but Yahoo."""
+    fallback: Annotated[tuple[str, ...], Names(("cboe",))] = ("cboe",)
+    """Where quotes come from when Yahoo refuses every symbol for 3 minutes (429, consent, an
+    address block), in the order tried: ``["cboe"]`` (15 min delayed) or ``[]`` (none)."""
+    source: Annotated[str, OneOf(("auto", "fallback"))] = "auto"
+    """``auto``: Yahoo, the fallback only while Yahoo refuses. ``fallback``: never ask Yahoo
+    for quotes (history and headlines still come from Yahoo)."""
+    cboe_url: Annotated[str, WebUrl()] = "https://cdn.cboe.com"
+    """Base URL of Cboe's delayed quotes (the tests' fake server)."""
 
 
 @dataclass(frozen=True)
@@ -239,6 +249,10 @@ class Settings:
     """Headlines."""
     insiders: InsidersSettings = field(default_factory=InsidersSettings)
     """Insider trades (Forms 3/4/5)."""
+    groups: tuple[WatchGroup, ...] = ()
+    """``[[group]]`` tables shown after the watchlist (see :attr:`watch_groups`)."""
+    group: str = ""
+    """The group shown first and covered by the commands (``--group``); empty: the watchlist."""
     keys: Mapping[str, str] = field(default_factory=dict)
     """Key overrides: binding id (e.g. "neotui.refresh") to a comma-separated key list."""
     sources: tuple[str, ...] = ()
@@ -254,10 +268,17 @@ class Settings:
 
     @property
     def feed_symbols(self) -> tuple[str, ...]:
-        """Every symbol that needs quotes: the watched ones first, then those of the lots."""
-        extra = [lot.symbol for lot in self.lots]
+        """Every symbol that needs quotes: the watched ones first, then the groups' (a group
+        switch then shows quotes at once), then those held or alerted on."""
+        extra = [s for g in self.groups for s in (*g.symbols, *filter(None, [g.benchmark]))]
+        extra += [lot.symbol for lot in self.lots]
         extra += [r.symbol for r in self.alert_rules if r.kind in PRICE_KINDS and r.symbol]
         return tuple(dict.fromkeys([*self.market.symbols, *extra]))
+
+    @property
+    def watch_groups(self) -> tuple[WatchGroup, ...]:
+        """The watchlist (``market.symbols``) as the first group, then the ``[[group]]`` ones."""
+        return (WatchGroup(WATCHLIST, self.market.symbols), *self.groups)
 
     @property
     def deals_path(self) -> Path:

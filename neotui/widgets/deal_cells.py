@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from neotui import formatting as fmt
-from neotui.data.analytics.events import Impact
+from neotui.data.analytics.events import EventStudy, Impact
 from neotui.data.deals.models import Deal
 from neotui.widgets.cells import direction_style, right
 
@@ -83,10 +83,14 @@ def _pct(value: float | None) -> str:
 
 def day0_cell(impact: Impact | None) -> Text:
     """The Day 0 column: the abnormal return on day 0, coloured; blank when not computable."""
-    abnormal = impact.study.abnormal_0 if impact is not None else None
-    if impact is None or abnormal is None:
+    return study_cell(impact.study if impact is not None else None)
+
+
+def study_cell(s: EventStudy | None) -> Text:
+    """The Day 0 cell of any event's study (a deal's, an earnings day's)."""
+    abnormal = s.abnormal_0 if s is not None else None
+    if s is None or abnormal is None:
         return right("")
-    s = impact.study
     strong = s.t_car_m1_p1 is not None and abs(s.t_car_m1_p1) >= SIGNIFICANT_T
     shown = round(abnormal * 100.0, 1) + 0.0  # as printed; + 0.0 turns -0.0 into 0.0
     style = direction_style(shown) + (" bold" if strong else "")

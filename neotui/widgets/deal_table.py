@@ -20,10 +20,22 @@ from textual.strip import Strip
 from neotui.data.analytics.events import Impact
 from neotui.data.deals import DealBook
 from neotui.data.deals.models import Deal
+from neotui.data.timeline import EventKind, TimelineEvent, count_label, next_kind
 from neotui.widgets.cells import plain, right
-from neotui.widgets.deal_cells import KIND_STYLE, day0_cell, deal_text, scale, term, value
+from neotui.widgets.deal_cells import (
+    KIND_STYLE,
+    day0_cell,
+    deal_text,
+    scale,
+    study_cell,
+    term,
+    value,
+)
 from neotui.widgets.tables.fit import fit_keys
 from neotui.widgets.tables.keys import LINE_TABLE_KEYS, move_keys
+
+#: A timeline row: a deal, or an event of another kind (:mod:`neotui.data.timeline`).
+Row = Deal | TimelineEvent
 
 
 @dataclass(frozen=True)
@@ -132,7 +144,7 @@ class DealTable(ScrollView, can_focus=True):
     class DealHighlighted(Message):
         """The highlighted deal changed (None when the table is empty)."""
 
-        def __init__(self, table: DealTable, deal: Deal | None) -> None:
+        def __init__(self, table: DealTable, deal: Row | None) -> None:
             super().__init__()
             self.table = table
             self.deal = deal
@@ -146,8 +158,10 @@ class DealTable(ScrollView, can_focus=True):
         self.book = DealBook()
         self.provider: str | None = None
         self.text = ""
-        self._shown: list[Deal] = []
-        self._ordered: list[Deal] = []
+        self.kind: EventKind | None = None  # the kind filter (None: every kind)
+        self._events: list[TimelineEvent] = []  # rows of the other kinds, newest first
+        self._shown: list[Row] = []
+        self._ordered: list[Row] = []
         self._row_cells: dict[str, list[Text]] = {}
         self._haystacks: list[str] = []  # each deal's search text, in timeline order
         self._lines: LRUCache[tuple, Strip] = LRUCache(1024)
@@ -159,8 +173,8 @@ class DealTable(ScrollView, can_focus=True):
     # --- the DataTable-like surface ------------------------------------------------------------
 
     @property
-    def shown(self) -> list[Deal]:
-        """The deals that match, in order (all of them: only the visible ones are drawn)."""
+    def shown(self) -> list[Row]:
+        """The rows that match, in order (all of them: only the visible ones are drawn)."""
         return list(self._shown)
 
     @property
@@ -169,8 +183,8 @@ class DealTable(ScrollView, can_focus=True):
         return len(self._shown)
 
     @property
-    def current(self) -> Deal | None:
-        """The highlighted deal."""
+    def current(self) -> Row | None:
+        """The highlighted row (a deal, or an event of another kind)."""
         if not self._shown or not 0 <= self.cursor_row < len(self._shown):
             return None
         return self._shown[self.cursor_row]
@@ -202,12 +216,40 @@ class DealTable(ScrollView, can_focus=True):
     def set_book(self, book: DealBook) -> None:
         """Show a new book (after a reload), keeping filters and, if it still exists, the row."""
         self.book = book
-        self._ordered = book.timeline()
+        self._merge()
+
+    def set_events(self, events: list[TimelineEvent]) -> None:
+        """Rows of the other kinds (earnings days…), merged with the deals by date."""
+        if events == self._events:
+            return
+        self._events = sorted(events, key=lambda e: e.date, reverse=True)
+        self._merge()
+
+    def _merge(self) -> None:
+        deals = self.book.timeline()
+        self._ordered = _by_date(deals, self._events) if self._events else list(deals)
         self._row_cells = {}
         self._lines.clear()
-        names = {pid: p.name for pid, p in book.providers.items()}
-        self._haystacks = [deal_text(d, names.get(d.provider, d.provider)) for d in self._ordered]
+        names = {pid: p.name for pid, p in self.book.providers.items()}
+        self._haystacks = [
+            deal_text(d, names.get(d.provider, d.provider)) if isinstance(d, Deal) else d.search
+            for d in self._ordered
+        ]
         self._rebuild(force=True)
+
+    def cycle_kind(self) -> EventKind | None:
+        """The kind filter's next step (all, deals, earnings, …, all); returns it."""
+        self.kind = next_kind(self.kind)
+        self._rebuild()
+        return self.kind
+
+    def count_label(self) -> str:
+        """How many rows match, by kind (``12 deals``, ``14 events · 12 deals, 2 earnings``)."""
+        counts: dict[EventKind, int] = {self.kind: 0} if self.kind is not None else {}
+        for row in self._shown:
+            kind = row.kind if isinstance(row, TimelineEvent) else EventKind.DEAL
+            counts[kind] = counts.get(kind, 0) + 1
+        return count_label(counts)
 
     def set_impacts(self, impacts: dict[str, Impact]) -> None:
         """The event study arrived (or changed): redraw the Day 0 cells."""
@@ -234,14 +276,16 @@ class DealTable(ScrollView, can_focus=True):
     def _rebuild(self, force: bool = False) -> None:
         words = self.text.lower().split()
         provider = self.provider
-        if not words and provider is None:
+        if not words and provider is None and self.kind is None:
             matches = list(self._ordered)
         else:
             # Deals paired with their search text in timeline order, narrowed a word at a
             # time: plain list comprehensions, ~3x faster on 10,000 deals than testing every
             # word of every deal through a generator. Only matches make a pair (zip's own
             # tuple is reused): 10,000 pairs per key typed cost young-generation collections.
-            pairs: Iterable[tuple[Deal, str]] = zip(self._ordered, self._haystacks, strict=True)
+            pairs: Iterable[tuple[Row, str]] = zip(self._ordered, self._haystacks, strict=True)
+            if self.kind is not None:
+                pairs = [(d, h) for d, h in pairs if _kind(d) == self.kind]
             if provider is not None:
                 pairs = [(d, h) for d, h in pairs if d.provider == provider]
             for word in words:
@@ -283,12 +327,16 @@ class DealTable(ScrollView, can_focus=True):
             self.vertical_scrollbar.window_virtual_size = lines
         self.scroll_y = self.validate_scroll_y(self.scroll_y)
 
-    def _row(self, deal: Deal) -> list[Text]:
-        """A deal's cells, built once per book and reused by every filter."""
+    def _row(self, deal: Row) -> list[Text]:
+        """A row's cells, built once per book and reused by every filter."""
         cells = self._row_cells.get(deal.id)
         if cells is None:
             provider = self.book.providers.get(deal.provider)
-            cells = self._cells(deal, provider.name if provider else deal.provider)
+            name = provider.name if provider else deal.provider
+            if isinstance(deal, TimelineEvent):
+                cells = _event_cells(deal, name)
+            else:
+                cells = self._cells(deal, name)
             self._row_cells[deal.id] = cells
         return cells
 
@@ -389,7 +437,7 @@ class DealTable(ScrollView, can_focus=True):
         key: tuple,
         width: int,
         columns: list[tuple[Column, int, str]],
-        deal: Deal | None,
+        deal: Row | None,
         component: str,
     ) -> Strip:
         cached = self._lines.get(key)
@@ -411,6 +459,41 @@ class DealTable(ScrollView, can_focus=True):
         strip = strip.crop(0, width)
         self._lines[key] = strip
         return strip
+
+
+def _kind(row: Row) -> EventKind:
+    return row.kind if isinstance(row, TimelineEvent) else EventKind.DEAL
+
+
+def _by_date(deals: list[Deal], events: list[TimelineEvent]) -> list[Row]:
+    """Deals and other events, newest first (both lists are; a deal first on a shared day)."""
+    out: list[Row] = []
+    i = 0
+    for deal in deals:
+        while i < len(events) and events[i].date > deal.date:
+            out.append(events[i])
+            i += 1
+        out.append(deal)
+    out.extend(events[i:])
+    return out
+
+
+#: The style of each kind's "Kind" cell (deals use their own deal kinds' styles).
+EVENT_STYLE = {EventKind.EARNINGS: "bold yellow"}
+
+
+def _event_cells(event: TimelineEvent, provider_name: str) -> list[Text]:
+    """The cells of a row of another kind, in the deal columns' order."""
+    return [
+        plain(event.when or str(event.date)),
+        plain(provider_name, "bold"),
+        plain(event.title, "italic"),
+        plain(event.label, EVENT_STYLE.get(event.kind, "")),
+        right(event.value + " ", "bold"),
+        study_cell(event.study),
+        plain(""),
+        plain(""),
+    ]
 
 
 def _fit(cell: Text, width: int, right_align: bool) -> Text:

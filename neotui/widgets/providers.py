@@ -131,7 +131,7 @@ class ProviderList(NeoTable, keys="providers"):
         return [
             name,
             plain(row.ticker, "bold"),
-            right(fmt.price(quote.price)),
+            right(fmt.price(quote.price), "italic" if quote.delayed else ""),  # as in quotes
             right(fmt.percent(quote.change_pct), colour),
         ]
 

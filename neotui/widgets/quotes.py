@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
+from textual.widgets.data_table import ColumnKey
 
 from neotui import formatting as fmt
 from neotui.data.market.feed import FeedUpdate, SymbolState, SymbolStatus
@@ -59,6 +60,10 @@ COMPACT_KEYS: tuple[str, ...] = ("symbol", "last", "pct", "spark", "status")
 STATUS_FLOOR = 14
 DROP_FIRST: tuple[str, ...] = ("ext", "volume")
 DROP: tuple[str, ...] = ("range", "cap", "chg", "spark", "insiders")
+#: Row keys of group headings start with this (never a symbol's first character).
+HEADING = "#"
+#: The longest group name a heading row shows (it sets the symbol column's width).
+HEADING_WIDTH = 16
 
 
 def _short(text: str, width: int = 40) -> str:
@@ -84,6 +89,10 @@ class QuotesTable(NeoTable, keys="quotes"):
         self.compact = False
         #: The optional insider column (``insiders.column``): the last round and its day.
         self._insiders: tuple[Mapping[str, CompanyInsiders], date] | None = None
+        #: Group headings (all groups shown): the rows in order, heading keys among them, and
+        #: each heading's name and note. Empty: one group, the rows are the symbols.
+        self._rows_order: tuple[str, ...] = ()
+        self._headings: dict[str, tuple[str, str]] = {}
 
     def preload(self, update: FeedUpdate) -> None:
         """The cached quotes, known before the table mounts: its rows are built with them at
@@ -105,18 +114,23 @@ class QuotesTable(NeoTable, keys="quotes"):
         columns = [(key, label.ljust(width)) for key, label, width in COLUMNS if key in keys]
         if self._insiders is not None and not self.compact:
             columns.append(("insiders", "Insiders 30d/90d"))
-        self.set_data(columns, [self.row_cells(s) for s in self.symbols], self.symbols)
+        rows = self._rows_order or self.symbols
+        self.set_data(columns, [self.row_cells(s) for s in rows], rows)
         if self._sort:
             self._apply_sort()
 
     def row_cells(self, key: str) -> list[Text]:
-        cells = self._cells(self._states.get(key, SymbolState(key)))
+        if key in self._headings:
+            cells = self._heading_cells(key)
+        else:
+            cells = self._cells(self._states.get(key, SymbolState(key)))
         if not self.compact:
             if self._insiders is not None:
                 from neotui.widgets.insiders import flow_cell
 
                 companies, today = self._insiders
-                cells.append(flow_cell(companies.get(key), today))
+                heading = key in self._headings
+                cells.append(right("") if heading else flow_cell(companies.get(key), today))
             return cells
         return [cell for k, cell in zip(ALL_KEYS, cells, strict=True) if k in COMPACT_KEYS]
 
@@ -218,6 +232,7 @@ class QuotesTable(NeoTable, keys="quotes"):
         colour = direction_style(q.change)
         flashing = self._flash_until.get(state.symbol, 0) > self._clock().timestamp()
         last_style = ("bold reverse " + colour if flashing else "bold " + colour) + dim
+        last_style += " italic" if q.delayed else ""  # a delayed price never looks live
         day_range = (
             f"{fmt.price(q.day_low)}–{fmt.price(q.day_high)}"
             if q.day_low is not None and q.day_high is not None
@@ -250,6 +265,9 @@ class QuotesTable(NeoTable, keys="quotes"):
 
     def _status_cell(self, state: SymbolState) -> Text:
         now = self._clock()
+        if state.status is SymbolStatus.FRESH and state.quote and state.quote.delayed:
+            q = state.quote
+            return plain(_short(f"delayed {q.delayed_minutes}m · {q.source}"), "magenta")
         if state.status is SymbolStatus.FRESH:
             return plain("live" if self._session is not Session.CLOSED else "closed", "dim")
         if state.status is SymbolStatus.NOT_FOUND:
@@ -275,11 +293,12 @@ class QuotesTable(NeoTable, keys="quotes"):
             state = self._states.get(str(symbol), SymbolState(str(symbol)))
             return (key(state), order.get(str(symbol), 0))
 
-        rows = (
-            sorted(self.symbols, key=row_key, reverse=reverse)
-            if label != "watchlist"
-            else list(self.symbols)
-        )
+        rows: list[str] = []
+        for heading, members in self._sections():  # rows sort within their group
+            rows += [self._heading_text(heading).plain] if heading else []
+            rows += (
+                sorted(members, key=row_key, reverse=reverse) if label != "watchlist" else members
+            )
         rank = {s: i for i, s in enumerate(rows)}
         self.sort("symbol", key=lambda cell: rank.get(cell.plain, 0))
 
@@ -289,3 +308,77 @@ class QuotesTable(NeoTable, keys="quotes"):
         for s in {previous, symbol} - {None}:
             if s is not None and (s in self._states or s in self.symbols):
                 self.draw_row(s)
+
+    # --- group headings (all groups at once) -----------------------------------------------------
+
+    def set_groups(
+        self,
+        sections: list[tuple[tuple[str, str] | None, tuple[str, ...]]],
+        states: Mapping[str, SymbolState] | None = None,
+    ) -> None:
+        """Show these rows: each section's heading (name, note; None for no heading row) and
+        its symbols. A symbol is shown once, in the first section that has it. ``states``:
+        the feed's latest (every group's symbols are fetched), so a switch draws prices at
+        once, with no network."""
+        order: list[str] = []
+        symbols: dict[str, None] = {}
+        headings: dict[str, tuple[str, str]] = {}
+        for index, (heading, members) in enumerate(sections):
+            if heading is not None:
+                headings[f"{HEADING}{index}"] = heading
+                order.append(f"{HEADING}{index}")
+            fresh = [s for s in members if s not in symbols]
+            symbols.update(dict.fromkeys(fresh))
+            order += fresh
+        self.symbols = tuple(symbols)
+        self._states.update((s, st) for s in symbols if (st := (states or {}).get(s)) is not None)
+        self._headings = headings
+        self._rows_order = tuple(order) if headings else ()
+        if self.is_mounted:
+            self._build()
+            self._settle_widths()
+
+    def _settle_widths(self) -> None:
+        """Give DataTable the rebuilt columns' widths now, from what the table measured while
+        building the rows, instead of at its next idle: a frame drawn in between (the
+        screen's refresh can come first) caches the rows at the old widths, and DataTable
+        keeps those lines (a heading clipped to "GPU", rows out of line). DataTable's own
+        pass would measure every cell again (200 symbols: 2,000 cells, most of a switch)."""
+        for key, width in self._widths.items():
+            self.columns[ColumnKey(key)].content_width = width
+        self._new_rows.clear()
+        self._require_update_dimensions = False
+        self._update_dimensions(())  # the virtual size only: no row measured again
+        self._update_count += 1  # the line caches are keyed by it
+        self.refresh()
+
+    def draw_row(self, key: str) -> None:
+        """Only rows of the group shown: the others' states are kept (a switch back draws them
+        at once), but they have no row to draw into (a flash ending, an age, a highlight)."""
+        if key in self._rows:
+            super().draw_row(key)
+
+    def _sections(self) -> list[tuple[str | None, list[str]]]:
+        """The rows as (heading key or None, its symbols), in order."""
+        if not self._rows_order:
+            return [(None, list(self.symbols))]
+        sections: list[tuple[str | None, list[str]]] = []
+        for key in self._rows_order:
+            if key in self._headings:
+                sections.append((key, []))
+            elif sections:
+                sections[-1][1].append(key)
+            else:
+                sections.append((None, [key]))
+        return sections
+
+    def _heading_text(self, key: str) -> Text:
+        name = self._headings[key][0]
+        if len(name) > HEADING_WIDTH:
+            name = name[: HEADING_WIDTH - 1] + "…"
+        return Text(name, style="bold underline", no_wrap=True)
+
+    def _heading_cells(self, key: str) -> list[Text]:
+        """A heading row: the group's name in the symbol column, its note in the status one."""
+        blank = [right("") for _ in COLUMNS[1:-1]]
+        return [self._heading_text(key), *blank, plain(self._headings[key][1], "dim")]

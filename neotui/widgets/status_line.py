@@ -28,10 +28,12 @@ def status_text(
     now: datetime,
     short: bool = False,
     stopped: str | None = None,
+    group: str | None = None,
 ) -> Text:
     """The status line's content, built from the latest feed and deals updates. ``short``: the
     forms for a narrow terminal (no "until …", the refresh time without seconds and the
-    symbol count, the deal count alone), so every part keeps its figures whole."""
+    symbol count, the deal count alone), so every part keeps its figures whole. ``group``: the
+    watchlist group shown (None when there is only one)."""
     text = Text(no_wrap=True, overflow="ellipsis")
     if feed is not None:
         label, style = SESSION_LABEL[feed.session]
@@ -43,6 +45,9 @@ def status_text(
         else:
             text.append(" ")
         text.append("│ ", style="dim")
+        if group is not None:
+            text.append(f"{group} ", style="bold")
+            text.append("│ ", style="dim")
         if stopped is not None:
             text.append(" QUOTES STOPPED ", style="bold reverse red")
             text.append(f" {stopped} ", style="red")
@@ -63,7 +68,10 @@ def status_text(
             )
             if not short or failed:
                 text.append(f"{ok} ", style="dim")
-            if feed.source_note and not short:
+            if feed.prices_from:
+                source = feed.prices_from.split(" (")[0] if short else feed.prices_from
+                text.append(f"{source} ", style="magenta")
+            elif feed.source_note and not short:
                 text.append("(per-symbol charts: see doctor) ", style="yellow")
             if feed.refreshing:
                 text.append("↻ ", style="dim")
@@ -98,6 +106,7 @@ class StatusLine(Static):
         self.feed: FeedUpdate | None = None
         self.deals: BookUpdate | None = None
         self.stopped: str | None = None
+        self.group: str | None = None  # the watchlist group shown, when there are several
         self._shown: Text | None = None
 
     def show(self, feed: FeedUpdate | None = None, deals: BookUpdate | None = None) -> None:
@@ -106,10 +115,12 @@ class StatusLine(Static):
             self.feed = feed
         if deals is not None:
             self.deals = deals
-        text = status_text(self.feed, self.deals, self._clock(), stopped=self.stopped)
+        text = status_text(self.feed, self.deals, self._clock(), stopped=self.stopped,
+                           group=self.group)  # fmt: skip
         width = self.size.width
         if width and text.cell_len > width:
-            text = status_text(self.feed, self.deals, self._clock(), True, self.stopped)
+            text = status_text(self.feed, self.deals, self._clock(), True, self.stopped,
+                               self.group)  # fmt: skip
         if self._shown is None or not same(text, self._shown):  # identical: not repainted
             self._shown = text
             self.update(text, layout=False)  # one line, full width: no relayout

@@ -6,10 +6,15 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.content import Content
 from textual.widgets import Static
 
+from neotui.data.analytics.earnings import EarningsBaseline, versus_earnings
 from neotui.data.analytics.events import Impact
+from neotui.data.deals import DealBook
 from neotui.data.deals.models import Deal
+from neotui.data.timeline import TimelineEvent, earnings_events, filter_label
+from neotui.messages import ImpactUpdated
 from neotui.widgets.cells import direction_style
 from neotui.widgets.deal_cells import (  # re-exported: the detail screen and tests use them
     KIND_STYLE,
@@ -79,23 +84,51 @@ def impact_line(impact: Impact, width: int | None = None) -> Text:
     return text
 
 
+def event_text(event: TimelineEvent, provider_name: str, width: int | None = None) -> Text:
+    """The detail of a timeline row that is not a deal: what it is, its Day 0 figures (the deal
+    days' event study), and how it compares with the stock's other events."""
+    text = Text()
+    text.append(f"{provider_name} · {event.title}", style="bold")
+    text.append(f"  {event.label} · {event.date}\n")
+    study = event.study
+    if study is not None:
+        text.append_text(impact_line(Impact("", event.date, event.provider, "", "provider", study),
+                                     width))  # fmt: skip
+        text.append("\n")
+    else:
+        text.append("Day 0: not computed yet\n", style="dim")
+    text.append(event.detail)
+    if event.comparison:
+        text.append(f"\n{event.comparison}", style="dim")
+    if event.url:
+        text.append("\nSource: ", style="dim")
+        text.append(event.url, style="italic")
+    return text
+
+
 class DealDetail(Static):
     """The highlighted deal's summary, source and caveats, as plain text."""
 
     _lines = -1  # wrapped lines of the text shown
+    #: Each symbol's typical earnings move: a deal's Day 0 is read against it.
+    baselines: dict[str, EarningsBaseline] = {}  # replaced whole, never mutated
 
     def show(
         self,
-        deal: Deal | None,
+        deal: Deal | TimelineEvent | None,
         provider_name: str | None = None,
         impact: Impact | str | None = None,
     ) -> None:
         """Display ``deal`` (or a hint when there is none), with its event study if known, or
-        the reason there is none (a string)."""
+        the reason there is none (a string); a row of another kind shows its own study."""
         self._args = (deal, provider_name, impact)
         self._width = self.content_region.width
         if deal is None:
             self._show(Text("No deal matches. Clear the filter with / then escape.", style="dim"))
+            return
+        if isinstance(deal, TimelineEvent):
+            width = self.content_region.width or None
+            self._show(event_text(deal, provider_name or deal.provider, width))
             return
         text = Text()
         text.append(f"{provider_name or deal.provider} ← {deal.counterparty}", style="bold")
@@ -110,6 +143,10 @@ class DealDetail(Static):
         elif impact is not None:
             text.append_text(impact_line(impact, self.content_region.width or None))
             text.append("\n")
+            if impact.study.symbol in self.baselines:  # earnings days known for the stock
+                versus = versus_earnings(impact.study.abnormal_0, self.baselines[impact.symbol])
+                text.append(f"vs earnings: {versus}\n", style="dim")
+
         text.append(deal.summary)
         text.append("\nSource: ", style="dim")
         text.append(deal.source, style="italic")
@@ -128,6 +165,9 @@ class DealDetail(Static):
         if deal.note:
             text.append("\nNote: ", style="dim")
             text.append(deal.note, style="dim")
+        if isinstance(impact, Impact) and len(impact.deal_ids) > 1:  # one reaction, many deals
+            others = ", ".join(i for i in impact.deal_ids if i != deal.id)
+            text.append(f"\nSame day, one event: also {others}", style="dim")
         self._show(text)
 
     def on_resize(self) -> None:
@@ -151,3 +191,25 @@ class Timeline(Vertical):
     def compose(self) -> ComposeResult:
         yield DealTable(id="deals")
         yield DealDetail(id="deal-detail")
+
+    def show_events(self, impact: ImpactUpdated | None, book: DealBook) -> None:
+        """A new event study: the earnings rows into the table, and each stock's typical
+        earnings move to the detail (a deal's Day 0 is read against it)."""
+        if impact is None:
+            return
+        self.query_one(DealDetail).baselines = impact.baselines
+        self.query_one(DealTable).set_events(
+            earnings_events(impact.earnings, book, impact.baselines)
+        )
+        self.update_subtitle()
+
+    def update_subtitle(self) -> None:
+        """The bottom border: how many rows match, of which kinds, and the active filters."""
+        table = self.query_one(DealTable)
+        count = table.total
+        suffix = f" · “{table.text}”" if table.text else ""
+        if len(table.shown) < count:
+            suffix += f" · newest {len(table.shown)} shown, / to narrow"
+        subtitle = f"{table.count_label()}{filter_label(table.kind)}{suffix}"
+        # Content, not a str: a str subtitle is parsed as markup, and filter text is typed.
+        self.border_subtitle = Content(subtitle)

@@ -369,6 +369,12 @@ def evaluate_price(
         if value is None and quote is not None:
             why = "no previous close" if rule.kind is AlertKind.MOVE_PCT else "no price"
         return Evaluation(rule, RuleStatus.UNKNOWN, value, None, f"not evaluated: {why}")
+    if quote is not None and quote.source != "yahoo":
+        # A fallback source's price (Cboe: 15 min behind) is never judged as if it were live:
+        # the rule keeps its stored state and is judged again on Yahoo's next price. (Yahoo's
+        # own exchange delay, London's 15 min, is how that market always is: judged as before.)
+        why = f"price from {quote.source}, {quote.delayed_minutes or '?'} min delayed"
+        return Evaluation(rule, RuleStatus.UNKNOWN, value, None, f"not evaluated: {why}")
     previous = stored.status if stored else RuleStatus.UNKNOWN
     status, fires = step(rule, previous, value, margin_pct)
     at = now if fires or status is not previous or stored is None else stored.at

@@ -81,11 +81,25 @@ class Impact:
     counterparty: str
     role: Role
     study: EventStudy
+    #: Every deal entry of this event, ``deal_id`` first: deals announced for the same stock on
+    #: the same day are one event (one reaction, measured once), not one row per deal.
+    deals: tuple[str, ...] = ()
+    counterparties: tuple[str, ...] = ()
 
     @property
     def symbol(self) -> str:
         """The symbol studied."""
         return self.study.symbol
+
+    @property
+    def deal_ids(self) -> tuple[str, ...]:
+        """The deal entries of this event (at least ``deal_id``)."""
+        return self.deals or (self.deal_id,)
+
+    @property
+    def with_names(self) -> str:
+        """The counterparties of the event's deals, each once."""
+        return ", ".join(self.counterparties or (self.counterparty,))
 
 
 class _Joined:
@@ -332,9 +346,32 @@ def study_book(
                     result = replace(result, note=f"{shared}; {result.note}" if result.note
                                      else shared)  # fmt: skip
             rows.append(Impact(deal.id, deal.date, deal.provider, deal.counterparty, role, result))
-    return rows
+    echoes = {d.id for d in book.deals if (e := events.get(d.deal_key)) and e.id != d.id}
+    return same_day_as_one(rows, echoes)
+
+
+def same_day_as_one(rows: Sequence[Impact], echoes: frozenset[str] | set[str] = frozenset()
+                    ) -> list[Impact]:  # fmt: skip
+    """Rows of different deals for one stock (in one role) whose day 0 is the same session,
+    merged into one event listing all its deals, at the place of its newest entry. Rows
+    without a day 0 (not studied) stay one per deal: they share no reaction; so do ``echoes``
+    (another outlet's report of a deal, shown as such with "same event as")."""
+    merged: dict[object, list[Impact]] = {}
+    for row in rows:
+        day0 = row.study.day0
+        own = day0 is not None and row.deal_id not in echoes
+        key: object = (row.symbol, row.role, row.provider, day0) if own else (row.deal_id, row)
+        merged.setdefault(key, []).append(row)
+    out: list[Impact] = []
+    for group in merged.values():
+        first = group[0]
+        ids = tuple(dict.fromkeys(r.deal_id for r in group))
+        names = tuple(dict.fromkeys(r.counterparty for r in group))
+        out.append(replace(first, deals=ids, counterparties=names))
+    return out
 
 
 def by_deal(rows: Sequence[Impact]) -> dict[str, Impact]:
-    """The provider's row of each deal (what the timeline's Day 0 column shows)."""
-    return {r.deal_id: r for r in rows if r.role == "provider"}
+    """The provider's row of each deal (what the timeline's Day 0 column shows): every deal of a
+    merged event maps to the event's row."""
+    return {d: r for r in rows if r.role == "provider" for d in r.deal_ids}

@@ -229,6 +229,29 @@ def sector_line(
     )
 
 
+def basket_line(symbols: Iterable[str], quotes: Mapping[str, Quote | None]) -> SectorLine:
+    """Every symbol of a watchlist group in one equal-weight basket, whatever its role in the
+    book (a group of hyperscalers or of the supplier alone is a basket too); nothing apart."""
+    members, missing = [], []
+    for symbol in dict.fromkeys(symbols):
+        q = quotes.get(symbol)
+        if q is None or q.change_pct is None:
+            missing.append(symbol)
+        else:
+            members.append((symbol, q.change_pct, q))
+    changes = [c for _, c, _ in members]
+    return SectorLine(
+        members=tuple(s for s, _, _ in members),
+        missing=tuple(missing),
+        change_pct=sum(changes) / len(changes) if changes else None,
+        advancing=sum(1 for c in changes if c > 0),
+        declining=sum(1 for c in changes if c < 0),
+        unchanged=sum(1 for c in changes if c == 0),
+        series=_intraday_index(q for _, _, q in members),
+        suppliers=(),
+    )
+
+
 def year_index(
     histories: Mapping[str, DailyHistory], symbols: Iterable[str], end: date | None = None
 ) -> tuple[tuple[float, ...], date | None, tuple[str, ...]]:

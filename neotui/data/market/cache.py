@@ -12,10 +12,12 @@ from __future__ import annotations
 import contextlib
 import json
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from neotui.data.market.fundamentals import Fundamentals
+from neotui.data.market.http import FailureKind, FetchError
 from neotui.data.market.quote import DailyHistory, Quote
 from neotui.data.storage import Cache, Schema, Store
 
@@ -30,6 +32,9 @@ CREATE TABLE IF NOT EXISTS auth (symbol TEXT PRIMARY KEY, body TEXT NOT NULL, sa
 )
 SCHEMA_VERSION = SCHEMA.version
 _TABLES = ("quote", "history", "fundamentals", "auth")
+#: The ``auth`` row that holds the symbols Yahoo does not know. It is a key/value table in all
+#: but name: a row there keeps the schema at version 1, so an older neotui still writes the file.
+_UNKNOWN = "unknown-symbols"
 
 
 def _object(body: object) -> dict[str, Any] | None:
@@ -52,6 +57,7 @@ class QuoteCache(Cache):
 
     def __init__(self, path: Path, *, store: Store | None = None) -> None:
         super().__init__(store or Store(path, SCHEMA))
+        self._unknown: dict[str, tuple[str, float]] | None = None
 
     def _put(self, table: str, rows: list[tuple[str, dict[str, Any]]]) -> None:
         assert table in _TABLES  # table names are ours, never from outside
@@ -121,3 +127,33 @@ class QuoteCache(Cache):
     def load_credentials(self) -> dict[str, Any] | None:
         """The stored cookie and crumb, if any."""
         return self._get("auth", "yahoo")
+
+    def _unknown_rows(self) -> dict[str, tuple[str, float]]:
+        if self._unknown is None:
+            self._unknown = {}
+            for symbol, entry in (self._get("auth", _UNKNOWN) or {}).items():
+                if isinstance(entry, list) and len(entry) == 2:
+                    reason, at = entry
+                    if isinstance(reason, str) and isinstance(at, int | float):
+                        self._unknown[symbol] = (reason, float(at))
+        return self._unknown
+
+    def load_unknown(self, since: float) -> dict[str, tuple[str, float]]:
+        """The symbols Yahoo said it does not know at or after ``since`` (epoch seconds): by
+        symbol, Yahoo's words and when. ``neotui quotes`` skips them instead of paying a round
+        trip each run."""
+        return {s: (r, at) for s, (r, at) in self._unknown_rows().items() if at >= since}
+
+    def remember_unknown(self, results: Mapping[str, Quote | FetchError], now: float) -> None:
+        """Remember the symbols of ``results`` Yahoo does not know (with ``now``) and forget
+        those that have a quote; writes only when that changes anything."""
+        rows = self._unknown_rows()
+        new = dict(rows)
+        for symbol, result in results.items():
+            if isinstance(result, FetchError) and result.kind is FailureKind.NOT_FOUND:
+                new[symbol] = (result.reason, now)
+            elif isinstance(result, Quote):
+                new.pop(symbol, None)
+        if new != rows:
+            self._unknown = new
+            self._put("auth", [(_UNKNOWN, {s: [r, at] for s, (r, at) in new.items()})])

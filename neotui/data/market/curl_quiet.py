@@ -20,8 +20,8 @@ def quiet_session_class() -> type:
     from curl_cffi.aio import CURL_POLL_NONE, CURL_SOCKET_TIMEOUT, AsyncCurl
     from curl_cffi.requests import AsyncSession
 
-    # These are curl_cffi internals (checked on 0.16): if a release renames them, keep the stock
-    # session — ten wake-ups a second cost idle CPU, never correctness.
+    # These are curl_cffi internals (checked on 0.16.3 and 0.17.0): if a release renames them,
+    # keep the stock session — ten wake-ups a second cost idle CPU, never correctness.
     if not all(hasattr(AsyncCurl, name) for name in ("_force_timeout", "add_handle")) or not (
         isinstance(getattr(AsyncSession, "acurl", None), property)
     ):

@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from neotui.data.market.cache import QuoteCache
 from neotui.data.market.fundamentals import (
@@ -33,6 +34,9 @@ from neotui.data.market.fundamentals import (
 )
 from neotui.data.market.quote import DailyHistory, Quote, Session, us_session
 from neotui.data.market.yahoo import FailureKind, FetchError, YahooClient
+
+if TYPE_CHECKING:
+    from neotui.data.market.fallback import QuoteRouter
 
 #: How long a symbol Yahoo does not know waits before it is asked for again.
 NOT_FOUND_RETRY = 30 * 60.0
@@ -100,6 +104,9 @@ class FeedUpdate:
     source_note: str | None = None
     """Why quotes come from per-symbol charts instead of the batch quote (None while the batch
     works): EU consent, a refused crumb, "unable to access this feature"."""
+    prices_from: str | None = None
+    """Where prices come from when it is not Yahoo (a fallback source, delayed), for the status
+    line; None while Yahoo gives them."""
 
 
 def _utcnow() -> datetime:
@@ -129,9 +136,11 @@ class MarketFeed:
         clock: Callable[[], datetime] = _utcnow,
         wall: Callable[[], float] = time.time,
         rng: random.Random | None = None,
+        source: QuoteRouter | None = None,
     ) -> None:
         self.symbols = tuple(dict.fromkeys(symbols))
         self.client = client
+        self.source = source  # Yahoo or a fallback source (fallback.py); None: Yahoo alone
         self.cache = cache
         self.intervals = dict(
             intervals
@@ -192,7 +201,8 @@ class MarketFeed:
             last_result=self.last_result,
             next_refresh=self.next_refresh,
             warning=self._warning,
-            source_note=self.client.batch_note,
+            source_note=self.source.note if self.source else self.client.batch_note,
+            prices_from=self.source.prices_from if self.source else None,
         )
 
     def _publish(self, changed: frozenset[str] = frozenset()) -> FeedUpdate:
@@ -245,6 +255,7 @@ class MarketFeed:
             return self._publish()
         quotes = self.cache.load_quotes()
         fundamentals = self.cache.load_fundamentals()
+        unknown = self.cache.load_unknown(self._wall() - NOT_FOUND_RETRY)
         changed = set()
         for symbol in self.symbols:
             state = self._states[symbol]
@@ -254,6 +265,10 @@ class MarketFeed:
                 )
             if symbol in fundamentals:
                 state = replace(state, fundamentals=fundamentals[symbol])
+            if symbol in unknown:  # not asked again before its 30 minutes are up (issue 19)
+                reason, at = unknown[symbol]
+                state = replace(state, status=SymbolStatus.NOT_FOUND, reason=reason,
+                                next_attempt=at + NOT_FOUND_RETRY)  # fmt: skip
             if state != self._states[symbol]:
                 self._states[symbol] = state
                 changed.add(symbol)
@@ -271,7 +286,9 @@ class MarketFeed:
         now = self._wall()
         if self.offline and not force:
             return [self.symbols[0]] if self.symbols else []  # a gentle probe
-        return [s for s in self.symbols if force or self._states[s].next_attempt <= now]
+        # A forced refresh ignores backoff, not a symbol Yahoo said it does not know.
+        return [s for s in self.symbols if self._states[s].next_attempt <= now or (force and
+                self._states[s].status is not SymbolStatus.NOT_FOUND)]  # fmt: skip
 
     async def refresh_once(self, *, force: bool = False) -> FeedUpdate:
         """One refresh of the symbols that are due; publishes and returns the result."""
@@ -290,15 +307,16 @@ class MarketFeed:
         if not due:
             self.last_refresh = self._clock()
             return set()
-        before = self.client.requests
-        results = await self.client.quotes(due)
+        quoter = self.source or self.client
+        before = quoter.requests
+        results = await quoter.quotes(due)
         if self.offline and all(not isinstance(r, FetchError) for r in results.values()):
             # The probe got through: back online, fetch everything else at once.
             self._set_online()
             rest = [s for s in self.symbols if s not in results]
             if rest:
-                results.update(await self.client.quotes(rest))
-        self.requests += self.client.requests - before
+                results.update(await quoter.quotes(rest))
+        self.requests += quoter.requests - before
         # A quote without a price is a failure for its symbol, never a fresh blank: the last
         # good price stays, marked stale with why.
         results = {
@@ -310,12 +328,14 @@ class MarketFeed:
 
         unreachable = [r for r in results.values() if isinstance(r, FetchError)
                        and r.kind is FailureKind.UNREACHABLE]  # fmt: skip
-        if len(unreachable) == len(results):
+        if results and len(unreachable) == len(results):
             return self._go_offline(unreachable[0].reason)
         self._set_online()
 
         changed = self._apply(results)
         good = [r for r in results.values() if isinstance(r, Quote)]
+        if self.cache is not None and not (self.source and self.source.on_fallback):
+            await asyncio.to_thread(self.cache.remember_unknown, results, self._wall())
         if good and self.cache is not None:
             await asyncio.to_thread(self.cache.save_quotes, good)
             if self.cache.warning != self._warning:

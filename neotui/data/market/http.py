@@ -236,6 +236,7 @@ class _CookieJarSession:
                     if follow_redirects and response.status in _REDIRECTS and response.location:
                         raise FetchError(FailureKind.BAD_RESPONSE, "too many redirects")
         except TimeoutError:
+            self._renew()
             raise FetchError(
                 FailureKind.TIMEOUT, f"no complete answer within {deadline:g} s"
             ) from None
@@ -244,6 +245,40 @@ class _CookieJarSession:
     def _jar(self, create: bool) -> Any:
         """The session's cookie container (made with the session when ``create``), or None."""
         raise NotImplementedError
+
+    def _detach(self) -> Any:
+        """Take the library session out (the next request makes a fresh one); None if none."""
+        raise NotImplementedError
+
+    def _renew(self) -> None:
+        """A request outlived its deadline: later requests go out on a fresh library session
+        (with the cookies), and the old one is closed once whatever else is in flight on it has
+        had its own deadline. A hung curl_cffi transfer can ignore its timeout (an open
+        curl_cffi issue) and a wedged pool must not take the next refresh down with it."""
+        cookies = self.cookies()
+        old = self._detach()
+        if old is None:
+            return
+        if cookies:
+            self.set_cookies(cookies)
+        self.renewals = getattr(self, "renewals", 0) + 1
+
+        async def close_later() -> None:
+            await asyncio.sleep(self.options.deadline)
+            await _close(old)
+
+        task = asyncio.get_running_loop().create_task(close_later())
+        retiring = self.__dict__.setdefault("_retiring", {})
+        retiring[task] = old
+        task.add_done_callback(lambda t: retiring.pop(t, None))
+
+    async def _close_retired(self) -> None:
+        """Close at once the sessions still waiting to be closed (the session is closing)."""
+        retiring = self.__dict__.get("_retiring", {})
+        for task, old in list(retiring.items()):
+            retiring.pop(task, None)
+            task.cancel()
+            await _close(old)
 
     def cookies(self) -> list[StoredCookie]:
         jar = self._jar(create=False)
@@ -263,41 +298,6 @@ class _CookieJarSession:
 
 
 # --- curl_cffi: a browser's handshake ---------------------------------------------------------
-
-# curl's error codes (https://curl.se/libcurl/c/libcurl-errors.html), by what they mean here.
-_CURL_UNREACHABLE = {5: "cannot resolve proxy", 6: "cannot resolve host (DNS)",
-                     7: "cannot connect", 97: "proxy handshake failed"}  # fmt: skip
-_CURL_TLS = {35: "TLS handshake failed", 60: "TLS certificate not trusted",
-             58: "TLS client certificate problem", 53: "TLS engine not found"}  # fmt: skip
-_CURL_DROPPED = {52: "empty reply from server", 55: "connection dropped while sending",
-                 56: "connection reset", 18: "response cut short", 16: "HTTP/2 stream error",
-                 92: "HTTP/2 stream error", 8: "malformed response"}  # fmt: skip
-
-
-#: CURLINFO_HTTP_VERSION values.
-_CURL_HTTP_VERSIONS = {1: "HTTP/1.0", 2: "HTTP/1.1", 3: "HTTP/2", 30: "HTTP/3"}
-
-
-def _curl_failure(exc: Exception) -> FetchError:
-    """Classify a curl_cffi exception by its curl error code."""
-    code = getattr(exc, "code", None)
-    code = int(code) if code is not None else -1
-    text = str(exc)
-    if code == 28:
-        if "connect" in text.lower() and "0 bytes received" not in text:
-            return FetchError(FailureKind.UNREACHABLE, "connection timed out")
-        return FetchError(FailureKind.TIMEOUT, "no answer in time")
-    if code == 7 and ("refused" in text.lower() or "could not connect" in text.lower()):
-        return FetchError(FailureKind.UNREACHABLE, "connection refused")
-    if code in _CURL_UNREACHABLE:
-        return FetchError(FailureKind.UNREACHABLE, _CURL_UNREACHABLE[code])
-    if code in _CURL_TLS:
-        return FetchError(FailureKind.UNREACHABLE, _CURL_TLS[code])
-    if code in _CURL_DROPPED:
-        return FetchError(FailureKind.SERVER, _CURL_DROPPED[code])
-    if code == 47:
-        return FetchError(FailureKind.BAD_RESPONSE, "too many redirects")
-    return FetchError(FailureKind.SERVER, f"network error (curl {code})")
 
 
 class BrowserSession(_CookieJarSession):
@@ -337,6 +337,8 @@ class BrowserSession(_CookieJarSession):
     async def _get_once(self, url: str, params: Mapping[str, str] | None) -> HttpResponse:
         from curl_cffi.curl import CURL_WRITEFUNC_ERROR, CurlError
 
+        from neotui.data.market.net_errors import CURL_HTTP_VERSIONS, curl_failure
+
         session = self._get_session()
         started = time.perf_counter()
         limit = self.options.max_bytes
@@ -365,13 +367,13 @@ class BrowserSession(_CookieJarSession):
         except CurlError as exc:
             if size > limit:
                 raise FetchError(FailureKind.BAD_RESPONSE, too_large(limit, url)) from None
-            raise _curl_failure(exc) from None
+            raise FetchError(*_kind(curl_failure(exc))) from None
         return HttpResponse(
             status=response.status_code,
             content=b"".join(chunks),
             headers={k.lower(): v for k, v in response.headers.items()},
             url=str(response.url),
-            http_version=_CURL_HTTP_VERSIONS.get(int(response.http_version or 0), "HTTP/1.1"),
+            http_version=CURL_HTTP_VERSIONS.get(int(response.http_version or 0), "HTTP/1.1"),
             elapsed=time.perf_counter() - started,
         )
 
@@ -380,41 +382,18 @@ class BrowserSession(_CookieJarSession):
             return None
         return self._get_session().cookies
 
+    def _detach(self) -> Any:
+        old, self._session = self._session, None
+        return old
+
     async def aclose(self) -> None:
+        await self._close_retired()
         if self._session is not None:
             session, self._session = self._session, None
             await session.close()
 
 
 # --- httpx: the plain fallback ----------------------------------------------------------------
-
-
-def _httpx_failure(exc: Exception) -> FetchError:
-    import httpx
-
-    if isinstance(exc, httpx.ConnectTimeout):
-        return FetchError(FailureKind.UNREACHABLE, "connection timed out")
-    if isinstance(exc, httpx.ConnectError):
-        text = str(exc).lower()
-        if "name or service" in text or "nodename" in text or "resolution" in text:
-            return FetchError(FailureKind.UNREACHABLE, "cannot resolve host (DNS)")
-        if "refused" in text:
-            return FetchError(FailureKind.UNREACHABLE, "connection refused")
-        if "unreachable" in text:
-            return FetchError(FailureKind.UNREACHABLE, "network unreachable")
-        if "certificate" in text:
-            return FetchError(FailureKind.UNREACHABLE, "TLS certificate not trusted")
-        if "ssl" in text or "tls" in text:
-            return FetchError(FailureKind.UNREACHABLE, "TLS handshake failed")
-        return FetchError(FailureKind.UNREACHABLE, "cannot connect")
-    if isinstance(exc, httpx.TimeoutException):
-        return FetchError(FailureKind.TIMEOUT, "no answer in time")
-    if isinstance(exc, httpx.TooManyRedirects):
-        return FetchError(FailureKind.BAD_RESPONSE, "too many redirects")
-    if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)):
-        reason = "connection reset" if "reset" in str(exc).lower() else "connection dropped"
-        return FetchError(FailureKind.SERVER, reason)
-    return FetchError(FailureKind.SERVER, f"network error: {type(exc).__name__}")
 
 
 class PlainSession(_CookieJarSession):
@@ -455,6 +434,8 @@ class PlainSession(_CookieJarSession):
     async def _get_once(self, url: str, params: Mapping[str, str] | None) -> HttpResponse:
         import httpx
 
+        from neotui.data.market.net_errors import httpx_failure
+
         client = self._get_client()
         started = time.perf_counter()
         limit = self.options.max_bytes
@@ -471,7 +452,7 @@ class PlainSession(_CookieJarSession):
                         raise FetchError(FailureKind.BAD_RESPONSE, too_large(limit, url))
                     chunks.append(chunk)
         except httpx.HTTPError as exc:
-            raise _httpx_failure(exc) from None
+            raise FetchError(*_kind(httpx_failure(exc))) from None
         return HttpResponse(
             status=response.status_code,
             content=b"".join(chunks),
@@ -486,10 +467,25 @@ class PlainSession(_CookieJarSession):
             return None
         return self._get_client().cookies
 
+    def _detach(self) -> Any:
+        old, self._client = self._client, None
+        return old
+
     async def aclose(self) -> None:
+        await self._close_retired()
         if self._client is not None:
             client, self._client = self._client, None
             await client.aclose()
+
+
+def _kind(failure: tuple[str, str]) -> tuple[FailureKind, str]:
+    return FailureKind(failure[0]), failure[1]
+
+
+async def _close(session: Any) -> None:
+    """Close a curl_cffi or httpx session taken out of use."""
+    close = getattr(session, "aclose", None) or session.close
+    await close()
 
 
 def make_session(transport: str, options: SessionOptions | None = None) -> HttpSession:

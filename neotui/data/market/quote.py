@@ -104,6 +104,15 @@ class Quote:
     extended_session: Session | None = None
     series: tuple[float, ...] = ()
     series_times: tuple[int, ...] = ()
+    source: str = "yahoo"
+    """Where the price came from: ``yahoo``, or a fallback source (``cboe``)."""
+    delayed_minutes: int | None = None
+    """How far behind the market the price is, as its source says (None: not said)."""
+
+    @property
+    def delayed(self) -> bool:
+        """Whether the price is known to lag the market: never shown as live."""
+        return bool(self.delayed_minutes)
 
     @property
     def change(self) -> float | None:

@@ -116,7 +116,14 @@ def _v7_quote(item: dict[str, Any], symbol: str, fetched_at: datetime) -> Quote:
         market_time=market_time,
         extended_price=extended_price,
         extended_session=extended_session,
+        delayed_minutes=_delay(item.get("exchangeDataDelayedBy")),
     )
+
+
+def _delay(value: Any) -> int | None:
+    """``exchangeDataDelayedBy`` in minutes (0 for US listings, 15 for London): a day at most."""
+    number = _volume(value)
+    return int(number) if number is not None and number <= 1440 else None
 
 
 def parse_spark(body: Any) -> dict[str, tuple[tuple[int, ...], tuple[float, ...]]]:

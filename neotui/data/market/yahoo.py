@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -63,6 +64,11 @@ BATCH_RETRY = 30 * 60.0
 #: "User is unable to access this feature" again with a fresh cookie and crumb: v7 is closed to
 #: this client; try again rarely.
 BATCH_DENIED_RETRY = 6 * 3600.0
+
+#: Chart requests for quotes in any 60 seconds while the batch path is closed, whatever the
+#: watchlist's length: 50 symbols every 15 s would be 200 a minute, itself enough to be throttled.
+#: Symbols take turns (the longest unasked first); those left out keep their last quote.
+CHART_BUDGET = 60
 
 _Series = tuple[tuple[int, ...], tuple[float, ...]]
 
@@ -147,6 +153,8 @@ class YahooClient:
         """Why quotes come from the chart endpoint right now (None while the batch works)."""
         self._batch_off_until = 0.0
         self._series: dict[str, _Series] = {}
+        self._charts_sent: deque[float] = deque()  # when each recent quote chart went out
+        self._chart_turn: dict[str, float] = {}  # when each symbol's chart was last asked
 
     def _count(self) -> None:
         self.requests += 1
@@ -222,7 +230,24 @@ class YahooClient:
             except _BatchClosed as closed:
                 self.batch_note = closed.reason
                 self._batch_off_until = self._wall() + closed.retry_after
-        return await self._chart_quotes(symbols)
+        return await self._chart_quotes(self._chart_turns(symbols))
+
+    def _chart_turns(self, symbols: list[str]) -> list[str]:
+        """The symbols whose turn it is on the chart path: as many as :data:`CHART_BUDGET`
+        leaves in the last 60 seconds, those asked longest ago (or never) first."""
+        now = self._wall()
+        while self._charts_sent and self._charts_sent[0] <= now - 60.0:
+            self._charts_sent.popleft()
+        room = max(0, CHART_BUDGET - len(self._charts_sent))
+        if len(symbols) > room:
+            order = {s: i for i, s in enumerate(symbols)}
+            turns = sorted(symbols, key=lambda s: (self._chart_turn.get(s, 0.0), order[s]))
+            chosen = set(turns[:room])
+            symbols = [s for s in symbols if s in chosen]
+        for symbol in symbols:
+            self._chart_turn[symbol] = now
+            self._charts_sent.append(now)
+        return symbols
 
     async def _chart_quotes(self, symbols: Sequence[str]) -> dict[str, Quote | FetchError]:
         async def one(symbol: str) -> Quote | FetchError:
