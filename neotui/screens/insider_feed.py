@@ -24,9 +24,11 @@ def start_insiders(app: App[None], *, fetch: bool) -> None:
     """Run one insider round over the app's last filings (building the feed on first use, on
     the filings feed's client and store): ``fetch=False`` shows what is cached, sending
     nothing (at start); otherwise the cached trades, then the new documents read."""
+    host = host_of(app)
+    if not host.settings.insiders.enabled:
+        return  # nothing imported, nothing run
     from neotui.sources import build_insiders, refresh_insiders
 
-    host = host_of(app)
     if host.insiders is None and host.filings is not None:
         host.insiders = build_insiders(host.settings, host.filings, clock=host.clock)
     if host.insiders is None or host.last_filings is None:
