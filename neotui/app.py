@@ -30,6 +30,7 @@ from neotui.messages import (
     QuotesUpdated,
 )
 from neotui.notify import Notifier
+from neotui.screens.insider_feed import deliver_insiders, start_insiders
 from neotui.screens.palette import watch_commands
 from neotui.screens.watch import WatchScreen
 from neotui.settings import Settings
@@ -39,6 +40,8 @@ if TYPE_CHECKING:  # built after the first frame; their modules are not needed f
     from neotui.data.news import NewsFeed, NewsUpdate
     from neotui.data.sec.facts_feed import FactsFeed
     from neotui.data.sec.feed import FilingsFeed, FilingsUpdate
+    from neotui.data.sec.insiders import InsiderFeed
+    from neotui.messages import InsidersUpdated
 
     #: Builds the filings, headlines and company facts feeds (any may be None).
     FeedsBuilder = Callable[[], tuple[FilingsFeed | None, NewsFeed | None, FactsFeed | None]]
@@ -117,6 +120,7 @@ class NeoApp(App[None]):
         self.filings = filings
         self.news = news
         self.facts: FactsFeed | None = None  # company facts: built, and run, with the filings
+        self.insiders: InsiderFeed | None = None  # insider trades: built on the filings feed
         self._feeds_later = feeds_later
         #: The whole screen is up and the cached feeds read (then the workers start).
         self.started = False
@@ -197,6 +201,7 @@ class NeoApp(App[None]):
             self.news = self.news or built_news
         if self.filings is not None:
             self._show_filings(self.filings.load_cached())
+            start_insiders(self, fetch=False)  # the cached Form 4s, no request
         if self.facts is not None:  # the cached facts, each with its age
             self.watch_screen.post_message(FactsUpdated(self.facts.load_cached()))
         if self.news is not None:
@@ -328,6 +333,7 @@ class NeoApp(App[None]):
     def on_filings_updated(self, message: FilingsUpdated) -> None:
         with self._panes_may_be_gone():
             self._show_filings(message.update)
+        start_insiders(self, fetch=True)  # Form 4s on the filings' schedule, within their budget
         if self.facts is not None:  # facts on the filings' schedule: fetched only when due
             from neotui.sources import refresh_facts
 
@@ -354,6 +360,9 @@ class NeoApp(App[None]):
                         f"{f.form} {f.description}".strip(), f.url)
             for f in update.filings() if f.item_codes and f.filed >= since
         ])  # fmt: skip
+
+    def on_insiders_updated(self, message: InsidersUpdated) -> None:
+        deliver_insiders(self, message)
 
     def on_news_updated(self, message: NewsUpdated) -> None:
         with self._panes_may_be_gone():

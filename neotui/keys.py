@@ -83,6 +83,7 @@ BINDINGS: tuple[KeyBinding, ...] = (
         ("neotui.detail.year", "y", "1 year"),
         ("neotui.detail.benchmark", "b", "Benchmark"),
         ("neotui.detail.next", "tab", "Next pane"),
+        ("neotui.detail.insiders", "i", "Insiders"),
     ),
     *_b("HelpScreen", ("neotui.help.close", "escape,question_mark,q", "Close")),
     *_b("AlertsScreen", ("neotui.alerts.close", "escape,q,A", "Close")),

@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # imported with the panes after the first frame
     from neotui.data.news import NewsUpdate
     from neotui.data.sec.facts_feed import CompanyFactsState
     from neotui.data.sec.feed import FilingsUpdate
+    from neotui.data.sec.insider_trades import CompanyInsiders
 
 
 class QuotesUpdated(Message):
@@ -111,3 +112,16 @@ class FactsUpdated(Message):
     def can_replace(self, message: Message) -> bool:
         """A newer round supersedes an older one still waiting (it holds every symbol)."""
         return isinstance(message, FactsUpdated)
+
+
+class InsidersUpdated(Message):
+    """The companies' insider trades, by symbol: what is cached, then after each round of
+    Form 4 reading (each company says what is still to read and why)."""
+
+    def __init__(self, companies: dict[str, CompanyInsiders]) -> None:
+        super().__init__()
+        self.companies = companies
+
+    def can_replace(self, message: Message) -> bool:
+        """A newer round supersedes an older one still waiting (it holds every symbol)."""
+        return isinstance(message, InsidersUpdated)

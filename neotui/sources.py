@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # imported where they are built: the watch screen builds them
     from neotui.data.sec.client import SecClient
     from neotui.data.sec.facts_feed import FactsFeed
     from neotui.data.sec.feed import FilingsFeed, FilingsUpdate
+    from neotui.data.sec.insiders import InsiderFeed
 
 
 def book_sources(settings: Settings) -> list[DealsSource]:
@@ -116,6 +117,36 @@ async def refresh_facts(
     from neotui.messages import FactsUpdated
 
     post(FactsUpdated(await facts.refresh_once(update)))
+
+
+def build_insiders(
+    settings: Settings, filings: FilingsFeed, *, lookback_days: int | None = None,
+    clock: Callable[[], datetime] | None = None,
+) -> InsiderFeed | None:  # fmt: skip
+    """The insider trades feed on the filings feed's client and store (one token bucket, the one
+    cache), or None when ``insiders.enabled`` is false."""
+    from neotui.data.sec.insiders import InsiderFeed
+
+    i = settings.insiders
+    if not i.enabled:
+        return None
+    return InsiderFeed(filings.symbols, filings.client, filings.store,
+                       lookback_days=lookback_days or i.lookback_days, per_round=i.per_round,
+                       rate=i.max_rate, clock=clock)  # fmt: skip
+
+
+async def refresh_insiders(
+    insiders: InsiderFeed, update: FilingsUpdate, post: Callable[[Message], object],
+    *, fetch: bool = True,
+) -> None:  # fmt: skip
+    """One insider round after a filings check, posted as :class:`InsidersUpdated`: what is
+    cached first (at once), then with the new documents read; run in the app's "insiders"
+    worker. ``fetch=False`` reads the cache only (at start, before any request)."""
+    from neotui.messages import InsidersUpdated
+
+    post(InsidersUpdated(await insiders.refresh_once(update, fetch=False)))
+    if fetch and insiders.client is not None:
+        post(InsidersUpdated(await insiders.refresh_once(update)))
 
 
 def build_news(

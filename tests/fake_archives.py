@@ -1,8 +1,14 @@
 """EDGAR's archives for the fake SEC: filing indexes and documents from recorded bodies.
 
 ``/Archives/edgar/data/{cik}/{accession without dashes}/{name}`` serves the recorded NVIDIA and
-Adobe 8-K pages (``tests/fixtures/sec_8k``, see its SOURCES.md) and the hand-written deal 8-K;
-anything else is S3's 404. Kept out of ``fake_sec.py`` so that file only routes here.
+Adobe 8-K pages (``tests/fixtures/sec_8k``, see its SOURCES.md), the hand-written deal 8-K and
+the recorded Form 4s (``tests/fixtures/sec_form4``); anything else is S3's 404. Kept out of
+``fake_sec.py`` so that file only routes here.
+
+NVIDIA's recorded submissions list 580 Form 4s but only one Form 4 document was recorded (filed
+after that listing): every other ``wk-form4_*.xml`` under NVIDIA's CIK is served that recorded
+document as a **stand-in** (same bytes, another path), so a round over the real listing reads
+real XML; tests that need a document's own contents use its own path.
 """
 
 from __future__ import annotations
@@ -14,6 +20,12 @@ from pathlib import Path
 from tests.fake_server import Response
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "sec_8k"
+FORM4_FIXTURES = FIXTURES.parent / "sec_form4"
+NVDA_FORM4 = (1045810, "0001199039-26-000003")
+AAPL_FORM4 = (320193, "0000320193-22-000061")
+_STEVENS = "sec_form4_NVDA_STEVENS_0001199039-26-000003_wk-form4_1774386816.xml"
+_ADAMS_FULL = "sec_full_submission_txt_AAPL_Adams_0000320193-22-000061_form4_10b5-1_footnote.txt"
+_NVDA_STAND_IN = re.compile(r"wk-form4_\d+\.xml")
 NVDA_8K = (1045810, "0001045810-26-000024")
 ADBE_8K = (796343, "0000796343-23-000044")
 DEAL_8K = (1769628, "0001769628-26-000099")
@@ -39,6 +51,11 @@ FILES: dict[tuple[int, str, str], str] = {
         "HANDWRITTEN_deal_8k_CRWV_0001769628-26-000099_crwv-20260115.htm",
     (1769628, "000176962826000099", "crwvex991.htm"):
         "HANDWRITTEN_deal_8k_CRWV_0001769628-26-000099_crwvex991.htm",
+    (1045810, "000119903926000003", "wk-form4_1774386816.xml"): "form4/" + _STEVENS,
+    (1045810, "000119903926000003", "index.json"):
+        "form4/sec_filing_index_json_NVDA_0001199039-26-000003.json",
+    (320193, "000032019322000061", "0000320193-22-000061.txt"): "form4/" + _ADAMS_FULL,
+    (320193, "000032019322000061", "wf-form4_165187623819106.xml"): "XML of form4/" + _ADAMS_FULL,
 }  # fmt: skip
 _PATH = re.compile(r"/Archives/edgar/data/(\d{1,10})/(\d{18})/([A-Za-z0-9._-]+)")
 
@@ -46,7 +63,14 @@ _PATH = re.compile(r"/Archives/edgar/data/(\d{1,10})/(\d{18})/([A-Za-z0-9._-]+)"
 @functools.lru_cache(maxsize=32)
 def body_of(name: str) -> bytes:
     """A fixture's bytes; ``"EX-99.1 of X"`` is that document's ``<TEXT>`` in the full
-    submission X, as EDGAR serves it at its own URL."""
+    submission X, as EDGAR serves it at its own URL; ``"XML of X"`` the ``<XML>`` inside X;
+    ``"form4/X"`` a file of ``tests/fixtures/sec_form4``."""
+    if name.startswith("XML of "):
+        full = body_of(name.removeprefix("XML of "))
+        start = full.index(b"<XML>\n") + len(b"<XML>\n")
+        return full[start : full.index(b"</XML>", start)]
+    if name.startswith("form4/"):
+        return (FORM4_FIXTURES / name.removeprefix("form4/")).read_bytes()
     if name.startswith("EX-99.1 of "):
         full = (FIXTURES / name.removeprefix("EX-99.1 of ")).read_bytes()
         start = full.index(b"<TYPE>EX-99.1")
@@ -62,6 +86,8 @@ def archived(path: str) -> tuple[str, tuple[int, str, bytes]] | None:
         return None
     name = m.group(3)
     fixture = FILES.get((int(m.group(1)), m.group(2), name))
+    if fixture is None and int(m.group(1)) == 1045810 and _NVDA_STAND_IN.fullmatch(name):
+        fixture = "form4/" + _STEVENS  # the stand-in (see the module's docstring)
     if fixture is None:
         return name, (404, "application/xml", b"<?xml version=\"1.0\"?><Error><Code>NoSuchKey"
                       b"</Code></Error>")  # fmt: skip
@@ -70,6 +96,7 @@ def archived(path: str) -> tuple[str, tuple[int, str, bytes]] | None:
         if name.endswith(".json")
         else ("text/plain" if name.endswith(".txt") else "text/html")
     )
+    ctype = "text/xml" if name.endswith(".xml") else ctype
     return name, (200, ctype, body_of(fixture))
 
 

@@ -229,8 +229,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--fault", choices=FAULTS)
+    parser.add_argument(
+        "--nvda-recorded",
+        action="store_true",
+        help="serve NVIDIA its own recorded submissions (580 Form 4s)",
+    )
     args = parser.parse_args()
     fake = FakeSec(fault=args.fault)
+    if args.nvda_recorded:
+        fake.bodies[1045810] = recorded(NVDA)[2]
     fake.serve(args.port, "fake SEC on {url} (tickers: {url}/files/company_tickers.json)")
 
 

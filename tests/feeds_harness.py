@@ -24,8 +24,12 @@ NEWS = {
 }
 
 
-def feeds_app(sec: FakeSec | None, yahoo: FakeYahoo, *, contact: str = CONTACT) -> NeoApp:
-    """The app with quotes from recorded bodies and filings/headlines from the fakes."""
+def feeds_app(
+    sec: FakeSec | None, yahoo: FakeYahoo, *, contact: str = CONTACT, insiders: bool = False
+) -> NeoApp:
+    """The app with quotes from recorded bodies and filings/headlines from the fakes; insider
+    trades (Form 4 documents from the fake's archives) only when asked, so the tests of other
+    feeds count only their own requests."""
     yahoo.news.update(NEWS)
     store = JsonStore(user_cache_dir() / "feeds.db")
     client = None
@@ -34,8 +38,9 @@ def feeds_app(sec: FakeSec | None, yahoo: FakeYahoo, *, contact: str = CONTACT) 
                            archives_url=sec.url)  # fmt: skip
     filings = FilingsFeed(WATCHLIST, client, store, clock=lambda: FROZEN)
     news = NewsFeed(WATCHLIST, YahooClient(yahoo.url), store, clock=lambda: FROZEN)
+    extra = {"insiders": {"enabled": insiders, "column": insiders}}
     return build_app(bundled_config_path("deals.toml"), symbols=WATCHLIST, filings=filings,
-                     news=news)  # fmt: skip
+                     news=news, extra=extra)  # fmt: skip
 
 
 async def fetch_feeds(app: NeoApp) -> None:

@@ -43,6 +43,7 @@ COMMAND_MODULES: dict[str, str] = {
     "news": "feeds",
     "facts": "facts",
     "serve": "serve",
+    "insiders": "insiders",
 }
 """Each command's module under :mod:`neotui.cli` (whose ``COMMANDS`` defines it)."""
 

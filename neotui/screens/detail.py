@@ -24,12 +24,14 @@ from neotui.data.deals.models import Deal, Provider
 from neotui.data.market.feed import SymbolState
 from neotui.data.market.quote import DailyHistory
 from neotui.data.sec.facts_feed import CompanyFactsState
+from neotui.data.sec.insider_trades import CompanyInsiders
 from neotui.data.sec.submissions import Filing
 from neotui.messages import ImpactUpdated
 from neotui.screens.detail_impact import impact_table
 from neotui.screens.host import WatchHost, host_of
 from neotui.widgets.cells import direction_style, plain, right
 from neotui.widgets.footer import KeysFooter
+from neotui.widgets.insiders import PANE_COLUMNS, PANE_DROP, pane_rows, pane_status, pane_title
 from neotui.widgets.tables import NeoTable
 from neotui.widgets.timeline import clip, value
 
@@ -86,6 +88,14 @@ class ProviderDetail(Screen[None]):
             id="neotui.detail.benchmark",
         ),
         Binding("tab", "app.focus_next", "Next pane", show=False, id="neotui.detail.next"),
+        Binding(
+            "i",
+            "insiders",
+            "Insiders",
+            show=False,
+            tooltip="Scroll to the insider trades and focus them",
+            id="neotui.detail.insiders",
+        ),
     ]
 
     def __init__(
@@ -97,8 +107,10 @@ class ProviderDetail(Screen[None]):
         *,
         filings: Sequence[Filing] = (),
         facts: CompanyFactsState | None = None,
+        insiders: CompanyInsiders | None = None,
     ) -> None:
         super().__init__()
+        self.insiders = insiders  # the company's Form 4 transactions, as last read
         self.facts = facts  # the SEC's reported figures, shown beside the press's
         self.filings = list(filings)[:FILINGS_SHOWN]
         self.provider = provider
@@ -140,6 +152,8 @@ class ProviderDetail(Screen[None]):
                                       drop=("doc",))  # fmt: skip
                 filings.border_title = "Recent SEC filings (enter opens)"
                 yield filings
+                yield NeoTable(id="detail-insiders", drop=PANE_DROP,
+                               narrow={"owner": 14, "note": 16})  # fmt: skip
         yield KeysFooter()
 
     def on_mount(self) -> None:
@@ -181,6 +195,14 @@ class ProviderDetail(Screen[None]):
         if self.impact is None:
             return None
         return self.impact.histories.prices.get(self.impact.benchmark)
+
+    def action_insiders(self) -> None:
+        """Scroll down to the insider pane and focus it (its rows scroll with j/k); a private
+        provider has none."""
+        for pane in self.query("#detail-insiders").results(NeoTable):
+            if pane.display:
+                pane.focus()
+                self.query_one("#detail-body").scroll_to_widget(pane, animate=False, top=True)
 
     def action_range(self, span: str) -> None:
         """Switch the chart between the intraday series and a year of daily closes."""
@@ -244,6 +266,7 @@ class ProviderDetail(Screen[None]):
         self.query_one("#detail-counterparties", Static).update(text)
         if self.provider.ticker:
             self._fill_filings()
+            self.show_insiders(self.insiders)
 
     def _fill_filings(self) -> None:
         table = self.query_one("#detail-filings", NeoTable)
@@ -262,6 +285,20 @@ class ProviderDetail(Screen[None]):
             ])  # fmt: skip
         table.set_data([("filed", "Filed"), ("mark", ""), ("title", "Form and items"),
                         ("doc", "Document")], rows)  # fmt: skip
+
+    def show_insiders(self, company: CompanyInsiders | None) -> None:
+        """The insider pane, now or when a new round of Form 4s arrives; hidden when there is
+        no insider feed (filings off: the filings pane says why; or ``insiders.enabled``)."""
+        self.insiders = company
+        host = host_of(self)
+        table = self.query_one("#detail-insiders", NeoTable)
+        table.display = host.insiders is not None
+        if host.insiders is None:
+            return
+        off = (host.last_filings.disabled if host.last_filings else None) or "not read yet"
+        table.border_title = pane_title(company, host.clock().date())
+        table.border_subtitle = pane_status(company)
+        table.set_data(PANE_COLUMNS, pane_rows(company, off))
 
     def on_data_table_row_selected(self, event: NeoTable.RowSelected) -> None:
         """Enter on a filing opens it in the browser."""
@@ -416,4 +453,6 @@ def detail_for(host: WatchHost, book: DealBook, provider_id: str) -> ProviderDet
     if ticker and host.last_filings is not None:
         filings = host.last_filings.filings([ticker], host.settings.filings.forms)
     facts = host.facts.states.get(ticker.upper()) if ticker and host.facts else None
-    return ProviderDetail(provider, book, state, host.impact, filings=filings, facts=facts)
+    insiders = host.insiders.companies.get(ticker.upper()) if ticker and host.insiders else None
+    return ProviderDetail(provider, book, state, host.impact, filings=filings, facts=facts,
+                          insiders=insiders)  # fmt: skip

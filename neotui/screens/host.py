@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from neotui.data.market.feed import FeedUpdate, MarketFeed
     from neotui.data.sec.facts_feed import FactsFeed
     from neotui.data.sec.feed import FilingsFeed, FilingsUpdate
+    from neotui.data.sec.insiders import InsiderFeed
     from neotui.messages import ImpactUpdated
     from neotui.settings import Settings
 
@@ -35,6 +36,7 @@ class WatchHost(Protocol):
     filings: FilingsFeed | None
     last_filings: FilingsUpdate | None
     facts: FactsFeed | None
+    insiders: InsiderFeed | None
     impact: ImpactUpdated | None
     alert_engine: AlertEngine
     watcher: DealsWatcher

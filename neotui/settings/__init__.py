@@ -40,6 +40,7 @@ from neotui.settings.model import (
     AnalyticsSettings,
     DealsSettings,
     FilingsSettings,
+    InsidersSettings,
     MarketSettings,
     NewsSettings,
     RefreshSettings,
@@ -65,6 +66,7 @@ __all__ = [
     "AnalyticsSettings",
     "DealsSettings",
     "FilingsSettings",
+    "InsidersSettings",
     "MarketSettings",
     "NewsSettings",
     "RefreshSettings",
@@ -92,6 +94,7 @@ _SECTIONS: dict[str, type] = {
     "analytics": AnalyticsSettings,
     "filings": FilingsSettings,
     "news": NewsSettings,
+    "insiders": InsidersSettings,
 }
 
 
@@ -412,6 +415,7 @@ def load_settings(
         analytics=AnalyticsSettings(**merged.get("analytics", {})),
         filings=FilingsSettings(**merged.get("filings", {})),
         news=NewsSettings(**merged.get("news", {})),
+        insiders=InsidersSettings(**merged.get("insiders", {})),
         keys=types.MappingProxyType(dict(merged.get("keys", {}))),
         sources=tuple(sources),
     )

@@ -45,6 +45,8 @@ ENV: tuple[EnvVar, ...] = (
     EnvVar("NEOTUI_SEC_DATA_URL", "filings.data_url", "the SEC's submissions API"),
     EnvVar("NEOTUI_SEC_TICKERS_URL", "filings.tickers_url", "the SEC's ticker table"),
     EnvVar("NEOTUI_SEC_ARCHIVES_URL", "filings.archives_url", "EDGAR's filing archives"),
+    EnvVar("NEOTUI_INSIDERS", "insiders.enabled", "false: no Form 4s are read"),
+    EnvVar("NEOTUI_INSIDERS_DAYS", "insiders.lookback_days", "days of insider filings read"),
 )
 """Every ``NEOTUI_*`` variable, in the order ``--help`` and the README list them."""
 

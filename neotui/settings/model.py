@@ -162,6 +162,24 @@ class FilingsSettings:
 
 
 @dataclass(frozen=True)
+class InsidersSettings:
+    """Insider trades: the watched companies' Form 3/4/5 filings (needs ``filings.contact``)."""
+
+    enabled: bool = True
+    """Read each insider filing's XML (once; it is cached for good)."""
+    lookback_days: Annotated[int, Range(1, 3650)] = 365
+    """Insider filings filed within this many days are read."""
+    per_round: Annotated[int, Range(1, 500)] = 40
+    """Documents read at most per filings check, newest first (the rest on the next check)."""
+    max_rate: Annotated[float, Range(0, 10, above=True)] = 5.0
+    """Form 4 requests per second at most: half the SEC's 10, so filings never wait behind
+    a burst of them."""
+    column: bool = False
+    """Show net open-market insider buying/selling over 30 and 90 days as a column of the
+    quotes table ("−$38.5M / −$120M"); the detail screen's insider pane shows it always."""
+
+
+@dataclass(frozen=True)
 class NewsSettings:
     """Headlines from Yahoo's search endpoint, through the same client as quotes."""
 
@@ -236,6 +254,8 @@ class Settings:
     """SEC filings."""
     news: NewsSettings = field(default_factory=NewsSettings)
     """Headlines."""
+    insiders: InsidersSettings = field(default_factory=InsidersSettings)
+    """Insider trades (Forms 3/4/5)."""
     groups: tuple[WatchGroup, ...] = ()
     """``[[group]]`` tables shown after the watchlist (see :attr:`watch_groups`)."""
     group: str = ""

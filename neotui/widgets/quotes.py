@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.widgets.data_table import ColumnKey
@@ -14,6 +14,9 @@ from neotui.data.market.feed import FeedUpdate, SymbolState, SymbolStatus
 from neotui.data.market.quote import Session
 from neotui.widgets.cells import direction_style, plain, right, sparkline
 from neotui.widgets.tables import NeoTable
+
+if TYPE_CHECKING:
+    from neotui.data.sec.insider_trades import CompanyInsiders
 
 #: Columns: key, label, minimum width. Columns grow with their content.
 COLUMNS: tuple[tuple[str, str, int], ...] = (
@@ -56,7 +59,7 @@ COMPACT_KEYS: tuple[str, ...] = ("symbol", "last", "pct", "spark", "status")
 #: then these columns go, in this order.
 STATUS_FLOOR = 14
 DROP_FIRST: tuple[str, ...] = ("ext", "volume")
-DROP: tuple[str, ...] = ("range", "cap", "chg", "spark")
+DROP: tuple[str, ...] = ("range", "cap", "chg", "spark", "insiders")
 #: Row keys of group headings start with this (never a symbol's first character).
 HEADING = "#"
 #: The longest group name a heading row shows (it sets the symbol column's width).
@@ -84,6 +87,8 @@ class QuotesTable(NeoTable, keys="quotes"):
         self.highlighted_symbol: str | None = None
         self._preloaded: FeedUpdate | None = None
         self.compact = False
+        #: The optional insider column (``insiders.column``): the last round and its day.
+        self._insiders: tuple[Mapping[str, CompanyInsiders], date] | None = None
         #: Group headings (all groups shown): the rows in order, heading keys among them, and
         #: each heading's name and note. Empty: one group, the rows are the symbols.
         self._rows_order: tuple[str, ...] = ()
@@ -107,6 +112,8 @@ class QuotesTable(NeoTable, keys="quotes"):
         """Every row again (in place when the columns still fit)."""
         keys = COMPACT_KEYS if self.compact else ALL_KEYS
         columns = [(key, label.ljust(width)) for key, label, width in COLUMNS if key in keys]
+        if self._insiders is not None and not self.compact:
+            columns.append(("insiders", "Insiders 30d/90d"))
         rows = self._rows_order or self.symbols
         self.set_data(columns, [self.row_cells(s) for s in rows], rows)
         if self._sort:
@@ -118,8 +125,28 @@ class QuotesTable(NeoTable, keys="quotes"):
         else:
             cells = self._cells(self._states.get(key, SymbolState(key)))
         if not self.compact:
+            if self._insiders is not None:
+                from neotui.widgets.insiders import flow_cell
+
+                companies, today = self._insiders
+                heading = key in self._headings
+                cells.append(right("") if heading else flow_cell(companies.get(key), today))
             return cells
         return [cell for k, cell in zip(ALL_KEYS, cells, strict=True) if k in COMPACT_KEYS]
+
+    def show_insiders(self, companies: Mapping[str, CompanyInsiders], today: date) -> None:
+        """Net open-market insider buying/selling over 30 and 90 days, as the last column
+        (added at the first round; ``insiders.column`` turns it on)."""
+        first = self._insiders is None
+        self._insiders = (dict(companies), today)
+        if not self.is_mounted:
+            return
+        if first:
+            self._build()
+            return
+        with self._one_refresh():
+            for symbol in self.symbols:
+                self.redraw_soon(symbol)
 
     def set_compact(self, compact: bool) -> None:
         """On narrow terminals show only symbol, last, change %, sparkline and status."""

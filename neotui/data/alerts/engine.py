@@ -24,6 +24,7 @@ from neotui.data.alerts.rules import (
     Evaluation,
     FilingEvent,
     HeadlineEvent,
+    InsiderEvent,
     RuleState,
     RuleStatus,
     evaluate_price,
@@ -288,7 +289,7 @@ class AlertEngine:
             who = event.symbol or "filing"
             return f"{who}: {event.form} items {', '.join(hit)}", event.title
 
-        return self._on_new("filing", AlertKind.FILING_ITEMS, events, match)
+        return self._on_new("filing", (AlertKind.FILING_ITEMS,), events, match)
 
     def on_headlines(self, events: Sequence[HeadlineEvent]) -> list[Alert]:
         """New headlines: each ``headline`` rule whose words all appear fires once per headline."""
@@ -298,21 +299,38 @@ class AlertEngine:
                 return None
             return f"Headline: {' '.join(rule.words)}", event.title
 
-        return self._on_new("headline", AlertKind.HEADLINE, events, match)
+        return self._on_new("headline", (AlertKind.HEADLINE,), events, match)
+
+    def on_insiders(self, events: Sequence[InsiderEvent]) -> list[Alert]:
+        """New insider filings: ``insider_sale_over`` fires once per filing whose open-market
+        sales pass its amount, ``insider_buy`` once per filing with an open-market purchase.
+        The first batch only primes (the cache's filings are not news)."""
+
+        def match(rule: AlertRule, event: InsiderEvent) -> tuple[str, str] | None:
+            if rule.kind is AlertKind.INSIDER_BUY and event.buys:
+                bought = f" ${event.bought:,.0f}" if event.bought else ""
+                return f"{event.symbol}: insider buy{bought}", event.title
+            threshold = rule.threshold or 0.0
+            if rule.kind is AlertKind.INSIDER_SALE_OVER and (event.sold or 0.0) > threshold:
+                return f"{event.symbol}: insider sale ${event.sold:,.0f}", event.title
+            return None
+
+        kinds = (AlertKind.INSIDER_SALE_OVER, AlertKind.INSIDER_BUY)
+        return self._on_new("insider", kinds, events, match)
 
     def _on_new(
         self,
         kind: str,
-        rule_kind: AlertKind,
+        rule_kinds: tuple[AlertKind, ...],
         events: Sequence[Any],
         match: Callable[[AlertRule, Any], tuple[str, str] | None],
     ) -> list[Alert]:
-        """Fire ``rule_kind`` rules (scoped to their symbol, if any) once per event never seen
+        """Fire ``rule_kinds`` rules (scoped to their symbol, if any) once per event never seen
         before; the first batch a feed ever delivers only primes what has been seen."""
         new, priming = self._first_time(kind, (e.key for e in events))
         if priming:
             return []
-        rules = [r for r in self.rules if r.kind is rule_kind]
+        rules = [r for r in self.rules if r.kind in rule_kinds]
         now = self.clock()
         fired = []
         for event in events:

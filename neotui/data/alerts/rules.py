@@ -8,7 +8,10 @@ never written). Kinds:
 - ``move_pct``: the day change goes beyond ± so many percent;
 - ``new_deal``: a deal id that was not in the previous deals book;
 - ``filing_items``: a new filing with one of these 8-K items (``"1.01"``, ``"2.01"``);
-- ``headline``: a new headline containing all these words.
+- ``headline``: a new headline containing all these words;
+- ``insider_sale_over``: a new insider filing (Form 4) whose open-market sales sum to more than
+  so many dollars;
+- ``insider_buy``: a new insider filing with any open-market purchase.
 
 A price rule fires when its condition first holds, then stays *triggered* until the value comes
 back past the threshold by a margin (hysteresis: a price dancing around 120 fires once, not at
@@ -44,6 +47,8 @@ class AlertKind(StrEnum):
     NEW_DEAL = "new_deal"
     FILING_ITEMS = "filing_items"
     HEADLINE = "headline"
+    INSIDER_SALE_OVER = "insider_sale_over"
+    INSIDER_BUY = "insider_buy"
 
 
 PRICE_KINDS = frozenset({AlertKind.ABOVE, AlertKind.BELOW, AlertKind.MOVE_PCT})
@@ -85,6 +90,10 @@ class AlertRule:
             return "new deal"
         if self.kind is AlertKind.FILING_ITEMS:
             return f"{scope}filing items {', '.join(self.items)}"
+        if self.kind is AlertKind.INSIDER_SALE_OVER:
+            return f"{scope}insider sale over ${self.threshold:,.0f}"
+        if self.kind is AlertKind.INSIDER_BUY:
+            return f"{scope}insider open-market buy"
         return f"{scope}headline “{' '.join(self.words)}”"
 
     def to_toml(self) -> str:
@@ -100,6 +109,10 @@ class AlertRule:
             lines.append("new_deal = true")
         elif self.kind is AlertKind.FILING_ITEMS:
             lines.append(f"filing_items = {json.dumps(list(self.items))}")
+        elif self.kind is AlertKind.INSIDER_SALE_OVER:
+            lines.append(f"insider_sale_over = {float(self.threshold or 0.0)!r}")
+        elif self.kind is AlertKind.INSIDER_BUY:
+            lines.append("insider_buy = true")
         else:
             lines.append(f"headline = {json.dumps(' '.join(self.words))}")
         return "\n".join(lines) + "\n"
@@ -146,6 +159,15 @@ def _parse_rule(index: int, entry: Any) -> AlertRule:
             if not isinstance(item, str) or not _ITEM.match(item):
                 raise fail(kind.value, f'not an 8-K item like "1.01": {item!r}')
         return AlertRule(kind, symbol, items=tuple(dict.fromkeys(raw)), name=name)
+    if kind is AlertKind.INSIDER_SALE_OVER:
+        value = finite_number(raw)
+        if value is None or value <= 0:
+            raise fail(kind.value, f"expected a dollar amount greater than 0, got {raw!r}")
+        return AlertRule(kind, symbol, value, name=name)
+    if kind is AlertKind.INSIDER_BUY:
+        if raw is not True:
+            raise fail(kind.value, f"expected true, got {raw!r}")
+        return AlertRule(kind, symbol, name=name)
     words = words_of(raw) if isinstance(raw, str) else ()
     if not words:
         raise fail(kind.value, f"expected words to look for, got {raw!r}")
@@ -185,6 +207,20 @@ class FilingEvent:
     form: str
     items: tuple[str, ...]
     title: str
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InsiderEvent:
+    """One insider filing summed up; ``key`` is its accession number. ``sold`` and ``bought``
+    are the dollar sums of its priced open-market sales and purchases (None: none priced)."""
+
+    key: str
+    symbol: str
+    title: str
+    sold: float | None
+    bought: float | None
+    buys: int = 0  # open-market purchases, priced or not
     url: str | None = None
 
 
