@@ -42,6 +42,7 @@ COMMAND_MODULES: dict[str, str] = {
     "filing": "eightk",
     "news": "feeds",
     "facts": "facts",
+    "earnings": "earnings",
 }
 """Each command's module under :mod:`neotui.cli` (whose ``COMMANDS`` defines it)."""
 

@@ -181,6 +181,7 @@ QUOTE_FIELDS: tuple[str, ...] = (
     "symbol", "name", "price", "change", "change_pct", "prev_close", "currency", "session",
     "extended_price", "extended_session", "day_low", "day_high", "volume", "as_of", "fetched_at",
     "stale", "error", "market_cap", "fifty_two_week_low", "fifty_two_week_high", "exchange",
+    "next_earnings", "shares_short", "short_pct_float", "short_ratio", "short_interest_date",
 )  # fmt: skip
 
 
@@ -215,6 +216,23 @@ def quote_record(state: SymbolState, update: FeedUpdate) -> dict[str, Any]:
         "fifty_two_week_low": q.year_low if q else None,
         "fifty_two_week_high": q.year_high if q else None,
         "exchange": q.exchange if q else None,
+        **outlook_fields(state, now),
+    }
+
+
+def outlook_fields(state: SymbolState, now: datetime) -> dict[str, Any]:
+    """``neotui quotes``' earnings and short interest fields (null when unknown, never 0)."""
+    from neotui.data.market.earnings_source import Outlook
+
+    outlook = state.outlook or Outlook()
+    short = outlook.short
+    known = short is not None and short.known
+    return {
+        "next_earnings": outlook.earnings(state.symbol, state.quote, now).next_date,
+        "shares_short": short.shares_short if short and known else None,
+        "short_pct_float": short.short_pct_float if short and known else None,
+        "short_ratio": short.short_ratio if short and known else None,
+        "short_interest_date": short.report_date if short and known else None,
     }
 
 

@@ -99,7 +99,12 @@ class WatchScreen(Screen[None]):
                 sector.border_title = "Sector"
                 yield sector
             with Vertical(id="main"):
-                quotes = QuotesTable(host.settings.market.symbols, host.clock, id="quotes")
+                quotes = QuotesTable(
+                    host.settings.market.symbols,
+                    host.clock,
+                    id="quotes",
+                    short_column=host.settings.earnings.short_column,
+                )
                 quotes.border_title = "Quotes"
                 if self._cached is not None:
                     quotes.preload(self._cached)

@@ -38,6 +38,7 @@ from neotui.settings.model import (
     AlertsSettings,
     AnalyticsSettings,
     DealsSettings,
+    EarningsSettings,
     FilingsSettings,
     MarketSettings,
     NewsSettings,
@@ -63,6 +64,7 @@ __all__ = [
     "AlertsSettings",
     "AnalyticsSettings",
     "DealsSettings",
+    "EarningsSettings",
     "FilingsSettings",
     "MarketSettings",
     "NewsSettings",
@@ -91,6 +93,7 @@ _SECTIONS: dict[str, type] = {
     "analytics": AnalyticsSettings,
     "filings": FilingsSettings,
     "news": NewsSettings,
+    "earnings": EarningsSettings,
 }
 
 
@@ -405,6 +408,7 @@ def load_settings(
         analytics=AnalyticsSettings(**merged.get("analytics", {})),
         filings=FilingsSettings(**merged.get("filings", {})),
         news=NewsSettings(**merged.get("news", {})),
+        earnings=EarningsSettings(**merged.get("earnings", {})),
         keys=types.MappingProxyType(dict(merged.get("keys", {}))),
         sources=tuple(sources),
     )

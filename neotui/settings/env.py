@@ -41,6 +41,9 @@ ENV: tuple[EnvVar, ...] = (
     EnvVar("NEOTUI_SEC_DATA_URL", "filings.data_url", "the SEC's submissions API"),
     EnvVar("NEOTUI_SEC_TICKERS_URL", "filings.tickers_url", "the SEC's ticker table"),
     EnvVar("NEOTUI_SEC_ARCHIVES_URL", "filings.archives_url", "EDGAR's filing archives"),
+    EnvVar("NEOTUI_EARNINGS", "earnings.enabled", "earnings calendars and short interest"),
+    EnvVar("NEOTUI_EARNINGS_OPTIONS", "earnings.options", "the implied move from options"),
+    EnvVar("NEOTUI_SHORT_COLUMN", "earnings.short_column", "the short interest column"),
 )
 """Every ``NEOTUI_*`` variable, in the order ``--help`` and the README list them."""
 

@@ -12,6 +12,7 @@ from neotui import formatting as fmt
 from neotui.data.market.feed import FeedUpdate, SymbolState, SymbolStatus
 from neotui.data.market.quote import Session
 from neotui.widgets.cells import direction_style, plain, right, sparkline
+from neotui.widgets.earnings_cells import earnings_cell, short_cell
 from neotui.widgets.tables import NeoTable
 
 #: Columns: key, label, minimum width. Columns grow with their content.
@@ -24,6 +25,8 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("volume", "Volume", 6),
     ("cap", "Mkt cap", 7),
     ("ext", "Pre/Post", 8),
+    ("earn", "Next earnings", 8),
+    ("short", "Short %", 7),
     ("spark", "1d", 12),
     ("status", "Status", 6),
 )
@@ -54,7 +57,7 @@ COMPACT_KEYS: tuple[str, ...] = ("symbol", "last", "pct", "spark", "status")
 #: message is clipped (down to this width; the detail screen and `neotui quotes` give it whole),
 #: then these columns go, in this order.
 STATUS_FLOOR = 14
-DROP_FIRST: tuple[str, ...] = ("ext", "volume")
+DROP_FIRST: tuple[str, ...] = ("short", "ext", "earn", "volume")
 DROP: tuple[str, ...] = ("range", "cap", "chg", "spark")
 
 
@@ -67,7 +70,14 @@ class QuotesTable(NeoTable, keys="quotes"):
     """Watched symbols with last, change, range, volume, market cap, extended hours, sparkline:
     rows redrawn as prices arrive (:meth:`apply`), in place and only in view."""
 
-    def __init__(self, symbols: tuple[str, ...], clock: Callable[[], datetime], **kw: Any) -> None:
+    def __init__(
+        self,
+        symbols: tuple[str, ...],
+        clock: Callable[[], datetime],
+        *,
+        short_column: bool = False,
+        **kw: Any,
+    ) -> None:
         super().__init__(drop=DROP, narrow={"status": STATUS_FLOOR}, drop_first=DROP_FIRST, **kw)
         self.symbols = symbols
         self._clock = clock
@@ -79,6 +89,8 @@ class QuotesTable(NeoTable, keys="quotes"):
         self.highlighted_symbol: str | None = None
         self._preloaded: FeedUpdate | None = None
         self.compact = False
+        #: The full set of columns: every one but short interest unless the settings add it.
+        self.full_keys = ALL_KEYS if short_column else tuple(k for k in ALL_KEYS if k != "short")
 
     def preload(self, update: FeedUpdate) -> None:
         """The cached quotes, known before the table mounts: its rows are built with them at
@@ -96,7 +108,7 @@ class QuotesTable(NeoTable, keys="quotes"):
 
     def _build(self) -> None:
         """Every row again (in place when the columns still fit)."""
-        keys = COMPACT_KEYS if self.compact else ALL_KEYS
+        keys = COMPACT_KEYS if self.compact else self.full_keys
         columns = [(key, label.ljust(width)) for key, label, width in COLUMNS if key in keys]
         self.set_data(columns, [self.row_cells(s) for s in self.symbols], self.symbols)
         if self._sort:
@@ -104,9 +116,8 @@ class QuotesTable(NeoTable, keys="quotes"):
 
     def row_cells(self, key: str) -> list[Text]:
         cells = self._cells(self._states.get(key, SymbolState(key)))
-        if not self.compact:
-            return cells
-        return [cell for k, cell in zip(ALL_KEYS, cells, strict=True) if k in COMPACT_KEYS]
+        keys = COMPACT_KEYS if self.compact else self.full_keys
+        return [cell for k, cell in zip(ALL_KEYS, cells, strict=True) if k in keys]
 
     def set_compact(self, compact: bool) -> None:
         """On narrow terminals show only symbol, last, change %, sparkline and status."""
@@ -208,6 +219,8 @@ class QuotesTable(NeoTable, keys="quotes"):
             right(fmt.count(q.volume), "dim" if stale else ""),
             right(fmt.money(cap), "dim" if stale else ""),
             self._extended_cell(state),
+            earnings_cell(state, self._clock(), stale),
+            short_cell(state),
             Text(sparkline(q.series), style=(colour or "") + dim),
             self._status_cell(state),
         ]

@@ -15,21 +15,25 @@ import time
 from pathlib import Path
 from typing import Any
 
+from neotui.data.market.earnings import Summary
 from neotui.data.market.fundamentals import Fundamentals
+from neotui.data.market.options import ImpliedMove
 from neotui.data.market.quote import DailyHistory, Quote
 from neotui.data.storage import Cache, Schema, Store
 
 SCHEMA = Schema(
-    version=1,
+    version=2,
     script="""
 CREATE TABLE IF NOT EXISTS quote (symbol TEXT PRIMARY KEY, body TEXT NOT NULL, saved REAL);
 CREATE TABLE IF NOT EXISTS history (symbol TEXT PRIMARY KEY, body TEXT NOT NULL, saved REAL);
 CREATE TABLE IF NOT EXISTS fundamentals (symbol TEXT PRIMARY KEY, body TEXT NOT NULL, saved REAL);
 CREATE TABLE IF NOT EXISTS auth (symbol TEXT PRIMARY KEY, body TEXT NOT NULL, saved REAL);
+CREATE TABLE IF NOT EXISTS summary (symbol TEXT PRIMARY KEY, body TEXT NOT NULL, saved REAL);
+CREATE TABLE IF NOT EXISTS implied (symbol TEXT PRIMARY KEY, body TEXT NOT NULL, saved REAL);
 """,
 )
 SCHEMA_VERSION = SCHEMA.version
-_TABLES = ("quote", "history", "fundamentals", "auth")
+_TABLES = ("quote", "history", "fundamentals", "auth", "summary", "implied")
 
 
 def _object(body: object) -> dict[str, Any] | None:
@@ -112,6 +116,29 @@ class QuoteCache(Cache):
         for symbol, body in self._get_all("fundamentals").items():
             with contextlib.suppress(KeyError, TypeError, ValueError):
                 out[symbol] = Fundamentals.from_json(body)
+        return out
+
+    def save_outlook(self, summary: Summary, implied: ImpliedMove | None) -> None:
+        """Store one symbol's quoteSummary answer (calendar, short interest) and implied move
+        (version 2 of the schema: a version-1 file gains both tables on open)."""
+        self._put("summary", [(summary.symbol, summary.to_json())])
+        if implied is not None:
+            self._put("implied", [(implied.symbol, implied.to_json())])
+
+    def load_summaries(self) -> dict[str, Summary]:
+        """Every cached quoteSummary answer by symbol; damaged rows are skipped."""
+        out: dict[str, Summary] = {}
+        for symbol, body in self._get_all("summary").items():
+            with contextlib.suppress(KeyError, TypeError, ValueError, AttributeError):
+                out[symbol] = Summary.from_json(body)
+        return out
+
+    def load_implied(self) -> dict[str, ImpliedMove]:
+        """Every cached implied move by symbol."""
+        out: dict[str, ImpliedMove] = {}
+        for symbol, body in self._get_all("implied").items():
+            with contextlib.suppress(KeyError, TypeError, ValueError, AttributeError):
+                out[symbol] = ImpliedMove.from_json(body)
         return out
 
     def save_credentials(self, body: dict[str, Any]) -> None:

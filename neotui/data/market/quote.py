@@ -104,6 +104,11 @@ class Quote:
     extended_session: Session | None = None
     series: tuple[float, ...] = ()
     series_times: tuple[int, ...] = ()
+    #: The v7 quote's earnings fields, as epochs (see ``earnings.py`` for what each means).
+    earnings_start: int | None = None
+    earnings_end: int | None = None
+    earnings_last: int | None = None
+    earnings_estimate: bool | None = None
 
     @property
     def change(self) -> float | None:
