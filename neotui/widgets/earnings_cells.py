@@ -22,7 +22,7 @@ from neotui.data.market.earnings import (
 from neotui.data.market.earnings_source import Outlook, implied_for
 from neotui.data.market.feed import SymbolState
 from neotui.data.market.quote import DailyHistory
-from neotui.widgets.cells import right
+from neotui.widgets.cells import plain, right
 
 
 def earnings_of(state: SymbolState, now: datetime) -> Earnings:
@@ -40,12 +40,11 @@ def earnings_cell(state: SymbolState, now: datetime, stale: bool = False) -> Tex
     earnings = earnings_of(state, now)
     label = next_label(earnings)
     if not label:
-        return right("—", "dim")
+        return plain("—", "dim")
     implied = implied_for(earnings, state.outlook.implied if state.outlook else None)
     text = Text(label, style="dim" if stale else "")
     if implied is not None:
         text.append(" " + move_label(implied.move), style="dim" if stale else "cyan")
-    text.justify = "right"
     return text
 
 

@@ -52,13 +52,13 @@ SORTS: tuple[tuple[str, Callable[[SymbolState], float | str], bool], ...] = (
 
 ALL_KEYS: tuple[str, ...] = tuple(key for key, _, _ in COLUMNS)
 FLASH_SECONDS = 1.0
-COMPACT_KEYS: tuple[str, ...] = ("symbol", "last", "pct", "spark", "status")
-#: When the columns do not fit: extended-hours prices and volume go first, then the status
-#: message is clipped (down to this width; the detail screen and `neotui quotes` give it whole),
-#: then these columns go, in this order.
+COMPACT_KEYS: tuple[str, ...] = ("symbol", "last", "pct", "earn", "spark", "status")
+#: When the columns do not fit: short interest (when added), extended-hours prices and volume go
+#: first, then the status message is clipped (down to this width; the detail screen and
+#: `neotui quotes` give it whole), then these columns go, in this order (next earnings first).
 STATUS_FLOOR = 14
-DROP_FIRST: tuple[str, ...] = ("short", "ext", "earn", "volume")
-DROP: tuple[str, ...] = ("range", "cap", "chg", "spark")
+DROP_FIRST: tuple[str, ...] = ("short", "ext", "volume")
+DROP: tuple[str, ...] = ("earn", "range", "cap", "chg", "spark")
 
 
 def _short(text: str, width: int = 40) -> str:
@@ -120,7 +120,8 @@ class QuotesTable(NeoTable, keys="quotes"):
         return [cell for k, cell in zip(ALL_KEYS, cells, strict=True) if k in keys]
 
     def set_compact(self, compact: bool) -> None:
-        """On narrow terminals show only symbol, last, change %, sparkline and status."""
+        """On narrow terminals show only symbol, last, change %, next earnings, sparkline and
+        status."""
         if compact != self.compact:
             self.compact = compact
             if self.is_mounted:

@@ -291,12 +291,13 @@ def _short(module: Any, symbol: str, fetched_at: datetime) -> ShortInterest:
 
 def choose_next(candidates: Sequence[EarningsDate | None], now: datetime) -> EarningsDate | None:
     """The best answer about the next report: none whose end is before today (New York), a
-    confirmed date over a window, the newer answer between equals."""
+    confirmed date over a window, the newer answer between equals, and the calendar (the
+    dedicated module) when they are as new."""
     today = now.astimezone(NEW_YORK).date()
     live = [c for c in candidates if c is not None and c.end.astimezone(NEW_YORK).date() >= today]
     if not live:
         return None
-    return max(live, key=lambda c: (c.confirmed, c.fetched_at))
+    return max(live, key=lambda c: (c.confirmed, c.fetched_at, c.source == "calendar"))
 
 
 def choose_last(quote_last: datetime | None, past: Sequence[EarningsDate | None],
