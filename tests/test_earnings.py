@@ -225,7 +225,9 @@ def test_mid_is_used_when_both_sides_are_quoted() -> None:
 def test_no_strike_with_both_sides_or_no_options_says_why() -> None:
     empty = chain("AAPL-expire-2022-03-01", "AAPL")
     assert empty.calls == () and empty.puts == ()
-    assert implied_move(empty, 245.0, RECORDED).note == "no strike with both a call and a put priced"
+    assert (
+        implied_move(empty, 245.0, RECORDED).note == "no strike with both a call and a put priced"
+    )
     none = chain("BTC-USD", "BTC-USD")
     assert none.expirations == () and none.expiry is None
     assert expiry_after(none.expirations, date(2025, 3, 1)) is None
@@ -366,3 +368,31 @@ def test_once_confirmed_the_last_field_holds_the_next_report() -> None:
     assert last is None
     assert upcoming is not None and upcoming.confirmed and upcoming.time_of_day == BMO
     assert upcoming.start == datetime(2025, 2, 28, 13, 30, tzinfo=UTC)
+
+
+def test_after_the_report_the_implied_move_stays_beside_the_actual_one(tmp_path: Path) -> None:
+    from neotui.data.market.earnings_source import implied_before
+    from neotui.widgets.earnings_cells import last_line
+
+    _, client = fake_client(BFLY="BFLY")
+    now = [RECORDED]
+    source = EarningsSource(client, QuoteCache(tmp_path / "q.db"), clock=lambda: now[0])
+
+    async def go() -> None:
+        async with client:
+            await source.refresh(["BFLY"], {})
+            now[0] = datetime(2025, 3, 3, 12, tzinfo=UTC)  # the Feb 28 report has passed
+            await source.refresh(["BFLY"], {})
+
+    asyncio.run(go())
+    outlook = source.outlooks["BFLY"]
+    assert outlook.implied is not None and outlook.implied.move is None  # no next date now
+    e = outlook.earnings("BFLY", None, now[0])
+    assert e.next is None and e.last == datetime(2025, 2, 28, 13, 30, tzinfo=UTC)
+    before = implied_before(e.last, outlook)
+    assert before is not None and before.move == pytest.approx(1.088 / 4.3)
+    line = last_line(e, -0.12, before) or ""
+    assert "Last earnings: 2025-02-28 bmo · implied move ±25.3% (expiry 2025-03-21" in line
+    assert "actual move -12.00%" in line
+    again = EarningsSource(client, QuoteCache(tmp_path / "q.db")).load_cached()["BFLY"]
+    assert again.before == before

@@ -19,8 +19,9 @@ from neotui.data.market.earnings import (
     actual_move,
     next_label,
 )
-from neotui.data.market.earnings_source import Outlook, implied_for
+from neotui.data.market.earnings_source import Outlook, implied_before, implied_for
 from neotui.data.market.feed import SymbolState
+from neotui.data.market.options import ImpliedMove
 from neotui.data.market.quote import DailyHistory
 from neotui.widgets.cells import plain, right
 
@@ -89,12 +90,18 @@ def earnings_line(earnings: Earnings, outlook: Outlook | None, now: datetime) ->
     return text
 
 
-def last_line(earnings: Earnings, move: float | None) -> str | None:
-    """The last report and the stock's close-to-close move on its reaction day."""
+def last_line(
+    earnings: Earnings, move: float | None, implied: ImpliedMove | None = None
+) -> str | None:
+    """The last report, the move implied before it (when it was measured) and the stock's
+    close-to-close move on its reaction day."""
     if earnings.last is None:
         return None
     tod = earnings.last_time
     text = f"Last earnings: {_dated(earnings.last_date)}" + ("" if tod == UNKNOWN else f" {tod}")
+    if implied is not None and implied.expiry is not None:
+        text += (f" · implied move {move_label(implied.move)} (expiry {implied.expiry:%Y-%m-%d},"
+                 f" measured {implied.fetched_at:%Y-%m-%d})")  # fmt: skip
     if move is not None:
         text += f" · actual move {fmt.fraction(move)} (close to close, reaction day)"
     else:
@@ -134,6 +141,7 @@ def outlook_text(state: SymbolState | None, closes: DailyHistory | None, now: da
     lines = [earnings_line(earnings, state.outlook, now)]
     if earnings.last is not None:
         move = actual_move(earnings.last, closes.dates, closes.closes) if closes else None
-        lines.append(last_line(earnings, move) or "")
+        before = implied_before(earnings.last, state.outlook)
+        lines.append(last_line(earnings, move, before) or "")
     lines.append(short_line(state.outlook.short if state.outlook else None, now))
     return Text("\n".join(lines), style="dim")

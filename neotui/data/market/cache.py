@@ -118,12 +118,18 @@ class QuoteCache(Cache):
                 out[symbol] = Fundamentals.from_json(body)
         return out
 
-    def save_outlook(self, summary: Summary, implied: ImpliedMove | None) -> None:
-        """Store one symbol's quoteSummary answer (calendar, short interest) and implied move
-        (version 2 of the schema: a version-1 file gains both tables on open)."""
+    def save_outlook(
+        self, summary: Summary, implied: ImpliedMove | None, before: ImpliedMove | None = None
+    ) -> None:
+        """Store one symbol's quoteSummary answer (calendar, short interest), its implied move
+        and the one measured before the last report (under ``SYM|before``). Version 2 of the
+        schema: a version-1 file gains both tables on open."""
         self._put("summary", [(summary.symbol, summary.to_json())])
-        if implied is not None:
-            self._put("implied", [(implied.symbol, implied.to_json())])
+        rows = [(implied.symbol, implied.to_json())] if implied is not None else []
+        if before is not None:
+            rows.append((f"{before.symbol}|before", before.to_json()))
+        if rows:
+            self._put("implied", rows)
 
     def load_summaries(self) -> dict[str, Summary]:
         """Every cached quoteSummary answer by symbol; damaged rows are skipped."""

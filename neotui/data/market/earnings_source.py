@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -57,6 +57,9 @@ class Outlook:
     summary: Summary | None = None
     implied: ImpliedMove | None = None
     error: str | None = None
+    before: ImpliedMove | None = None
+    """The implied move measured for an earlier expiry, kept when a newer one replaced it: after
+    a report, the move expected before it, read against the actual move."""
 
     def earnings(self, symbol: str, quote: Quote | None, now: datetime) -> Earnings:
         """Next and last earnings from the quote's fields and the calendar."""
@@ -75,6 +78,18 @@ def implied_for(earnings: Earnings, implied: ImpliedMove | None) -> ImpliedMove 
     if earnings.next_date is None or implied.expiry <= earnings.next_date:
         return None
     return implied
+
+
+def implied_before(last: datetime | None, outlook: Outlook | None) -> ImpliedMove | None:
+    """The implied move measured before the report at ``last`` for an expiry after it."""
+    if last is None or outlook is None:
+        return None
+    day = last.date()
+    for implied in (outlook.implied, outlook.before):
+        if (implied is not None and implied.move is not None and implied.expiry is not None
+                and implied.fetched_at < last and implied.expiry > day):  # fmt: skip
+            return implied
+    return None
 
 
 async def _get(client: YahooClient, path: str, params: dict[str, str]) -> Any:
@@ -161,7 +176,9 @@ class EarningsSource:
         if self.cache is not None:
             implied = self.cache.load_implied()
             for symbol, summary in self.cache.load_summaries().items():
-                self.outlooks[symbol] = Outlook(summary, implied.get(symbol))
+                self.outlooks[symbol] = Outlook(
+                    summary, implied.get(symbol), before=implied.get(f"{symbol}|before")
+                )
         return dict(self.outlooks)
 
     def due(self, symbol: str, now: datetime) -> bool:
@@ -191,7 +208,7 @@ class EarningsSource:
         try:
             summary = await fetch_summary(self.client, symbol, now)
         except FetchError as exc:
-            return Outlook(old.summary, old.implied, exc.reason)
+            return replace(old, error=exc.reason)
         implied = old.implied
         if self.options:
             earnings = combine(symbol, from_quote(quote) if quote else None, summary, now)
@@ -200,6 +217,13 @@ class EarningsSource:
                 implied = await fetch_implied(self.client, symbol, earnings, price, now)
             except FetchError as exc:
                 implied = ImpliedMove(symbol, now, note=f"options: {exc.reason}")
+        before = old.before
+        if (
+            old.implied is not None
+            and old.implied.move is not None
+            and (implied is None or implied.expiry != old.implied.expiry)
+        ):
+            before = old.implied  # measured for an earlier report: kept for its actual move
         if self.cache is not None:
-            await asyncio.to_thread(self.cache.save_outlook, summary, implied)
-        return Outlook(summary, implied)
+            await asyncio.to_thread(self.cache.save_outlook, summary, implied, before)
+        return Outlook(summary, implied, before=before)
