@@ -16,7 +16,7 @@ from neotui.settings import load_settings
 from tests.fake_yahoo import FakeYahoo, free_port_refusing
 
 ORDER = ["settings", "cache", "proxy", "dns", "tcp", "tls", "chart", "crumb", "batch quote",
-         "yfinance", "deals"]  # fmt: skip
+         "quoteSummary", "options", "yfinance", "deals"]  # fmt: skip
 
 
 def settings_for(url: str, **market: object):
@@ -42,7 +42,7 @@ def test_all_good_against_the_fake_server(fake_yahoo: FakeYahoo) -> None:
     assert "market cap $" in checks["batch quote"].detail
     assert checks["yfinance"].status == "skipped" and "not Yahoo's" in checks["yfinance"].detail
     assert re.search(r"\d+ deal", checks["deals"].detail)
-    assert summary(results).startswith("9 ok, 2 skipped")
+    assert summary(results).startswith("11 ok, 2 skipped")
 
 
 def test_cli_json_and_exit_status(fake_yahoo: FakeYahoo) -> None:

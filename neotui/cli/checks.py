@@ -1,7 +1,8 @@
 """``neotui doctor``: the checks a user runs when prices do not come.
 
 One line per check, from the ground up — settings, cache, proxy, DNS, TCP, TLS, one chart
-request, the cookie and crumb, one batch quote, yfinance, the deals files — each with a verdict
+request, the cookie and crumb, one batch quote, the quoteSummary and options endpoints
+(earnings, short interest, implied move), yfinance, the deals files — each with a verdict
 (``ok | warn | fail | skipped``) and, when something is wrong, what to do. The whole run is bounded
 (30 s by default): a check that would run past the budget is reported as skipped, never hung on.
 """
@@ -84,6 +85,7 @@ class Doctor:
 
     async def run(self) -> list[Check]:
         """Every check, in order."""
+        from neotui.cli.checks_earnings import options_check, quote_summary_check
         from neotui.sources import build_client
 
         client = build_client(self.settings, None)
@@ -97,6 +99,8 @@ class Doctor:
             ("chart", lambda: self._chart(client)),
             ("crumb", lambda: self._crumb(client)),
             ("batch quote", lambda: self._batch(client)),
+            ("quoteSummary", lambda: quote_summary_check(self.settings, client)),
+            ("options", lambda: options_check(self.settings, client)),
             ("yfinance", self._yfinance),
             ("deals", self._deals),
         ]
