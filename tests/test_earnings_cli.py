@@ -9,6 +9,7 @@ import csv
 import io
 import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from neotui.cli.earnings import EARNINGS_FIELDS
 from neotui.cli.report import QUOTE_FIELDS
@@ -82,8 +83,12 @@ def test_a_second_run_within_12_hours_asks_nothing_new(fake_yahoo: FakeYahoo) ->
     assert crwv["shares_short"] == 15030855.0  # from the cache
 
 
-def test_positions_and_alerts_never_ask_for_calendars(fake_yahoo: FakeYahoo) -> None:
-    run(fake_yahoo.url, "alerts", "--format", "json")
+def test_positions_never_ask_for_calendars(fake_yahoo: FakeYahoo, tmp_path: Path) -> None:
+    config = tmp_path / "lots.toml"
+    config.write_text('[[lot]]\nsymbol = "CRWV"\nquantity = 10\ncost = 100.0\n')
+    done = run(fake_yahoo.url, "positions", "--format", "json", env={"NEOTUI_CONFIG": str(config)})
+    assert done.returncode == 0, done.stderr
+    assert fake_yahoo.paths["/v7/finance/quote"] >= 1
     assert fake_yahoo.paths["/v10/finance/quoteSummary"] == 0
 
 
