@@ -99,8 +99,8 @@ class Doctor:
             ("chart", lambda: self._chart(client)),
             ("crumb", lambda: self._crumb(client)),
             ("batch quote", lambda: self._batch(client)),
-            ("quoteSummary", lambda: quote_summary_check(self.settings, client)),
-            ("options", lambda: options_check(self.settings, client)),
+            ("quoteSummary", lambda: self._line("quoteSummary", quote_summary_check, client)),
+            ("options", lambda: self._line("options", options_check, client)),
             ("yfinance", self._yfinance),
             ("deals", self._deals),
         ]
@@ -121,6 +121,11 @@ class Doctor:
         finally:
             await client.aclose()
         return self.results
+
+    async def _line(self, name: str, check: Callable[..., Awaitable[tuple[str, str, str]]],
+                    client: Any) -> Check:  # fmt: skip
+        """A check written elsewhere (its line without its name), named here."""
+        return Check(name, *await check(self.settings, client))
 
     # --- local ----------------------------------------------------------------------------------
 
