@@ -105,7 +105,7 @@ def last_line(
     if move is not None:
         text += f" · actual move {fmt.fraction(move)} (close to close, reaction day)"
     else:
-        text += " · actual move unknown (no daily closes around it yet)"
+        text += " · actual move unknown (the daily closes loaded do not cover it)"
     return text
 
 
