@@ -396,3 +396,20 @@ def test_after_the_report_the_implied_move_stays_beside_the_actual_one(tmp_path:
     assert "actual move -12.00%" in line
     again = EarningsSource(client, QuoteCache(tmp_path / "q.db")).load_cached()["BFLY"]
     assert again.before == before
+
+
+def test_the_remembered_cell_follows_the_calendar_and_the_day() -> None:
+    from neotui.data.market.earnings_source import Outlook
+    from neotui.data.market.feed import SymbolState, SymbolStatus
+    from neotui.widgets.earnings_cells import EarningsCells
+
+    fetched = datetime(2025, 2, 24, 14, tzinfo=UTC)
+    quote = v7("CRON", fetched)  # the quote's window: Feb 26 to Mar 3
+    cells = EarningsCells()
+    state = SymbolState("CRON", SymbolStatus.FRESH, quote)
+    assert cells.cell(state, fetched).plain == "~Feb 26"
+    calendar = Outlook(summary("calendarEvents", "BFLY", fetched + timedelta(hours=1)))
+    later = SymbolState("CRON", SymbolStatus.FRESH, quote, outlook=calendar)
+    assert cells.cell(later, fetched).plain == "Feb 28 BMO"  # a confirmed date wins
+    assert cells.cell(later, datetime(2025, 3, 1, 15, tzinfo=UTC)).plain == "~Feb 26"
+    assert cells.cell(later, datetime(2025, 3, 5, 15, tzinfo=UTC)).plain == "—"  # all past

@@ -22,7 +22,7 @@ from neotui.data.market.earnings import (
 from neotui.data.market.earnings_source import Outlook, implied_before, implied_for
 from neotui.data.market.feed import SymbolState
 from neotui.data.market.options import ImpliedMove
-from neotui.data.market.quote import DailyHistory
+from neotui.data.market.quote import NEW_YORK, DailyHistory
 from neotui.widgets.cells import plain, right
 
 
@@ -47,6 +47,33 @@ def earnings_cell(state: SymbolState, now: datetime, stale: bool = False) -> Tex
     if implied is not None:
         text.append(" " + move_label(implied.move), style="dim" if stale else "cyan")
     return text
+
+
+class EarningsCells:
+    """:func:`earnings_cell` remembered per symbol until what it depends on changes (the quote's
+    earnings fields, the calendar and implied move, which answer is newer, the day, the
+    staleness): a refresh moves prices, rarely dates, and the table redraws every row."""
+
+    def __init__(self) -> None:
+        self._memo: dict[str, tuple[tuple[object, ...], Text]] = {}
+
+    def cell(self, state: SymbolState, now: datetime, stale: bool = False) -> Text:
+        """The cell, computed again only when its inputs changed."""
+        q, o = state.quote, state.outlook
+        summary = o.summary if o else None
+        key = (
+            (q.earnings_start, q.earnings_end, q.earnings_last, q.earnings_estimate)
+            if q else None,
+            id(o), o,  # identity first: the equality check runs only on a new outlook
+            summary is not None and q is not None and q.fetched_at > summary.fetched_at,
+            now.astimezone(NEW_YORK).date(), stale,
+        )  # fmt: skip
+        memo = self._memo.get(state.symbol)
+        if memo is not None and memo[0] == key:
+            return memo[1].copy()
+        text = earnings_cell(state, now, stale)
+        self._memo[state.symbol] = (key, text)
+        return text.copy()
 
 
 def short_cell(state: SymbolState) -> Text:

@@ -12,7 +12,7 @@ from neotui import formatting as fmt
 from neotui.data.market.feed import FeedUpdate, SymbolState, SymbolStatus
 from neotui.data.market.quote import Session
 from neotui.widgets.cells import direction_style, plain, right, sparkline
-from neotui.widgets.earnings_cells import earnings_cell, short_cell
+from neotui.widgets.earnings_cells import EarningsCells, short_cell
 from neotui.widgets.tables import NeoTable
 
 #: Columns: key, label, minimum width. Columns grow with their content.
@@ -91,6 +91,7 @@ class QuotesTable(NeoTable, keys="quotes"):
         self.compact = False
         #: The full set of columns: every one but short interest unless the settings add it.
         self.full_keys = ALL_KEYS if short_column else tuple(k for k in ALL_KEYS if k != "short")
+        self._earnings = EarningsCells()
 
     def preload(self, update: FeedUpdate) -> None:
         """The cached quotes, known before the table mounts: its rows are built with them at
@@ -220,7 +221,7 @@ class QuotesTable(NeoTable, keys="quotes"):
             right(fmt.count(q.volume), "dim" if stale else ""),
             right(fmt.money(cap), "dim" if stale else ""),
             self._extended_cell(state),
-            earnings_cell(state, self._clock(), stale),
+            self._earnings.cell(state, self._clock(), stale),
             short_cell(state),
             Text(sparkline(q.series), style=(colour or "") + dim),
             self._status_cell(state),
