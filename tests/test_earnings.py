@@ -4,6 +4,7 @@ choosing between the batch quote and the calendar, the straddle, and the 12-hour
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -413,3 +414,34 @@ def test_the_remembered_cell_follows_the_calendar_and_the_day() -> None:
     assert cells.cell(later, fetched).plain == "Feb 28 BMO"  # a confirmed date wins
     assert cells.cell(later, datetime(2025, 3, 1, 15, tzinfo=UTC)).plain == "~Feb 26"
     assert cells.cell(later, datetime(2025, 3, 5, 15, tzinfo=UTC)).plain == "—"  # all past
+
+
+def test_the_feed_fetches_outlooks_after_its_first_refresh_and_publishes_them() -> None:
+    from neotui.data.market.feed import MarketFeed
+    from neotui.data.market.quote import Session
+
+    fake, client = fake_client(BFLY="BFLY")
+    source = EarningsSource(client, clock=lambda: RECORDED)
+    feed = MarketFeed(["BFLY"], client, intervals=dict.fromkeys(Session, 60.0), tick=0.01,
+                      clock=lambda: RECORDED, earnings=source)  # fmt: skip
+    seen = []
+    feed.subscribe(lambda u: seen.append(u.states["BFLY"].outlook))
+
+    async def go() -> None:
+        async with client:
+            task = asyncio.create_task(feed.run())
+            for _ in range(200):
+                await asyncio.sleep(0.01)
+                if feed.snapshot().states["BFLY"].outlook is not None:
+                    break
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    asyncio.run(go())
+    outlook = feed.snapshot().states["BFLY"].outlook
+    assert outlook is not None and outlook.short is not None and outlook.short.known
+    first_summary = next(i for i, (_, s, q) in enumerate(fake.requests) if "modules" in q)
+    first_quote = next(i for i, (_, s, q) in enumerate(fake.requests) if s == "BFLY")
+    assert first_quote < first_summary  # quotes first: the implied move needs the price
+    assert seen[-1] is outlook

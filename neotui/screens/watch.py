@@ -99,12 +99,8 @@ class WatchScreen(Screen[None]):
                 sector.border_title = "Sector"
                 yield sector
             with Vertical(id="main"):
-                quotes = QuotesTable(
-                    host.settings.market.symbols,
-                    host.clock,
-                    id="quotes",
-                    short_column=host.settings.earnings.short_column,
-                )
+                quotes = QuotesTable(host.settings.market.symbols, host.clock, id="quotes",
+                                     short_column=host.settings.earnings.short_column)  # fmt: skip
                 quotes.border_title = "Quotes"
                 if self._cached is not None:
                     quotes.preload(self._cached)

@@ -156,11 +156,15 @@ class Summary:
         if s is not None:
             day = s.get("report_date")
             short = ShortInterest(
-                data["symbol"], fetched, _finite(s.get("shares_short")),
-                _finite(s.get("short_pct_float")), _finite(s.get("short_ratio")),
-                date.fromisoformat(day) if day else None, _finite(s.get("prior_month")),
+                data["symbol"],
+                fetched,
+                _finite(s.get("shares_short")),
+                _finite(s.get("short_pct_float")),
+                _finite(s.get("short_ratio")),
+                date.fromisoformat(day) if day else None,
+                _finite(s.get("prior_month")),
                 s.get("note"),
-            )  # fmt: skip
+            )
         return cls(data["symbol"], fetched, calendar, data.get("calendar_note"), short)
 
 
@@ -199,8 +203,9 @@ def session_of(when: datetime) -> str:
     return UNKNOWN
 
 
-def _dated(start: datetime | None, end: datetime | None, estimate: Any, source: str,
-           fetched_at: datetime) -> EarningsDate | None:  # fmt: skip
+def _dated(
+    start: datetime | None, end: datetime | None, estimate: Any, source: str, fetched_at: datetime
+) -> EarningsDate | None:
     if start is None:
         return None
     end = end if end is not None and end >= start else start
@@ -281,9 +286,15 @@ def _short(module: Any, symbol: str, fetched_at: datetime) -> ShortInterest:
         fund = _str(module.get("legalType")) or _str(module.get("fundFamily"))
         note = "no short interest for a fund" if fund else "Yahoo sent no short interest"
     return ShortInterest(
-        symbol, fetched_at, shares, fraction, ratio,
-        reported.date() if reported else None, prior, note,
-    )  # fmt: skip
+        symbol,
+        fetched_at,
+        shares,
+        fraction,
+        ratio,
+        reported.date() if reported else None,
+        prior,
+        note,
+    )
 
 
 # --- choosing -----------------------------------------------------------------------------------
@@ -300,19 +311,23 @@ def choose_next(candidates: Sequence[EarningsDate | None], now: datetime) -> Ear
     return max(live, key=lambda c: (c.confirmed, c.fetched_at, c.source == "calendar"))
 
 
-def choose_last(quote_last: datetime | None, past: Sequence[EarningsDate | None],
-                now: datetime) -> datetime | None:  # fmt: skip
+def choose_last(
+    quote_last: datetime | None, past: Sequence[EarningsDate | None], now: datetime
+) -> datetime | None:
     """The last report: from the batch quote's ``earningsTimestamp`` for now, or a confirmed
     date that has passed since. The one place that picks it (SEC 8-K item 2.02 acceptance
     times, to the second, are to replace it)."""
-    seen = [quote_last] + [c.start for c in past if c is not None and c.confirmed
-                           and c.start < now]  # fmt: skip
+    seen = [quote_last] + [c.start for c in past if c is not None and c.confirmed and c.start < now]
     known = [s for s in seen if s is not None]
     return max(known) if known else None
 
 
-def combine(symbol: str, quote: tuple[EarningsDate | None, datetime | None] | None,
-            summary: Summary | None, now: datetime) -> Earnings:  # fmt: skip
+def combine(
+    symbol: str,
+    quote: tuple[EarningsDate | None, datetime | None] | None,
+    summary: Summary | None,
+    now: datetime,
+) -> Earnings:
     """One symbol's :class:`Earnings` from the batch quote's fields and the calendar."""
     upcoming, last = quote if quote is not None else (None, None)
     calendar = summary.calendar if summary is not None else None
@@ -349,8 +364,7 @@ def reaction_day(report: datetime, sessions: Sequence[date]) -> date | None:
     the next session after the close (or when the time is unknown and it came after 09:30)."""
     local = report.astimezone(NEW_YORK)
     day = local.date()
-    same_day = session_of(report) == BMO or (session_of(report) == UNKNOWN and local.time()
-                                             < _OPEN)  # fmt: skip
+    same_day = session_of(report) == BMO or (session_of(report) == UNKNOWN and local.time() < _OPEN)
     for session in sessions:
         if session > day or (same_day and session == day):
             return session

@@ -86,8 +86,13 @@ def implied_before(last: datetime | None, outlook: Outlook | None) -> ImpliedMov
         return None
     day = last.date()
     for implied in (outlook.implied, outlook.before):
-        if (implied is not None and implied.move is not None and implied.expiry is not None
-                and implied.fetched_at < last and implied.expiry > day):  # fmt: skip
+        if (
+            implied is not None
+            and implied.move is not None
+            and implied.expiry is not None
+            and implied.fetched_at < last
+            and implied.expiry > day
+        ):
             return implied
     return None
 
@@ -124,9 +129,13 @@ async def fetch_summary(client: YahooClient, symbol: str, now: datetime) -> Summ
         return parse_summary(body, symbol, now)
     except SummaryError as exc:
         if "No fundamentals data" in str(exc):
-            return Summary(symbol, now, None, "Yahoo has no earnings calendar for this symbol",
-                           ShortInterest(symbol, now, note="Yahoo has no short interest for "
-                                         "this symbol"))  # fmt: skip
+            return Summary(
+                symbol,
+                now,
+                None,
+                "Yahoo has no earnings calendar for this symbol",
+                ShortInterest(symbol, now, note="Yahoo has no short interest for this symbol"),
+            )
         raise FetchError(FailureKind.BAD_RESPONSE, str(exc)) from None
 
 
@@ -152,8 +161,9 @@ async def fetch_implied(
             params = {"formatted": "false", "date": str(int(target.timestamp()))}
             chain = parse_chain(await _get(client, path, params), symbol)
             if chain.expiry is None or chain.expiry.date() != target.date():
-                return ImpliedMove(symbol, now, expiry=target.date(),
-                                   note="Yahoo sent no chain for that expiry")  # fmt: skip
+                return ImpliedMove(
+                    symbol, now, expiry=target.date(), note="Yahoo sent no chain for that expiry"
+                )
     except OptionsError as exc:
         return ImpliedMove(symbol, now, note=str(exc))
     return implied_move(chain, price, now)
@@ -185,8 +195,9 @@ class EarningsSource:
         """Whether ``symbol`` may be asked again: its last attempt, good or bad, is old enough
         (a failure is not retried at every quote refresh)."""
         outlook = self.outlooks.get(symbol)
-        last = self._tried.get(symbol) or (outlook.summary.fetched_at if outlook and
-                                           outlook.summary else None)  # fmt: skip
+        last = self._tried.get(symbol) or (
+            outlook.summary.fetched_at if outlook and outlook.summary else None
+        )
         return last is None or now - last >= timedelta(seconds=self.interval)
 
     async def refresh(
