@@ -26,7 +26,9 @@ SIZE = (160, 48)
 
 
 def earnings_app(short_column: bool = True, earnings: bool = True) -> Any:
-    fake = fake_switchboard(clock=lambda: RECORDED)
+    # MDLY answers too (no recorded 404): a long "not found" status would take the width the
+    # Next earnings column yields to it.
+    fake = fake_switchboard(faults={}, clock=lambda: RECORDED)
     fake.route("ALPH").scale = 4.3 / 1156.87  # BFLY's price on the recorded morning
     fake.route("CHIP").scale = 1.97 / 1156.87  # CRON's
     fake.summaries.update({"ALPH": "BFLY", "CHIP": "CRON", "NVDA": "QQQ"})
@@ -62,7 +64,7 @@ async def test_next_earnings_and_short_columns() -> None:
         assert quotes.get_row("NVDA")[earn].plain == "~Apr 30"  # from the batch quote
         assert quotes.get_row("ALPH")[short].plain == "8.10%"
         assert quotes.get_row("NVDA")[short].plain == "—"  # a fund: none, never 0
-        assert quotes.get_row("MDLY")[earn].plain == "—"
+        assert quotes.get_row("MDLY")[earn].plain == "~Apr 30"  # the v7 template's window
 
 
 async def test_short_column_is_off_by_default_and_earnings_stays() -> None:
@@ -117,3 +119,20 @@ def test_detail_with_earnings_snapshot(snap_compare, size: tuple[int, int]) -> N
         await pilot.pause()
 
     assert snap_compare(earnings_app(), terminal_size=size, run_before=open_alpha)
+
+
+async def test_a_long_status_reason_takes_the_width_before_the_date() -> None:
+    fake = fake_switchboard(clock=lambda: RECORDED)  # MDLY: the recorded 404, a long reason
+    app = build_app(transport=fake.mock_transport(), clock=lambda: RECORDED)
+    async with app.run_test(size=SIZE) as pilot:
+        await with_outlook(pilot)
+        quotes = app.screen.query_one(QuotesTable)
+        keys = [c.key.value for c in quotes.ordered_columns]
+        assert "earn" not in keys and "status" in keys
+        assert quotes.get_row("MDLY")[-1].plain.startswith("not found: No data found")
+    async with build_app(transport=fake.mock_transport(), clock=lambda: RECORDED).run_test(
+        size=(230, 50)
+    ) as pilot:
+        await with_outlook(pilot)
+        keys = [c.key.value for c in pilot.app.screen.query_one(QuotesTable).ordered_columns]
+        assert "earn" in keys

@@ -53,12 +53,13 @@ SORTS: tuple[tuple[str, Callable[[SymbolState], float | str], bool], ...] = (
 ALL_KEYS: tuple[str, ...] = tuple(key for key, _, _ in COLUMNS)
 FLASH_SECONDS = 1.0
 COMPACT_KEYS: tuple[str, ...] = ("symbol", "last", "pct", "earn", "spark", "status")
-#: When the columns do not fit: short interest (when added), extended-hours prices and volume go
-#: first, then the status message is clipped (down to this width; the detail screen and
-#: `neotui quotes` give it whole), then these columns go, in this order (next earnings first).
+#: When the columns do not fit: short interest (when added), extended-hours prices, volume and
+#: next earnings go first (a stale row's reason is worth more than the date), then the status
+#: message is clipped (down to this width; the detail screen and `neotui quotes` give it whole),
+#: then these columns go, in this order.
 STATUS_FLOOR = 14
-DROP_FIRST: tuple[str, ...] = ("short", "ext", "volume")
-DROP: tuple[str, ...] = ("earn", "range", "cap", "chg", "spark")
+DROP_FIRST: tuple[str, ...] = ("short", "ext", "volume", "earn")
+DROP: tuple[str, ...] = ("range", "cap", "chg", "spark")
 
 
 def _short(text: str, width: int = 40) -> str:
