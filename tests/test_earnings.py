@@ -445,3 +445,23 @@ def test_the_feed_fetches_outlooks_after_its_first_refresh_and_publishes_them() 
     first_quote = next(i for i, (_, s, q) in enumerate(fake.requests) if s == "BFLY")
     assert first_quote < first_summary  # quotes first: the implied move needs the price
     assert seen[-1] is outlook
+
+
+def test_outlooks_are_kept_in_a_version_1_cache_an_older_neotui_still_writes(
+    tmp_path: Path,
+) -> None:
+    import sqlite3
+
+    cache = QuoteCache(tmp_path / "quotes.db")
+    s = summary("defaultKeyStatistics", "BFLY")
+    cache.save_outlook(s, None)
+    cache.save_credentials({"crumb": "x"})
+    cache.close()
+    db = sqlite3.connect(tmp_path / "quotes.db")
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 1
+    keys = {k for (k,) in db.execute("SELECT symbol FROM auth")}
+    assert keys == {"yahoo", "summary:BFLY"}
+    db.close()
+    again = QuoteCache(tmp_path / "quotes.db")
+    assert again.load_summaries() == {"BFLY": s} and again.load_implied() == {}
+    assert again.load_credentials() == {"crumb": "x"}
