@@ -21,7 +21,7 @@ from bench.common import REPO
 SCRIPTS = (
     "deals_load", "feeds_load", "facts_load", "eightk", "refresh", "first_paint",
     "terminal_paint", "serve", "impact", "earnings_days", "alerts", "idle", "scale", "soak",
-    "pane_cycles", "unknown_symbols", "groups", "stream", "insiders",
+    "pane_cycles", "unknown_symbols", "groups", "stream", "insiders", "earnings_column",
 )  # fmt: skip
 #: Run only when named: the before/after comparison checks out another commit (see bench/README.md;
 #: ``python -m bench.compare --base REF`` to choose it).

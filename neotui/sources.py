@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from neotui.data.alerts.engine import STATE_FILE, AlertEngine, AlertStore
 from neotui.data.deals import DealBook, DealsSource, deal_sources
 from neotui.data.market.cache import QuoteCache
+from neotui.data.market.earnings_source import EarningsSource
 from neotui.data.market.feed import MarketFeed
 from neotui.data.market.quote import Session
 from neotui.data.market.yahoo import YahooClient
@@ -246,7 +247,19 @@ def build_feed(
         fundamentals_fetcher=fetcher,
         fundamentals_interval=refresh.fundamentals,
         source=build_router(settings, client, one_shot=one_shot),
+        earnings=build_earnings(settings, client, cache),
     )
+
+
+def build_earnings(
+    settings: Settings, client: YahooClient, cache: QuoteCache | None
+) -> EarningsSource | None:
+    """Earnings calendars, short interest and implied moves on the quotes' client (None when
+    ``earnings.enabled`` is off, or the batch quote, and so the crumb, is)."""
+    e = settings.earnings
+    if not e.enabled or not settings.market.batch:
+        return None
+    return EarningsSource(client, cache, interval=e.interval, options=e.options)
 
 
 def listed_paths() -> list[Path]:

@@ -8,7 +8,16 @@ browser-fingerprinted session. It serves what neotui asks Yahoo for:
 - ``/v7/finance/quote`` — batch quotes, only with cookie and crumb (else the recorded 401 bodies);
   unknown symbols are left out silently, as Yahoo does;
 - ``/v8/finance/spark`` — intraday series in the flat v8 shape;
-- ``/v8/finance/chart/{symbol}`` — recorded chart bodies.
+- ``/v8/finance/chart/{symbol}`` — recorded chart bodies;
+- ``/v10/finance/quoteSummary/{symbol}`` — the recorded ``calendarEvents`` and
+  ``defaultKeyStatistics`` bodies (2025-02-24) of the symbol ``summaries`` maps it to, one
+  result holding each module asked for that has a recording (a module without one is simply
+  absent, as when Yahoo has none); a symbol with no recorded module gets the recorded 404
+  "No fundamentals data found" (BTC-USD). Crumb required, as for v7;
+- ``/v7/finance/options/{symbol}`` — the recorded chain of the symbol ``options`` maps it to
+  (its first expiry); ``?date=`` of another expiry gets the recorded answer for a date with no
+  chain (AAPL, date 2022-03-01: empty calls and puts); unmapped symbols the recorded BTC-USD
+  answer (no expiries).
 
 The server itself (thread, request log, start/stop) is :class:`tests.fake_server.FakeServer`.
 Faults can be switched on for every request or one symbol: latency, 429 with Yahoo's plain-text
@@ -46,6 +55,7 @@ from tests.fake_server import (
 )
 from tests.yahoo_bodies import (
     CRUMB_FILE,
+    FIXTURES,
     QUOTED,
     SYNTHETIC_END,
     Reply,
@@ -128,6 +138,8 @@ class FakeYahoo(FakeServer):
     auth_fault_times: int = 1_000_000  # how many requests the auth fault hits before it heals
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     spark_fault: str | None = None  # a fault of the spark endpoint alone
+    summaries: dict[str, str] = field(default_factory=dict)  # symbol -> recorded symbol
+    options: dict[str, str] = field(default_factory=dict)  # symbol -> recorded symbol
     counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     paths: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
@@ -232,6 +244,16 @@ class FakeYahoo(FakeServer):
 
         if path.startswith("/v8/finance/chart/"):
             return self._chart(symbols[0], query), headers, delay
+        if path.startswith(("/v10/finance/quoteSummary/", "/v7/finance/options/")):
+            fault = self.routes.get(symbols[0], Route()).fault or self.fault
+            if fault:
+                return self._fault_reply(fault), headers, delay
+            if "A3=" not in cookie or query.get("crumb", [""])[0] != recorded_crumb():
+                return _quoted_401("http401_invalid_crumb.json"), headers, delay
+            if path.startswith("/v7/finance/options/"):
+                return self._options(symbols[0], query), headers, delay
+            modules = ",".join(query.get("modules", [])).split(",")
+            return self._summary(symbols[0], modules), headers, delay
         return (404, "text/plain", b"Not Found"), headers, delay
 
     def search(self, query: str) -> Reply | str:
@@ -269,6 +291,27 @@ class FakeYahoo(FakeServer):
         if (daily and route.daily is None) or (not daily and route.intraday is None):
             body = _scaled_cached(name, symbol, route.scale)
         return status, content_type, body
+
+    def _summary(self, symbol: str, modules: list[str]) -> Reply:
+        recorded_as = self.summaries.get(symbol, "BTC-USD")
+        merged: dict[str, Any] = {}
+        for module in modules:
+            name = f"y2_quoteSummary_{module}_{recorded_as}_2025-02-24.json"
+            if (FIXTURES / name).exists() and (reply := recorded(name))[0] == 200:
+                merged.update(json.loads(reply[2])["quoteSummary"]["result"][0])
+        if not merged:
+            return recorded("y2_quoteSummary_calendarEvents_BTC-USD_2025-02-24.json")
+        body = {"quoteSummary": {"result": [merged], "error": None}}
+        return 200, "application/json;charset=utf-8", json.dumps(body).encode()
+
+    def _options(self, symbol: str, query: dict[str, list[str]]) -> Reply:
+        reply = recorded(f"y2_options_{self.options.get(symbol, 'BTC-USD')}.json")
+        asked = query.get("date", [""])[0]
+        chain = json.loads(reply[2])["optionChain"]["result"][0]
+        first = (chain.get("options") or [{}])[0].get("expirationDate")
+        if asked and asked != str(first):
+            return recorded("y2_options_AAPL-expire-2022-03-01.json")
+        return reply
 
     def _chart_meta(
         self, symbol: str
@@ -378,7 +421,8 @@ def _quoted_401(name: str) -> Reply:
 
 
 def _symbols(path: str, query: dict[str, list[str]]) -> list[str]:
-    if path.startswith("/v8/finance/chart/"):
+    if path.startswith(("/v8/finance/chart/", "/v10/finance/quoteSummary/",
+                        "/v7/finance/options/")):  # fmt: skip
         return [unquote(path.rsplit("/", 1)[1])]
     if path in ("/v7/finance/quote", "/v8/finance/spark"):
         raw = ",".join(query.get("symbols", []))
@@ -387,7 +431,10 @@ def _symbols(path: str, query: dict[str, list[str]]) -> list[str]:
 
 
 def _endpoint(path: str) -> str:
-    return "/v8/finance/chart" if path.startswith("/v8/finance/chart/") else path
+    for prefix in ("/v8/finance/chart", "/v10/finance/quoteSummary", "/v7/finance/options"):
+        if path.startswith(prefix + "/"):
+            return prefix
+    return path
 
 
 def _qs(query: dict[str, list[str]]) -> str:
@@ -424,6 +471,9 @@ def main() -> None:
     # Recorded headlines for two watched symbols (the others have none): dedup, candidates.
     fake.news.update({"NVDA": "y2_search_GOOG_news_2025-02-25.json",
                       "CRWV": "y2_search_AAPL_news_2025-02-25.json"})  # fmt: skip
+    # Recorded calendars, key statistics and chains (2025-02-24) for four of them.
+    fake.summaries.update({"CRWV": "BFLY", "NBIS": "CRON", "NVDA": "AAPL", "CORZ": "QQQ"})
+    fake.options.update({"CRWV": "BFLY", "NBIS": "CRON", "NVDA": "AAPL"})
     fake.serve(args.port, "fake Yahoo on {url}")
 
 

@@ -32,7 +32,7 @@ def test_help_lists_exactly_the_readme_commands() -> None:
     result = CliRunner().invoke(cli, ["--help"])
     assert result.exit_code == 0
     listed = re.findall(r"^  ([a-z]+) ", result.output.split("Commands:", 1)[1], re.MULTILINE)
-    assert len(README) == 16  # 14, `serve` (issue 21) and `insiders` (issue 20)
+    assert len(README) == 17  # 14, `serve` (issue 21), `insiders` and `earnings` (issue 20)
     assert sorted(listed) == sorted(README) == cli.list_commands(click.Context(cli))
 
 

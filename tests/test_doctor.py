@@ -16,7 +16,7 @@ from neotui.settings import load_settings
 from tests.fake_yahoo import FakeYahoo, free_port_refusing
 
 ORDER = ["settings", "cache", "proxy", "dns", "tcp", "tls", "chart", "crumb", "batch quote",
-         "yfinance", "stream", "deals"]  # fmt: skip
+         "quoteSummary", "options", "yfinance", "stream", "deals"]  # fmt: skip
 
 
 def settings_for(url: str, **market: object):
@@ -45,7 +45,7 @@ def test_all_good_against_the_fake_server(fake_yahoo: FakeYahoo) -> None:
     # The stream is Yahoo's while the quotes come from the fake: not tried (tests/test_stream_app.py
     # checks it against the fake streamer).
     assert checks["stream"].status == "skipped" and "stream_url" in checks["stream"].detail
-    assert summary(results).startswith("9 ok, 3 skipped")
+    assert summary(results).startswith("11 ok, 3 skipped")
 
 
 def test_cli_json_and_exit_status(fake_yahoo: FakeYahoo) -> None:

@@ -1,7 +1,8 @@
 """``neotui doctor``: the checks a user runs when prices do not come.
 
 One line per check, from the ground up — settings, cache, proxy, DNS, TCP, TLS, one chart
-request, the cookie and crumb, one batch quote, yfinance, the deals files — each with a verdict
+request, the cookie and crumb, one batch quote, the quoteSummary and options endpoints
+(earnings, short interest, implied move), yfinance, the deals files — each with a verdict
 (``ok | warn | fail | skipped``) and, when something is wrong, what to do. The whole run is bounded
 (30 s by default): a check that would run past the budget is reported as skipped, never hung on.
 """
@@ -85,6 +86,7 @@ class Doctor:
 
     async def run(self) -> list[Check]:
         """Every check, in order."""
+        from neotui.cli.checks_earnings import options_check, quote_summary_check
         from neotui.cli.checks_fallback import fallback_probes
         from neotui.sources import build_client
 
@@ -103,6 +105,8 @@ class Doctor:
                 (name, partial(self._probe, name, probe))  # Cboe, when in use
                 for name, probe in fallback_probes(self.settings)
             ),
+            ("quoteSummary", lambda: self._line("quoteSummary", quote_summary_check, client)),
+            ("options", lambda: self._line("options", options_check, client)),
             ("yfinance", self._yfinance),
             ("stream", self._stream),
             ("deals", self._deals),
@@ -124,6 +128,11 @@ class Doctor:
         finally:
             await client.aclose()
         return self.results
+
+    async def _line(self, name: str, check: Callable[..., Awaitable[tuple[str, str, str]]],
+                    client: Any) -> Check:  # fmt: skip
+        """A check written elsewhere (its line without its name), named here."""
+        return Check(name, *await check(self.settings, client))
 
     # --- local ----------------------------------------------------------------------------------
 

@@ -16,7 +16,8 @@ from neotui.cli.context import CommandContext, pass_context, table_or_json_optio
 @pass_context
 def doctor(obj: CommandContext, output: str) -> None:
     """Check why prices might not come: settings, cache, proxy, DNS, TCP, TLS, one chart
-    request, the crumb, one batch quote, yfinance, the deals files. At most 30 s.
+    request, the crumb, one batch quote, quoteSummary and options (earnings, short interest,
+    implied move), yfinance, the deals files. At most 30 s.
 
     Exit status 0 when no check failed (warnings allowed), 1 otherwise.
     """

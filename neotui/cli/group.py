@@ -44,6 +44,7 @@ COMMAND_MODULES: dict[str, str] = {
     "facts": "facts",
     "serve": "serve",
     "insiders": "insiders",
+    "earnings": "earnings",
 }
 """Each command's module under :mod:`neotui.cli` (whose ``COMMANDS`` defines it)."""
 

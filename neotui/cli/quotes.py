@@ -55,7 +55,7 @@ def quotes(obj: CommandContext, output: str, source: str | None) -> None:
     if source is not None:
         market = dataclasses.replace(settings.market, source=source)
         settings = dataclasses.replace(settings, market=market)
-    update = asyncio.run(_fetch_quotes_once(settings))
+    update = asyncio.run(_fetch_quotes_once(settings, outlook=True))
     watched = obj.settings.market.symbols
     records = [report.quote_record(update.states[s], update) for s in watched]
     report.write(records, report.QUOTE_FIELDS, output, report.QUOTE_COLUMNS, "Quotes")
@@ -64,15 +64,20 @@ def quotes(obj: CommandContext, output: str, source: str | None) -> None:
     sys.exit(0 if all(not r["stale"] and r["error"] is None for r in records) else 3)
 
 
-async def _fetch_quotes_once(settings: Settings, deadline: float = COMMAND_DEADLINE) -> FeedUpdate:
+async def _fetch_quotes_once(
+    settings: Settings, deadline: float = COMMAND_DEADLINE, *, outlook: bool = False
+) -> FeedUpdate:
     """One refresh of every symbol the settings need (watched, held, alerted on); cached values,
-    marked stale, for those that fail or are still unanswered at ``deadline``."""
+    marked stale, for those that fail or are still unanswered at ``deadline``. ``outlook``: the
+    earnings calendars and short interest too, where the cached ones are 12 hours old."""
     from neotui.sources import build_feed, open_cache
 
     cache = open_cache()
     said = say_cache(cache)
     feed = build_feed(settings, cache, one_shot=True)  # a refusal of all: the fallback, now
     feed.fundamentals_fetcher = None  # one-shot: quotes only
+    if not outlook:
+        feed.earnings = None
     try:
         feed.load_cached()
         import asyncio
@@ -80,6 +85,9 @@ async def _fetch_quotes_once(settings: Settings, deadline: float = COMMAND_DEADL
         try:
             async with asyncio.timeout(deadline):
                 update = await feed.refresh_once(force=True)
+                if outlook:
+                    await feed.refresh_earnings()
+                    update = feed.snapshot()
         except TimeoutError:
             click.echo(f"neotui: {gave_up(deadline)}", err=True)
             update = feed.give_up(gave_up(deadline))

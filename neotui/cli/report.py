@@ -201,6 +201,7 @@ QUOTE_FIELDS: tuple[str, ...] = (
     "extended_price", "extended_session", "day_low", "day_high", "volume", "as_of", "fetched_at",
     "stale", "error", "market_cap", "fifty_two_week_low", "fifty_two_week_high", "exchange",
     "source", "delayed_minutes",
+    "next_earnings", "shares_short", "short_pct_float", "short_ratio", "short_interest_date",
 )  # fmt: skip
 
 
@@ -237,6 +238,23 @@ def quote_record(state: SymbolState, update: FeedUpdate) -> dict[str, Any]:
         "exchange": q.exchange if q else None,
         "source": q.source if q else None,
         "delayed_minutes": q.delayed_minutes if q else None,
+        **outlook_fields(state, now),
+    }
+
+
+def outlook_fields(state: SymbolState, now: datetime) -> dict[str, Any]:
+    """``neotui quotes``' earnings and short interest fields (null when unknown, never 0)."""
+    from neotui.data.market.earnings_source import Outlook
+
+    outlook = state.outlook or Outlook()
+    short = outlook.short
+    known = short is not None and short.known
+    return {
+        "next_earnings": outlook.earnings(state.symbol, state.quote, now).next_date,
+        "shares_short": short.shares_short if short and known else None,
+        "short_pct_float": short.short_pct_float if short and known else None,
+        "short_ratio": short.short_ratio if short and known else None,
+        "short_interest_date": short.report_date if short and known else None,
     }
 
 

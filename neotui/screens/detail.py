@@ -30,6 +30,7 @@ from neotui.messages import ImpactUpdated
 from neotui.screens.detail_impact import impact_table
 from neotui.screens.host import WatchHost, host_of
 from neotui.widgets.cells import direction_style, plain, right
+from neotui.widgets.earnings_cells import outlook_text
 from neotui.widgets.footer import KeysFooter
 from neotui.widgets.insiders import PANE_COLUMNS, PANE_DROP, pane_rows, pane_status, pane_title
 from neotui.widgets.tables import NeoTable
@@ -127,6 +128,10 @@ class ProviderDetail(Screen[None]):
         yield Header(icon="◆")
         with VerticalScroll(id="detail-body"):
             yield Static(provider_header(self.provider, self.state), id="detail-header")
+            if self.provider.ticker:  # next earnings, implied and actual moves, short interest
+                yield Static(
+                    outlook_text(self.state, None, host_of(self).clock()), id="detail-earnings"
+                )
             chart = PlotextPlot(id="chart")
             chart.border_title = "Price"
             yield chart
@@ -172,6 +177,8 @@ class ProviderDetail(Screen[None]):
             return
         history, error = await feed.history(ticker)
         self.history, self.history_error = history, error
+        now = host_of(self).clock()
+        self.query_one("#detail-earnings", Static).update(outlook_text(self.state, history, now))
         self._draw_chart()
 
     def show_impact(self, impact: ImpactUpdated) -> None:

@@ -100,7 +100,8 @@ class WatchScreen(Screen[None]):
                 yield sector
             with Vertical(id="main"):
                 self.groups = GroupView(self, host.settings.watch_groups, host.settings.group)
-                quotes = QuotesTable(self.groups.symbols, host.clock, id="quotes")
+                quotes = QuotesTable(self.groups.symbols, host.clock, id="quotes",
+                                     short_column=host.settings.earnings.short_column)  # fmt: skip
                 quotes.border_title = "Quotes"
                 if self._cached is not None:
                     quotes.preload(self._cached)

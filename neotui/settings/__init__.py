@@ -39,6 +39,7 @@ from neotui.settings.model import (
     AlertsSettings,
     AnalyticsSettings,
     DealsSettings,
+    EarningsSettings,
     FilingsSettings,
     InsidersSettings,
     MarketSettings,
@@ -65,6 +66,7 @@ __all__ = [
     "AlertsSettings",
     "AnalyticsSettings",
     "DealsSettings",
+    "EarningsSettings",
     "FilingsSettings",
     "InsidersSettings",
     "MarketSettings",
@@ -95,6 +97,7 @@ _SECTIONS: dict[str, type] = {
     "filings": FilingsSettings,
     "news": NewsSettings,
     "insiders": InsidersSettings,
+    "earnings": EarningsSettings,
 }
 
 
@@ -416,6 +419,7 @@ def load_settings(
         filings=FilingsSettings(**merged.get("filings", {})),
         news=NewsSettings(**merged.get("news", {})),
         insiders=InsidersSettings(**merged.get("insiders", {})),
+        earnings=EarningsSettings(**merged.get("earnings", {})),
         keys=types.MappingProxyType(dict(merged.get("keys", {}))),
         sources=tuple(sources),
     )

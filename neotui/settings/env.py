@@ -47,6 +47,9 @@ ENV: tuple[EnvVar, ...] = (
     EnvVar("NEOTUI_SEC_ARCHIVES_URL", "filings.archives_url", "EDGAR's filing archives"),
     EnvVar("NEOTUI_INSIDERS", "insiders.enabled", "false: no Form 4s are read"),
     EnvVar("NEOTUI_INSIDERS_DAYS", "insiders.lookback_days", "days of insider filings read"),
+    EnvVar("NEOTUI_EARNINGS", "earnings.enabled", "earnings calendars and short interest"),
+    EnvVar("NEOTUI_EARNINGS_OPTIONS", "earnings.options", "the implied move from options"),
+    EnvVar("NEOTUI_SHORT_COLUMN", "earnings.short_column", "the short interest column"),
 )
 """Every ``NEOTUI_*`` variable, in the order ``--help`` and the README list them."""
 

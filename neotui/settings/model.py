@@ -192,6 +192,23 @@ class NewsSettings:
 
 
 @dataclass(frozen=True)
+class EarningsSettings:
+    """Next earnings, short interest and the implied move, from Yahoo's quoteSummary and
+    options endpoints (crumb, same client as quotes)."""
+
+    enabled: bool = True
+    """Fetch each watched symbol's earnings calendar and short interest (one request each,
+    at most every ``interval`` seconds). Off: the next date comes from the batch quote only."""
+    interval: Annotated[float, Range(12 * 3600.0, WEEK)] = 12 * 3600.0
+    """Seconds between two quoteSummary (and options) requests for one symbol: 12 hours at
+    least (short interest is published twice a month; dates move rarely)."""
+    options: bool = True
+    """Fetch the option chain of the first expiry after the next report for the implied move."""
+    short_column: bool = False
+    """Add the short interest column (short % of float) to the quotes table."""
+
+
+@dataclass(frozen=True)
 class UISettings:
     """How the app looks."""
 
@@ -260,6 +277,8 @@ class Settings:
     """``[[group]]`` tables shown after the watchlist (see :attr:`watch_groups`)."""
     group: str = ""
     """The group shown first and covered by the commands (``--group``); empty: the watchlist."""
+    earnings: EarningsSettings = field(default_factory=EarningsSettings)
+    """Earnings dates, short interest, implied move."""
     keys: Mapping[str, str] = field(default_factory=dict)
     """Key overrides: binding id (e.g. "neotui.refresh") to a comma-separated key list."""
     sources: tuple[str, ...] = ()

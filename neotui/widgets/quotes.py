@@ -13,6 +13,7 @@ from neotui import formatting as fmt
 from neotui.data.market.feed import FeedUpdate, SymbolState, SymbolStatus
 from neotui.data.market.quote import Session
 from neotui.widgets.cells import direction_style, plain, right, sparkline
+from neotui.widgets.earnings_cells import EarningsCells, short_cell
 from neotui.widgets.tables import NeoTable
 
 if TYPE_CHECKING:
@@ -28,6 +29,8 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("volume", "Volume", 6),
     ("cap", "Mkt cap", 7),
     ("ext", "Pre/Post", 8),
+    ("earn", "Next earnings", 8),
+    ("short", "Short %", 7),
     ("spark", "1d", 12),
     ("status", "Status", 6),
 )
@@ -53,12 +56,13 @@ SORTS: tuple[tuple[str, Callable[[SymbolState], float | str], bool], ...] = (
 
 ALL_KEYS: tuple[str, ...] = tuple(key for key, _, _ in COLUMNS)
 FLASH_SECONDS = 1.0
-COMPACT_KEYS: tuple[str, ...] = ("symbol", "last", "pct", "spark", "status")
-#: When the columns do not fit: extended-hours prices and volume go first, then the status
+COMPACT_KEYS: tuple[str, ...] = ("symbol", "last", "pct", "earn", "spark", "status")
+#: When the columns do not fit: short interest (when added), extended-hours prices, volume and
+#: next earnings go first (a stale row's reason is worth more than the date), then the status
 #: message is clipped (down to this width; the detail screen and `neotui quotes` give it whole),
 #: then these columns go, in this order.
 STATUS_FLOOR = 14
-DROP_FIRST: tuple[str, ...] = ("ext", "volume")
+DROP_FIRST: tuple[str, ...] = ("short", "ext", "volume", "earn")
 DROP: tuple[str, ...] = ("range", "cap", "chg", "spark", "insiders")
 #: Row keys of group headings start with this (never a symbol's first character).
 HEADING = "#"
@@ -75,7 +79,14 @@ class QuotesTable(NeoTable, keys="quotes"):
     """Watched symbols with last, change, range, volume, market cap, extended hours, sparkline:
     rows redrawn as prices arrive (:meth:`apply`), in place and only in view."""
 
-    def __init__(self, symbols: tuple[str, ...], clock: Callable[[], datetime], **kw: Any) -> None:
+    def __init__(
+        self,
+        symbols: tuple[str, ...],
+        clock: Callable[[], datetime],
+        *,
+        short_column: bool = False,
+        **kw: Any,
+    ) -> None:
         super().__init__(drop=DROP, narrow={"status": STATUS_FLOOR}, drop_first=DROP_FIRST, **kw)
         self.symbols = symbols
         self._clock = clock
@@ -93,6 +104,9 @@ class QuotesTable(NeoTable, keys="quotes"):
         #: each heading's name and note. Empty: one group, the rows are the symbols.
         self._rows_order: tuple[str, ...] = ()
         self._headings: dict[str, tuple[str, str]] = {}
+        #: The full set of columns: every one but short interest unless the settings add it.
+        self.full_keys = ALL_KEYS if short_column else tuple(k for k in ALL_KEYS if k != "short")
+        self._earnings = EarningsCells()
 
     def preload(self, update: FeedUpdate) -> None:
         """The cached quotes, known before the table mounts: its rows are built with them at
@@ -110,7 +124,7 @@ class QuotesTable(NeoTable, keys="quotes"):
 
     def _build(self) -> None:
         """Every row again (in place when the columns still fit)."""
-        keys = COMPACT_KEYS if self.compact else ALL_KEYS
+        keys = COMPACT_KEYS if self.compact else self.full_keys
         columns = [(key, label.ljust(width)) for key, label, width in COLUMNS if key in keys]
         if self._insiders is not None and not self.compact:
             columns.append(("insiders", "Insiders 30d/90d"))
@@ -124,15 +138,15 @@ class QuotesTable(NeoTable, keys="quotes"):
             cells = self._heading_cells(key)
         else:
             cells = self._cells(self._states.get(key, SymbolState(key)))
-        if not self.compact:
-            if self._insiders is not None:
-                from neotui.widgets.insiders import flow_cell
+        keys = COMPACT_KEYS if self.compact else self.full_keys
+        cells = [cell for k, cell in zip(ALL_KEYS, cells, strict=True) if k in keys]
+        if not self.compact and self._insiders is not None:
+            from neotui.widgets.insiders import flow_cell
 
-                companies, today = self._insiders
-                heading = key in self._headings
-                cells.append(right("") if heading else flow_cell(companies.get(key), today))
-            return cells
-        return [cell for k, cell in zip(ALL_KEYS, cells, strict=True) if k in COMPACT_KEYS]
+            companies, today = self._insiders
+            heading = key in self._headings
+            cells.append(right("") if heading else flow_cell(companies.get(key), today))
+        return cells
 
     def show_insiders(self, companies: Mapping[str, CompanyInsiders], today: date) -> None:
         """Net open-market insider buying/selling over 30 and 90 days, as the last column
@@ -149,7 +163,8 @@ class QuotesTable(NeoTable, keys="quotes"):
                 self.redraw_soon(symbol)
 
     def set_compact(self, compact: bool) -> None:
-        """On narrow terminals show only symbol, last, change %, sparkline and status."""
+        """On narrow terminals show only symbol, last, change %, next earnings, sparkline and
+        status."""
         if compact != self.compact:
             self.compact = compact
             if self.is_mounted:
@@ -249,6 +264,8 @@ class QuotesTable(NeoTable, keys="quotes"):
             right(fmt.count(q.volume), "dim" if stale else ""),
             right(fmt.money(cap), "dim" if stale else ""),
             self._extended_cell(state),
+            self._earnings.cell(state, self._clock(), stale),
+            short_cell(state),
             Text(sparkline(q.series), style=(colour or "") + dim),
             self._status_cell(state),
         ]

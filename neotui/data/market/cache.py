@@ -1,5 +1,5 @@
-"""The last-good store: quotes, daily history and fundamentals per symbol, and Yahoo's cookie
-and crumb, in SQLite.
+"""The last-good store: quotes, daily history and fundamentals per symbol, Yahoo's cookie and
+crumb, and each symbol's earnings calendar, short interest and implied move, in SQLite.
 
 At start-up the app shows what is here before any network call, marked with its age. The
 recovery policy (lazy open, locked files left alone, corrupt ones moved aside, in memory when
@@ -16,8 +16,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from neotui.data.market.earnings import Summary
 from neotui.data.market.fundamentals import Fundamentals
 from neotui.data.market.http import FailureKind, FetchError
+from neotui.data.market.options import ImpliedMove
 from neotui.data.market.quote import DailyHistory, Quote
 from neotui.data.storage import Cache, Schema, Store
 
@@ -35,6 +37,10 @@ _TABLES = ("quote", "history", "fundamentals", "auth")
 #: The ``auth`` row that holds the symbols Yahoo does not know. It is a key/value table in all
 #: but name: a row there keeps the schema at version 1, so an older neotui still writes the file.
 _UNKNOWN = "unknown-symbols"
+#: Prefixes of the ``auth`` rows that hold each symbol's quoteSummary answer and implied move.
+#: ``auth`` is a key/value table in all but name: rows there keep the schema at version 1, so an
+#: older neotui still opens and writes the file.
+_SUMMARY, _IMPLIED = "summary:", "implied:"
 
 
 def _object(body: object) -> dict[str, Any] | None:
@@ -118,6 +124,39 @@ class QuoteCache(Cache):
         for symbol, body in self._get_all("fundamentals").items():
             with contextlib.suppress(KeyError, TypeError, ValueError):
                 out[symbol] = Fundamentals.from_json(body)
+        return out
+
+    def save_outlook(
+        self, summary: Summary, implied: ImpliedMove | None, before: ImpliedMove | None = None
+    ) -> None:
+        """Store one symbol's quoteSummary answer (calendar, short interest), its implied move
+        and the one measured before the last report (``implied:SYM|before``), in one
+        transaction."""
+        rows = [(_SUMMARY + summary.symbol, summary.to_json())]
+        if implied is not None:
+            rows.append((_IMPLIED + implied.symbol, implied.to_json()))
+        if before is not None:
+            rows.append((f"{_IMPLIED}{before.symbol}|before", before.to_json()))
+        self._put("auth", rows)
+
+    def _prefixed(self, prefix: str) -> dict[str, dict[str, Any]]:
+        return {k[len(prefix) :]: v for k, v in self._get_all("auth").items()
+                if k.startswith(prefix)}  # fmt: skip
+
+    def load_summaries(self) -> dict[str, Summary]:
+        """Every cached quoteSummary answer by symbol; damaged rows are skipped."""
+        out: dict[str, Summary] = {}
+        for symbol, body in self._prefixed(_SUMMARY).items():
+            with contextlib.suppress(KeyError, TypeError, ValueError, AttributeError):
+                out[symbol] = Summary.from_json(body)
+        return out
+
+    def load_implied(self) -> dict[str, ImpliedMove]:
+        """Every cached implied move by symbol (``SYM|before`` for the one before a report)."""
+        out: dict[str, ImpliedMove] = {}
+        for symbol, body in self._prefixed(_IMPLIED).items():
+            with contextlib.suppress(KeyError, TypeError, ValueError, AttributeError):
+                out[symbol] = ImpliedMove.from_json(body)
         return out
 
     def save_credentials(self, body: dict[str, Any]) -> None:

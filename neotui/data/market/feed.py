@@ -26,6 +26,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from neotui.data.market.cache import QuoteCache
+from neotui.data.market.earnings_source import EarningsSource, Outlook
 from neotui.data.market.fundamentals import (
     Fetcher,
     Fundamentals,
@@ -47,6 +48,8 @@ NOT_FOUND_RETRY = 30 * 60.0
 NO_PRICE = "Yahoo sent no usable price (null, not a number, zero or negative)"
 #: A cached daily history younger than this is used as is.
 HISTORY_TTL = 6 * 3600.0
+#: How often the earnings loop looks for symbols due again (requests go out only when due).
+EARNINGS_CHECK = 600.0
 
 
 class SymbolStatus(StrEnum):
@@ -70,6 +73,7 @@ class SymbolState:
     next_attempt: float = 0.0
     fundamentals: Fundamentals | None = None
     fundamentals_error: str | None = None
+    outlook: Outlook | None = None  # earnings calendar, short interest, implied move
 
     @property
     def market_cap(self) -> float | None:
@@ -133,6 +137,7 @@ class MarketFeed:
         fundamentals_fetcher: Fetcher | None = None,
         fundamentals_interval: float = 3600.0,
         fundamentals_timeout: float = 30.0,
+        earnings: EarningsSource | None = None,
         backoff_base: float = 5.0,
         backoff_cap: float = 300.0,
         offline_cap: float = 60.0,
@@ -153,6 +158,7 @@ class MarketFeed:
         self.fundamentals_fetcher = fundamentals_fetcher
         self.fundamentals_interval = fundamentals_interval
         self.fundamentals_timeout = fundamentals_timeout
+        self.earnings = earnings
         self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap
         self.offline_cap = offline_cap
@@ -270,6 +276,7 @@ class MarketFeed:
         quotes = self.cache.load_quotes()
         fundamentals = self.cache.load_fundamentals()
         unknown = self.cache.load_unknown(self._wall() - NOT_FOUND_RETRY)
+        outlooks = self.earnings.load_cached() if self.earnings is not None else {}
         changed = set()
         for symbol in self.symbols:
             state = self._states[symbol]
@@ -283,6 +290,8 @@ class MarketFeed:
                 reason, at = unknown[symbol]
                 state = replace(state, status=SymbolStatus.NOT_FOUND, reason=reason,
                                 next_attempt=at + NOT_FOUND_RETRY)  # fmt: skip
+            if symbol in outlooks:
+                state = replace(state, outlook=outlooks[symbol])
             if state != self._states[symbol]:
                 self._states[symbol] = state
                 changed.add(symbol)
@@ -452,6 +461,7 @@ class MarketFeed:
         fundamentals = None
         if self.fundamentals_fetcher is not None:
             fundamentals = asyncio.create_task(self._fundamentals_loop())
+        earnings = asyncio.create_task(self._earnings_loop()) if self.earnings else None
         try:
             while True:
                 force, self._force = self._force, False
@@ -462,10 +472,11 @@ class MarketFeed:
                 self._publish()
                 await self._wait(delay)
         finally:
-            if fundamentals is not None:
-                fundamentals.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await fundamentals
+            for task in (fundamentals, earnings):
+                if task is not None:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
 
     # --- fundamentals and history ---------------------------------------------------------------
 
@@ -494,6 +505,24 @@ class MarketFeed:
         while True:
             await self.refresh_fundamentals()
             await asyncio.sleep(self.fundamentals_interval)
+
+    async def refresh_earnings(self) -> None:
+        """Fetch the earnings calendars, short interest and implied moves that are due (each
+        symbol at most every 12 hours), after quotes: the implied move needs the price."""
+        if self.earnings is None:
+            return
+        symbols = [s for s, st in self._states.items() if st.status is not SymbolStatus.NOT_FOUND]
+        quotes = {s: st.quote for s, st in self._states.items()}
+        for symbol, outlook in (await self.earnings.refresh(symbols, quotes)).items():
+            self._states[symbol] = replace(self._states[symbol], outlook=outlook)
+            self._publish(frozenset({symbol}))
+
+    async def _earnings_loop(self) -> None:
+        while self.last_refresh is None:
+            await asyncio.sleep(self.tick)
+        while True:
+            await self.refresh_earnings()
+            await asyncio.sleep(EARNINGS_CHECK)
 
     async def history(self, symbol: str) -> tuple[DailyHistory | None, str | None]:
         """One year of daily closes: cached if recent, else fetched (and cached).

@@ -114,6 +114,12 @@ class Quote:
         """Whether the price is known to lag the market: never shown as live."""
         return bool(self.delayed_minutes)
 
+    #: The v7 quote's earnings fields, as epochs (see ``earnings.py`` for what each means).
+    earnings_start: int | None = None
+    earnings_end: int | None = None
+    earnings_last: int | None = None
+    earnings_estimate: bool | None = None
+
     @property
     def change(self) -> float | None:
         """Price minus previous close, when both are known."""

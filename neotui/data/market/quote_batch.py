@@ -117,6 +117,10 @@ def _v7_quote(item: dict[str, Any], symbol: str, fetched_at: datetime) -> Quote:
         extended_price=extended_price,
         extended_session=extended_session,
         delayed_minutes=_delay(item.get("exchangeDataDelayedBy")),
+        earnings_start=_epoch(item.get("earningsTimestampStart")),
+        earnings_end=_epoch(item.get("earningsTimestampEnd")),
+        earnings_last=_epoch(item.get("earningsTimestamp")),
+        earnings_estimate=e if isinstance(e := item.get("isEarningsDateEstimate"), bool) else None,
     )
 
 
