@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import pytest
 
 from neotui.data.market.quote import Quote, Session
-from neotui.data.market.stream import merge_tick
+from neotui.data.market.stream import merge_tick, newer_price
 from neotui.data.market.stream_wire import DROP_KINDS, TickGate, WireError, read_fields
 from tests.fake_stream import BTC_MESSAGE, DKNG_FRAME, FIXTURES, frame, garbage, pricing
 
@@ -193,3 +193,20 @@ def test_merge_pre_and_post_ticks_set_the_extended_price() -> None:
     assert merged.price == 23.0 and merged.extended_price == 25.0  # the regular close stays
     assert merged.extended_session is Session.POST and merged.market_state == "POST"
     assert merge_tick(None, post) is None  # nothing to put it beside yet
+
+
+def test_a_polled_quote_older_than_the_last_tick_keeps_the_ticks_price() -> None:
+    """The slow batch quote beside the stream (or Cboe's delayed one) must not roll the price
+    back to an older one; its other fields are taken, and a newer poll wins outright."""
+    tick = gate("DKNG").take(DKNG_FRAME)
+    assert tick is not None
+    streamed = merge_tick(base_quote(), tick)
+    assert streamed is not None
+    older = base_quote(price=23.1, market_cap=9e9, source="cboe", delayed_minutes=15)
+    kept = newer_price(streamed, older)
+    assert (kept.price, kept.market_time, kept.volume) == (24.535, tick.time, 6_719_763)
+    assert (kept.source, kept.delayed, kept.market_cap) == ("yahoo", False, 9e9)
+    newer = base_quote(price=25.0, market_time=datetime(2026, 9, 2, 19, 40, tzinfo=UTC))
+    assert newer_price(streamed, newer) is newer
+    assert newer_price(None, older) is older
+    assert newer_price(streamed, base_quote(market_time=None)).price == 23.0

@@ -34,7 +34,7 @@ from neotui.data.market.fundamentals import (
     fetch_fundamentals,
 )
 from neotui.data.market.quote import DailyHistory, Quote, Session, us_session
-from neotui.data.market.stream import StreamState, StreamStatus, merge_tick
+from neotui.data.market.stream import StreamState, StreamStatus, merge_tick, newer_price
 from neotui.data.market.stream_wire import StreamTick
 from neotui.data.market.yahoo import FailureKind, FetchError, YahooClient
 
@@ -379,7 +379,8 @@ class MarketFeed:
         for symbol, result in results.items():
             old = self._states[symbol]
             if isinstance(result, Quote):
-                new = replace(old, status=SymbolStatus.FRESH, quote=result, reason=None,
+                quote = newer_price(old.quote, result)  # a newer streamed price stays
+                new = replace(old, status=SymbolStatus.FRESH, quote=quote, reason=None,
                               failures=0, next_attempt=0.0)  # fmt: skip
             elif result.kind is FailureKind.NOT_FOUND:
                 new = replace(old, status=SymbolStatus.NOT_FOUND, reason=result.reason,

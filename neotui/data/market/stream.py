@@ -81,6 +81,24 @@ class StreamError(Exception):
         super().__init__(reason)
 
 
+def newer_price(old: Quote | None, polled: Quote) -> Quote:
+    """A polled quote, keeping the price of ``old`` where that one is newer.
+
+    While streaming, the slow batch quote (and a fallback's delayed one) can answer with a price
+    older than the last tick: its other fields (market cap, 52-week range, earnings) are taken,
+    but the price, its time, the day's range and volume, and where that price came from stay the
+    tick's. Without both times nothing is kept: the polled quote is the correction.
+    """
+    if old is None or old.market_time is None or polled.market_time is None:
+        return polled
+    if old.market_time <= polled.market_time or old.price is None:
+        return polled
+    return replace(polled, price=old.price, market_time=old.market_time,
+                   market_state=old.market_state, day_high=old.day_high, day_low=old.day_low,
+                   volume=old.volume, source=old.source,
+                   delayed_minutes=old.delayed_minutes)  # fmt: skip
+
+
 def merge_tick(quote: Quote | None, tick: StreamTick) -> Quote | None:
     """The quote after a tick, or None when the tick cannot be applied.
 
