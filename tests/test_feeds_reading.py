@@ -4,6 +4,8 @@ and new deal filings are read in the background so the detail and ``x`` find the
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from rich.text import Text
 from textual.widgets import Static
@@ -80,8 +82,21 @@ async def test_highlighting_a_deal_8k_reads_it_once_and_shows_the_findings(
         await pilot.pause()
         await app.workers.wait_for_complete()
         assert archives(sec) == []
-        box = await highlight_deal(app, pilot)
+        # The debounce held open (a loaded machine could pass READ_DELAY inside a pause), then
+        # ended by hand: the read waits for it, whatever the machine's speed.
+        timers: list[tuple[float, Any]] = []
+        real = feeds.FeedsPane.set_timer
+
+        def held(pane: feeds.FeedsPane, delay: float, callback: Any = None, **kw: Any) -> Any:
+            timers.append((delay, callback))
+            return real(pane, 3600.0, callback, **kw)
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(feeds.FeedsPane, "set_timer", held)
+            box = await highlight_deal(app, pilot)
         assert not box.display  # nothing asked while the highlight may still move on
+        assert [delay for delay, _ in timers][-1:] == [feeds.READ_DELAY] and archives(sec) == []
+        timers[-1][1]()  # the highlight stayed: the debounce ends
         await settle(app, pilot)
         shown = str(box.content)
         assert "OpenAI" in shown and "$11.9B" in shown and "200 MW" in shown
