@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
+from neotui.widgets import feeds
 from neotui.widgets.feeds import FeedsTable
 from neotui.widgets.timeline import DealTable
 from tests.fake_archives import DEAL_8K
@@ -16,6 +19,15 @@ SIZE = (160, 48)
 ROW = {"accessionNumber": DEAL_8K[1], "filingDate": "2026-01-15", "reportDate": "2026-01-12",
        "acceptanceDateTime": "2026-01-15T16:05:00.000Z", "form": "8-K", "items": "1.01,2.03,9.01",
        "primaryDocument": "crwv-20260115.htm", "primaryDocDescription": "8-K"}  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def only_x_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pane reads the row it opens on after OPEN_DELAY (1 s) and a highlighted deal 8-K
+    after READ_DELAY: on a loaded machine the test pressed x after the first, and another 8-K
+    was read first. These tests are about what x reads: the pane's own timers never fire here."""
+    monkeypatch.setattr(feeds, "OPEN_DELAY", 3600.0)
+    monkeypatch.setattr(feeds, "READ_DELAY", 3600.0)
 
 
 def with_deal_8k(sec: FakeSec) -> None:

@@ -4,6 +4,8 @@ and new deal filings are read in the background so the detail and ``x`` find the
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from rich.text import Text
 from textual.widgets import Static
@@ -15,6 +17,7 @@ from neotui.widgets import feeds
 from neotui.widgets.feeds import FeedsTable, reading_text
 from tests.fake_archives import DEAL_8K
 from tests.feeds_harness import feeds_app, fetch_feeds
+from tests.helpers import wait_until
 from tests.test_capture_screen import ROW, SIZE, with_deal_8k
 
 
@@ -34,8 +37,35 @@ async def highlight_deal(app, pilot) -> Static:
     return app.screen.query_one("#feeds-reading", Static)
 
 
+#: The pane's own delay for the row it opens on (the fixture below freezes it).
+OPEN_DELAY = feeds.OPEN_DELAY
+
+
+@pytest.fixture(autouse=True)
+def no_read_on_open(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The row the pane opens on is read after OPEN_DELAY (1 s): on a loaded machine that came
+    before the test put the cursor on the deal 8-K, and another 8-K was read first. These tests
+    are about the row the cursor is put on: the opening row's timer never fires here."""
+    monkeypatch.setattr(feeds, "OPEN_DELAY", 3600.0)
+
+
+def deal_read(app) -> bool:
+    """Whether the deal 8-K's reading (findings or the reason it failed) reached the pane."""
+    pane = app.screen.query_one(feeds.FeedsPane)
+    return any(accession == DEAL_8K[1] for _, accession in pane.readings)
+
+
 async def settle(app, pilot) -> None:
-    await pilot.pause(feeds.OPEN_DELAY + 0.2)  # past the debounce
+    """Past the debounce until the deal 8-K's reading is in the pane (a condition, not a time:
+    under load the debounce fires late)."""
+    await wait_until(lambda: deal_read(app), pilot=pilot, what="the deal 8-K read")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def past_the_debounce(app, pilot) -> None:
+    """Long enough for a read to be asked, when nothing should be."""
+    await pilot.pause(feeds.READ_DELAY + 0.2)
     await app.workers.wait_for_complete()
     await pilot.pause()
 
@@ -52,8 +82,21 @@ async def test_highlighting_a_deal_8k_reads_it_once_and_shows_the_findings(
         await pilot.pause()
         await app.workers.wait_for_complete()
         assert archives(sec) == []
-        box = await highlight_deal(app, pilot)
+        # The debounce held open (a loaded machine could pass READ_DELAY inside a pause), then
+        # ended by hand: the read waits for it, whatever the machine's speed.
+        timers: list[tuple[float, Any]] = []
+        real = feeds.FeedsPane.set_timer
+
+        def held(pane: feeds.FeedsPane, delay: float, callback: Any = None, **kw: Any) -> Any:
+            timers.append((delay, callback))
+            return real(pane, 3600.0, callback, **kw)
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(feeds.FeedsPane, "set_timer", held)
+            box = await highlight_deal(app, pilot)
         assert not box.display  # nothing asked while the highlight may still move on
+        assert [delay for delay, _ in timers][-1:] == [feeds.READ_DELAY] and archives(sec) == []
+        timers[-1][1]()  # the highlight stayed: the debounce ends
         await settle(app, pilot)
         shown = str(box.content)
         assert "OpenAI" in shown and "$11.9B" in shown and "200 MW" in shown
@@ -66,7 +109,7 @@ async def test_highlighting_a_deal_8k_reads_it_once_and_shows_the_findings(
         table.move_cursor(row=table.cursor_row - 1)
         await pilot.pause()
         assert "OpenAI" in str(box.content)
-        await settle(app, pilot)
+        await past_the_debounce(app, pilot)
         assert len(archives(sec)) == 3
 
 
@@ -80,8 +123,8 @@ async def test_reading_shows_while_the_filing_is_fetched(fakes, isolated_dirs, m
         await fetch_feeds(app)
         await pilot.pause()
         box = await highlight_deal(app, pilot)
-        await pilot.pause(feeds.OPEN_DELAY + 0.2)
-        assert box.display and str(box.content) == "reading the filing…"
+        await wait_until(lambda: box.display, pilot=pilot, what="the read asked")
+        assert str(box.content) == "reading the filing…"
         sec.release_hung()
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -113,7 +156,7 @@ async def test_scrolling_past_a_deal_8k_reads_nothing(fakes, isolated_dirs, monk
         await highlight_deal(app, pilot)
         table = app.screen.query_one(FeedsTable)
         table.move_cursor(row=table.cursor_row + 1)  # within the debounce
-        await settle(app, pilot)
+        await past_the_debounce(app, pilot)
         if table.current is not None and table.current.filing is not None:
             assert table.current.filing.accession != DEAL_8K[1]
         assert not any(DEAL_8K[1].replace("-", "") in p for p in archives(sec))
@@ -127,6 +170,7 @@ async def test_new_deal_filings_are_read_in_the_background(
     # old, not in its archives) are not read.
     monkeypatch.setitem(ROW, "filingDate", "2026-11-19")
     monkeypatch.setitem(ROW, "acceptanceDateTime", "2026-11-19T21:05:00.000Z")
+    monkeypatch.setattr(feeds, "OPEN_DELAY", OPEN_DELAY)  # the newest row: the pane opens on it
     with_deal_8k(sec)
     app = feeds_app(sec, yahoo)
     async with app.run_test(size=SIZE) as pilot:

@@ -9,11 +9,20 @@ from neotui.widgets import feeds
 from neotui.widgets.feeds import FeedsTable
 from tests.fake_archives import DEAL_8K
 from tests.feeds_harness import feeds_app, fetch_feeds
+from tests.helpers import wait_until
 from tests.test_capture_screen import with_deal_8k
+from tests.test_feeds_reading import deal_read
 
 #: Times on screen are local: the zone is pinned (tests/conftest.py) so snapshots do not depend
 #: on the machine.
 pytestmark = pytest.mark.usefixtures("utc_local_time")
+
+
+@pytest.fixture(autouse=True)
+def no_read_on_open(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the deal 8-K the cursor is put on is read (the row the pane opens on waits
+    OPEN_DELAY, which a loaded machine reached before the cursor moved)."""
+    monkeypatch.setattr(feeds, "OPEN_DELAY", 3600.0)
 
 
 async def _deal_read(pilot) -> None:
@@ -26,7 +35,8 @@ async def _deal_read(pilot) -> None:
     table = app.screen.query_one(FeedsTable)
     table.move_cursor(row=next(i for i, r in enumerate(table.rows_shown)
                                if r.filing and r.filing.accession == DEAL_8K[1]))  # fmt: skip
-    await pilot.pause(feeds.OPEN_DELAY + 0.2)
+    # Until the reading is in (the debounce fires late under load), not for a fixed time.
+    await wait_until(lambda: deal_read(app), pilot=pilot, what="the deal 8-K read")
     await app.workers.wait_for_complete()
     await pilot.pause()
 

@@ -5,11 +5,20 @@ from __future__ import annotations
 
 import pytest
 
+from neotui.widgets import feeds
 from tests.feeds_harness import feeds_app, fetch_feeds
 
 #: Times on screen are local: the zone is pinned (tests/conftest.py) so snapshots do not depend
 #: on the machine.
 pytestmark = pytest.mark.usefixtures("utc_local_time")
+
+
+@pytest.fixture(autouse=True)
+def no_read_on_open(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pane reads the deal 8-K it opens on after OPEN_DELAY (1 s); on a loaded machine the
+    snapshot came after that and caught the read under the detail. These snapshots are the
+    pane as it opens: that timer never fires here."""
+    monkeypatch.setattr(feeds, "OPEN_DELAY", 3600.0)
 
 
 async def _fetch_all(pilot) -> None:

@@ -29,6 +29,7 @@ from neotui.data.sec.submissions import (
 )
 from tests.fake_sec import NVDA, OLDER_PAGE, FakeSec, recorded
 from tests.fake_yahoo import free_port_refusing
+from tests.helpers import wait_until
 
 CONTACT = "Jane Doe jane@example.com"
 NVDA_CIK = 1045810
@@ -126,9 +127,18 @@ async def test_the_deadline_while_reading_older_pages_is_said(
 ) -> None:
     fake.page_faults[PAGE] = "hang"
     feed = make_feed(fake, tmp_path, read_timeout=10.0)  # the command's deadline comes first
+
+    async def deadline_once_the_page_hangs(deadline: asyncio.Timeout) -> None:
+        # The deadline falls while the older page hangs, after the recent page is in: a fixed
+        # 1.5 s ran out before the recent page on a loaded machine.
+        await wait_until(lambda: fake.counts[PAGE_PATH] >= 1, what="the older page asked for")
+        deadline.reschedule(asyncio.get_running_loop().time())
+
     with pytest.raises(TimeoutError):
-        async with asyncio.timeout(1.5):
+        async with asyncio.timeout(30) as deadline:
+            watcher = asyncio.create_task(deadline_once_the_page_hangs(deadline))
             await feed.refresh_once(since=date(2000, 1, 1))
+    watcher.cancel()
     fake.heal()
     nvda = feed.give_up("no complete answer within 1.5 s").companies["NVDA"]
     assert not nvda.stale and nvda.reach == date(2019, 11, 20)  # its recent page is fresh

@@ -195,3 +195,19 @@ async def test_an_in_place_update_paints_its_row_and_only_it() -> None:
         assert changed[0][1].rstrip().endswith("3")
         assert set(rendered) == {"r3"}
         assert table.get_cell("r3", "a").plain == "2.00" and table.drawn("r3")["a"].plain == "2.00"
+
+
+async def test_rebuilt_columns_are_as_wide_as_their_cells_before_the_table_is_idle() -> None:
+    """DataTable measures new rows when idle; until then its columns were at their headers'
+    widths, and a frame drawn in between (a loaded machine: a snapshot) cut every cell."""
+    app = One()
+    async with app.run_test(size=(60, 12)) as pilot:
+        table = app.query_one(NeoTable)
+        table.set_data(COLUMNS, rows(3), ["x", "y", "z"])
+        await pilot.pause()
+        table.set_data(COLUMNS, rows(3, "1,234.00"), ["x", "y", "z"])  # wider: built again
+        assert table._require_update_dimensions  # DataTable has not measured the new rows yet
+        widths = {c.key.value: c.content_width for c in table.ordered_columns}
+        assert widths == {"name": len("Row number 0"), "a": len("1,234.00"), "b": 1}
+        line = table.render_line(1).text  # the first row as the next frame draws it
+        assert "Row number 0" in line and "1,234.00" in line

@@ -165,12 +165,16 @@ class NeoTable(DataTable[Text]):
                 for i, k in enumerate(self._shown)}  # fmt: skip
 
     def _rebuild(self, lines: dict[str, list[Text]]) -> None:
-        """Columns and rows again (the cursor stays on its row)."""
+        """Columns and rows again (the cursor stays on its row), each column as wide as its
+        widest cell at once: DataTable adds a column at its header's width and measures new
+        rows only when it is next idle, so a frame drawn before that (a busy app, a screenshot)
+        showed every column cut to its header (``CoreWeav``, ``800 M``)."""
         row = self.cursor_row
         labels = dict(self._columns)
         self.clear(columns=True)
         for k in self._shown:
             self.add_column(labels[k], key=k)
+            self.columns[ColumnKey(k)].content_width = self._widths[k]
         for key in self._order:
             self.add_row(*lines[key], key=key)
         self._built = self._order
