@@ -23,6 +23,7 @@ from neotui.data.deals import DealBook
 from neotui.data.deals.models import Deal, Provider
 from neotui.data.market.feed import SymbolState
 from neotui.data.market.quote import DailyHistory
+from neotui.data.sec.earnings_days import EarningsDay
 from neotui.data.sec.facts_feed import CompanyFactsState
 from neotui.data.sec.insider_trades import CompanyInsiders
 from neotui.data.sec.submissions import Filing
@@ -129,9 +130,8 @@ class ProviderDetail(Screen[None]):
         with VerticalScroll(id="detail-body"):
             yield Static(provider_header(self.provider, self.state), id="detail-header")
             if self.provider.ticker:  # next earnings, implied and actual moves, short interest
-                yield Static(
-                    outlook_text(self.state, None, host_of(self).clock()), id="detail-earnings"
-                )
+                yield Static(outlook_text(self.state, None, host_of(self).clock(),
+                                          self._sec_days()), id="detail-earnings")  # fmt: skip
             chart = PlotextPlot(id="chart")
             chart.border_title = "Price"
             yield chart
@@ -178,8 +178,16 @@ class ProviderDetail(Screen[None]):
         history, error = await feed.history(ticker)
         self.history, self.history_error = history, error
         now = host_of(self).clock()
-        self.query_one("#detail-earnings", Static).update(outlook_text(self.state, history, now))
+        days = self._sec_days()  # the SEC's earnings days date the last report where known
+        self.query_one("#detail-earnings", Static).update(
+            outlook_text(self.state, history, now, days)
+        )
         self._draw_chart()
+
+    def _sec_days(self) -> list[EarningsDay]:
+        from neotui.sources import earnings_days_of
+
+        return earnings_days_of(host_of(self).last_filings, self.provider.ticker)
 
     def show_impact(self, impact: ImpactUpdated) -> None:
         """A new event study arrived while this screen is open."""
