@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
-from functools import partial
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,7 +22,6 @@ from neotui.data.deals.watcher import BookUpdate, DealsWatcher
 from neotui.data.market.feed import FeedUpdate, MarketFeed
 from neotui.messages import (
     DealsUpdated,
-    FactsUpdated,
     FilingsUpdated,
     ImpactUpdated,
     NewsUpdated,
@@ -48,10 +46,6 @@ if TYPE_CHECKING:  # built after the first frame; their modules are not needed f
 
 #: How often ages ("3m old") and the status line move on between data updates.
 TICK_SECONDS = 30.0
-#: Filings older than this never fire a filing_items alert, even when first seen (news is new).
-FILING_ALERT_AGE = timedelta(days=10)
-#: How often the event study checks for a new close (it fetches only after one).
-IMPACT_CHECK_SECONDS = 3600.0
 
 
 def now_utc() -> datetime:
@@ -192,35 +186,9 @@ class NeoApp(App[None]):
         # The whole screen is up: the start-up pause of the garbage collector ends after the
         # frame that shows it (a launch's collection, ~50 ms; nothing in tests).
         self.call_after_refresh(startup_gc.resume)
-        # Cached filings and headlines (a hidden pane, mounted after the first frame) are read
-        # here, still before any request.
-        if self._feeds_later is not None:
-            built_filings, built_news, self.facts = self._feeds_later()
-            self._feeds_later = None
-            self.filings = self.filings or built_filings
-            self.news = self.news or built_news
-        if self.filings is not None:
-            self._show_filings(self.filings.load_cached())
-            start_insiders(self, fetch=False)  # the cached Form 4s, no request
-        if self.facts is not None:  # the cached facts, each with its age
-            self.watch_screen.post_message(FactsUpdated(self.facts.load_cached()))
-        if self.news is not None:
-            self._show_news(self.news.load_cached())
-        if self.live:
-            if self.feed is not None:
-                self.run_feed()
-                from neotui.stream_feed import start_stream
+        from neotui.live_feeds import start_feeds
 
-                self.live_quotes = start_stream(self, self.settings, self.feed, self.clock)
-                self.run_impact()
-                # Daily bars change once a day; an hourly look costs a cache read unless a
-                # close has passed since the last fetch.
-                self.set_interval(IMPACT_CHECK_SECONDS, self.run_impact)
-            if self.filings is not None:
-                self.run_filings()
-            if self.news is not None:
-                self.run_news()
-            self.watch_deals()
+        start_feeds(self)  # cached filings, headlines and facts drawn; then the workers
         self.started = True
 
     def _feed_listener(self, update: FeedUpdate) -> None:
@@ -231,24 +199,6 @@ class NeoApp(App[None]):
         """The market feed's loop: refreshes on its own schedule until the app exits."""
         assert self.feed is not None
         await self.feed.run()
-
-    @work(exclusive=True, group="filings", exit_on_error=False)
-    async def run_filings(self) -> None:
-        """The filings feed's loop (one publication and no request when filings are off)."""
-        assert self.filings is not None
-        await self.filings.run(lambda update: self.post_message(FilingsUpdated(update)))
-
-    @work(exclusive=True, group="news", exit_on_error=False)
-    async def run_news(self) -> None:
-        """The headlines feed's loop."""
-        assert self.news is not None
-        await self.news.run(lambda update: self.post_message(NewsUpdated(update)))
-
-    @work(exclusive=True, group="deals", exit_on_error=False)
-    async def watch_deals(self) -> None:
-        """Watch the deals files and post every reload."""
-        async for update in self.watcher.updates():
-            self.post_message(DealsUpdated(update))
 
     @work(exclusive=True, group="impact", exit_on_error=False)
     async def run_impact(self) -> None:
@@ -342,6 +292,7 @@ class NeoApp(App[None]):
                             exclusive=True, exit_on_error=False)  # fmt: skip
 
     def _show_filings(self, update: FilingsUpdate) -> None:
+        from neotui.alert_delivery import filing_events
         from neotui.sources import new_results
 
         studied = self.impact is not None or any(w.group == "impact" for w in self.workers)
@@ -349,17 +300,7 @@ class NeoApp(App[None]):
             self.run_impact()  # new earnings days (restarts one under way, which missed them)
         self.last_filings = update
         self.watch_screen.show_filings(update)
-        # filing_items rules: the engine knows which accessions it has seen (the first batch,
-        # the cached one at start, only primes it). Only filings with items can match one, and
-        # only they are passed: the feed keeps up to 250 of each form, and the Form 4s and 144s
-        # would push the 8-Ks out of the engine's bounded memory of seen accessions. Nor are
-        # old ones: a deeper history (a larger keep, an older page) is not news.
-        since = self.clock().date() - FILING_ALERT_AGE
-        self.deliver_filings([
-            FilingEvent(f.accession, f.symbol, f.form, f.item_codes,
-                        f"{f.form} {f.description}".strip(), f.url)
-            for f in update.filings() if f.item_codes and f.filed >= since
-        ])  # fmt: skip
+        self.deliver_filings(filing_events(update, self.clock().date()))
 
     def on_insiders_updated(self, message: InsidersUpdated) -> None:
         deliver_insiders(self, message)
@@ -370,10 +311,9 @@ class NeoApp(App[None]):
 
     def _show_news(self, update: NewsUpdate) -> None:
         self.watch_screen.show_news(update)
-        self.deliver_headlines([
-            HeadlineEvent(h.key, h.symbols[0] if h.symbols else None, h.title, h.link)
-            for h in update.headlines
-        ])  # fmt: skip
+        from neotui.alert_delivery import headline_events
+
+        self.deliver_headlines(headline_events(update))
 
     def on_deals_updated(self, message: DealsUpdated) -> None:
         update = message.update
@@ -428,34 +368,10 @@ class NeoApp(App[None]):
 
     def deliver(self, alerts: list[Alert]) -> None:
         """Show fired alerts (toast always; bell, desktop, command as set) and store the state."""
-        for alert in alerts:
-            self.notify(alert.message, title=alert.title, severity="warning", timeout=12,
-                        markup=False)  # fmt: skip
-            self.notifier.on_screen(alert)
-            if self.notifier.argv:
-                self.run_alert_command(alert)
-        store = self.alert_engine.store
-        if self.alert_engine.dirty and store is not None:
-            data, generation = self.alert_engine.snapshot()
-            self.run_worker(partial(self._save_alert_state, data, generation), thread=True,
-                            name="alert state save", group="alerts-save",
-                            exit_on_error=False)  # fmt: skip
+        if alerts or self.alert_engine.dirty:  # else nothing to show or save: nothing imported
+            from neotui.alert_delivery import deliver_alerts
 
-    def _save_alert_state(self, data: dict[str, object], generation: int) -> None:
-        """In a thread: the engine's state written; a failed write is shown, once per save."""
-        store = self.alert_engine.store
-        if store is not None:
-            store.save(data, generation)
-            if store.warning:
-                self.call_from_thread(self.notify, store.warning, title="Alerts",
-                                      severity="error", markup=False)  # fmt: skip
-
-    @work(group="alert-command", exit_on_error=False)
-    async def run_alert_command(self, alert: Alert) -> None:
-        """Run ``alerts.command`` for one alert; its first failure is shown."""
-        problem = await self.notifier.command(alert)
-        if problem:
-            self.notify(problem, title="Alerts", severity="error", timeout=10, markup=False)
+            deliver_alerts(self, alerts)
 
     def _write_terminal(self, text: str) -> None:
         # Through the driver, like App.bell: in order with the frames, never mid-frame.

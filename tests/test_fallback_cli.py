@@ -29,14 +29,17 @@ def quotes(yahoo: FakeYahoo, cboe: FakeCboe | None, *args: str, **env: str) -> A
     )
 
 
-def test_columns_end_with_source_and_delayed_minutes(
+def test_source_and_delayed_minutes_follow_the_older_columns(
     fake_yahoo: FakeYahoo, fake_cboe: FakeCboe
 ) -> None:
     result = quotes(fake_yahoo, fake_cboe, "--format", "csv")
     assert result.returncode == 0, result.stderr
     header = result.stdout.splitlines()[0].split(",")
-    assert header[-3:] == ["exchange", "source", "delayed_minutes"]
-    assert all(line.endswith(",yahoo,0") for line in result.stdout.splitlines()[1:])
+    # Issue 19's two columns after the older ones, then issue 20's earnings and short interest.
+    at = header.index("exchange")
+    assert header[at : at + 4] == ["exchange", "source", "delayed_minutes", "next_earnings"]
+    rows = [line.split(",") for line in result.stdout.splitlines()[1:]]
+    assert rows and all(row[at + 1 : at + 3] == ["yahoo", "0"] for row in rows)
     assert fake_cboe.asked() == []  # Yahoo answered: Cboe never asked
 
 

@@ -85,7 +85,9 @@ async def _fetch_quotes_once(
         try:
             async with asyncio.timeout(deadline):
                 update = await feed.refresh_once(force=True)
-                if outlook:
+                # Earnings and short interest are Yahoo's (quoteSummary): not asked when the user
+                # said never to ask Yahoo (``--source fallback``); the cached ones are printed.
+                if outlook and settings.market.source != "fallback":
                     await feed.refresh_earnings()
                     update = feed.snapshot()
         except TimeoutError:

@@ -372,19 +372,9 @@ class WatchScreen(Screen[None]):
 
     def action_toggle_positions(self) -> None:
         """Show or hide the positions pane (focused when shown)."""
-        if not self.host.settings.lots:
-            self.notify(
-                "No positions: add [[lot]] tables (symbol, quantity, cost) to neotui.toml.",
-                timeout=6,
-            )
-            return
-        table = self.panes.positions
-        self._positions_hidden = not table.has_class("hidden")
-        table.set_class(self._positions_hidden, "hidden")
-        if not self._positions_hidden:
-            table.focus()
-        elif table.has_focus:
-            self.query_one(QuotesTable).focus()
+        from neotui.screens.watch_layout import toggle_positions
+
+        toggle_positions(self)
 
     def action_open_detail(self) -> None:
         """Open the detail screen of the provider under the cursor."""
@@ -449,52 +439,22 @@ class WatchScreen(Screen[None]):
 
     def action_toggle_capacity(self) -> None:
         """On short terminals, swap the timeline and the capacity table; else focus capacity."""
-        panes = self.panes
-        if self.has_class("short"):
-            self.toggle_class("show-capacity")
-            target = panes.capacity if self.has_class("show-capacity") else panes.deals
-            target.focus()
-        else:
-            panes.capacity.focus()
+        from neotui.screens.watch_layout import toggle_capacity
+
+        toggle_capacity(self)
 
     def action_toggle_valuation(self) -> None:
         """Swap the capacity pane for the valuation table (and back)."""
-        panes = self.panes
-        table = panes.valuation
-        showing = table.has_class("hidden")
-        table.set_class(not showing, "hidden")
-        panes.capacity.set_class(showing, "hidden")
-        self.set_class(showing, "show-valuation")
-        if showing:
-            if self._feeds.pane is not None and self._feeds.shown:  # one pane in its place
-                self._feeds.pane.add_class("hidden")
-                self.remove_class("show-feeds")
-            if self.has_class("short"):
-                self.add_class("show-capacity")  # on short terminals it takes the timeline's place
-            self._show_market_views()  # after the classes that decide whether it is displayed
-            table.focus()
-        else:
-            panes.capacity.focus()
+        from neotui.screens.watch_layout import toggle_valuation
+
+        toggle_valuation(self)
 
     async def action_toggle_feeds(self) -> None:
         """Show the Filings · News pane (in place of the capacity table) and focus it, or hide
         it again. The first time, the pane is built and given what arrived so far."""
-        panes = self.panes
-        feeds = await self._feeds.ensure(self, self.book, self.host.clock())
-        showing = feeds.has_class("hidden")
-        feeds.set_class(not showing, "hidden")
-        self.set_class(showing, "show-feeds")
-        if showing:
-            if not panes.valuation.has_class("hidden"):
-                # one pane in the capacity's place at a time: valuation goes back behind it
-                panes.valuation.add_class("hidden")
-                panes.capacity.remove_class("hidden")
-                self.remove_class("show-valuation")
-            self.remove_class("show-capacity")
-            feeds.update_data(now=self.host.clock())
-            feeds.query_one("#feeds-table").focus()
-        elif self.focused is None or self.focused.id == "feeds-table":
-            panes.deals.focus()
+        from neotui.screens.watch_layout import toggle_feeds
+
+        await toggle_feeds(self)
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < NARROW_WIDTH, "narrow")

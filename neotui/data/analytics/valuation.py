@@ -7,7 +7,7 @@ its as-of date; a missing input leaves every ratio that needs it blank (None), n
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
@@ -205,6 +205,26 @@ def _intraday_index(quotes: Iterable[Quote]) -> tuple[float, ...]:
     return tuple(sum(s[len(s) - length + i] for s in rebased) / len(rebased) for i in range(length))
 
 
+def _basket(
+    members: Sequence[tuple[str, float, Quote | None]],
+    missing: Sequence[str],
+    suppliers: tuple[tuple[str, float | None], ...],
+) -> SectorLine:
+    """One equal-weight basket of ``members`` (symbol, day change %, quote): its mean change,
+    breadth and intraday index; the sector line and each group's line are built the same way."""
+    changes = [c for _, c, _ in members]
+    return SectorLine(
+        members=tuple(s for s, _, _ in members),
+        missing=tuple(missing),
+        change_pct=sum(changes) / len(changes) if changes else None,
+        advancing=sum(1 for c in changes if c > 0),
+        declining=sum(1 for c in changes if c < 0),
+        unchanged=sum(1 for c in changes if c == 0),
+        series=_intraday_index(q for _, _, q in members if q is not None),
+        suppliers=suppliers,
+    )
+
+
 def sector_line(
     book: DealBook, symbols: Iterable[str], quotes: Mapping[str, Quote | None]
 ) -> SectorLine:
@@ -223,17 +243,7 @@ def sector_line(
             missing.append(symbol)
         else:
             members.append((symbol, change, q))
-    changes = [c for _, c, _ in members]
-    return SectorLine(
-        members=tuple(s for s, _, _ in members),
-        missing=tuple(missing),
-        change_pct=sum(changes) / len(changes) if changes else None,
-        advancing=sum(1 for c in changes if c > 0),
-        declining=sum(1 for c in changes if c < 0),
-        unchanged=sum(1 for c in changes if c == 0),
-        series=_intraday_index(q for _, _, q in members if q is not None),
-        suppliers=tuple(suppliers),
-    )
+    return _basket(members, missing, tuple(suppliers))
 
 
 def basket_line(symbols: Iterable[str], quotes: Mapping[str, Quote | None]) -> SectorLine:
@@ -246,17 +256,7 @@ def basket_line(symbols: Iterable[str], quotes: Mapping[str, Quote | None]) -> S
             missing.append(symbol)
         else:
             members.append((symbol, q.change_pct, q))
-    changes = [c for _, c, _ in members]
-    return SectorLine(
-        members=tuple(s for s, _, _ in members),
-        missing=tuple(missing),
-        change_pct=sum(changes) / len(changes) if changes else None,
-        advancing=sum(1 for c in changes if c > 0),
-        declining=sum(1 for c in changes if c < 0),
-        unchanged=sum(1 for c in changes if c == 0),
-        series=_intraday_index(q for _, _, q in members),
-        suppliers=(),
-    )
+    return _basket(members, missing, ())
 
 
 def year_index(

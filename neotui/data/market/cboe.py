@@ -33,6 +33,7 @@ from neotui.data.market.http import (
     HttpResponse,
     HttpSession,
     SessionOptions,
+    each_symbol,
     make_session,
 )
 from neotui.data.market.quote import NEW_YORK, Quote, _price, _str, _volume
@@ -225,14 +226,7 @@ class CboeClient:
     async def quotes(self, symbols: Sequence[str]) -> dict[str, Quote | FetchError]:
         """Every symbol's delayed quote or error."""
 
-        async def one(symbol: str) -> Quote | FetchError:
-            try:
-                return await self.quote(symbol)
-            except FetchError as exc:
-                return exc
-
-        results = await asyncio.gather(*(one(s) for s in symbols))
-        return dict(zip(symbols, results, strict=True))
+        return await each_symbol(self.quote, symbols)
 
     async def aclose(self) -> None:
         """Close the session."""

@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 if TYPE_CHECKING:
@@ -47,6 +47,10 @@ REQUEST_DEADLINE = 20.0
 #: Redirects followed per request (within the host asked).
 MAX_REDIRECTS = 5
 _REDIRECTS = (301, 302, 303, 307, 308)
+
+
+#: What a per-symbol fetch gives (see :func:`each_symbol`).
+T = TypeVar("T")
 
 
 class FailureKind(StrEnum):
@@ -122,6 +126,23 @@ class SessionOptions:
     """The largest body read (decompressed); a longer one is a BAD_RESPONSE."""
     deadline: float = REQUEST_DEADLINE
     """The longest a request may take in all (redirects and the whole body)."""
+
+
+async def each_symbol(
+    fetch: Callable[[str], Awaitable[T]], symbols: Sequence[str]
+) -> dict[str, T | FetchError]:
+    """``fetch`` for every symbol at once, each symbol's result or its :class:`FetchError` (one
+    symbol's failure is its own: the others' answers are kept). Yahoo's chart path and Cboe's
+    per-symbol quotes both gather this way."""
+
+    async def one(symbol: str) -> T | FetchError:
+        try:
+            return await fetch(symbol)
+        except FetchError as exc:
+            return exc
+
+    results = await asyncio.gather(*(one(s) for s in symbols))
+    return dict(zip(symbols, results, strict=True))
 
 
 def size_text(n: int) -> str:

@@ -32,6 +32,7 @@ from neotui.data.market.http import (
     HttpSession,
     PlainSession,
     SessionOptions,
+    each_symbol,
     make_session,
 )
 from neotui.data.market.quote import (
@@ -250,14 +251,7 @@ class YahooClient:
         return symbols
 
     async def _chart_quotes(self, symbols: Sequence[str]) -> dict[str, Quote | FetchError]:
-        async def one(symbol: str) -> Quote | FetchError:
-            try:
-                return await self.quote(symbol)
-            except FetchError as exc:
-                return exc
-
-        results = await asyncio.gather(*(one(s) for s in symbols))
-        return dict(zip(symbols, results, strict=True))
+        return await each_symbol(self.quote, symbols)
 
     async def _batch_quotes(self, symbols: list[str]) -> dict[str, Quote | FetchError]:
         """Batch quote and spark together; a closed crumb path raises :class:`_BatchClosed`."""
