@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # imported where they are built: the watch screen builds them
     from neotui.data.market.history import Histories
     from neotui.data.news import NewsFeed
     from neotui.data.sec.client import SecClient
+    from neotui.data.sec.earnings_days import EarningsDay
     from neotui.data.sec.facts_feed import FactsFeed
     from neotui.data.sec.feed import FilingsFeed, FilingsUpdate
     from neotui.data.sec.insiders import InsiderFeed
@@ -294,6 +295,15 @@ class WatchedStudy:
 def filings_by_symbol(update: FilingsUpdate | None) -> dict[str, tuple]:
     """The filings the feed keeps, by symbol (what the earnings days are read from)."""
     return {s: c.filings for s, c in update.companies.items()} if update is not None else {}
+
+
+def earnings_days_of(update: FilingsUpdate | None, symbol: str | None) -> list[EarningsDay]:
+    """One symbol's earnings days in the filings the feed keeps (the detail screen's last
+    report is theirs when they have one); none when filings are off or not read yet."""
+    from neotui.data.sec.earnings_days import earnings_from_filings
+
+    rows = filings_by_symbol(update).get((symbol or "").upper()) if symbol else None
+    return earnings_from_filings(rows, symbol.upper()) if rows and symbol else []
 
 
 def new_results(old: FilingsUpdate | None, new: FilingsUpdate) -> bool:

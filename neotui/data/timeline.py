@@ -1,5 +1,5 @@
 """What the timeline shows besides deals: event kinds, and the rows of the kinds that are not
-deals (earnings now; insider trades can plug in the same way).
+deals (earnings days from 8-K item 2.02, insider filings from Forms 3/4/5).
 
 A kind is a member of :class:`EventKind` and an entry of :data:`KINDS` (its label and the
 order the filter key cycles through). A source of rows turns its records into
@@ -13,7 +13,7 @@ No Textual here: the widgets import this, never the reverse.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from neotui.data.analytics.earnings import EarningsBaseline, EarningsImpact
     from neotui.data.analytics.events import EventStudy
     from neotui.data.deals import DealBook
+    from neotui.data.sec.insider_trades import CompanyInsiders, FilingSummary
 
 
 class EventKind(StrEnum):
@@ -30,6 +31,7 @@ class EventKind(StrEnum):
 
     DEAL = "deal"
     EARNINGS = "earnings"
+    INSIDER = "insider"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,12 +47,19 @@ class KindInfo:
 KINDS: dict[EventKind, KindInfo] = {
     EventKind.DEAL: KindInfo(EventKind.DEAL, "deal", "deals"),
     EventKind.EARNINGS: KindInfo(EventKind.EARNINGS, "earnings report", "earnings"),
+    EventKind.INSIDER: KindInfo(EventKind.INSIDER, "insider filing", "insider filings"),
 }
 
 
-def next_kind(current: EventKind | None) -> EventKind | None:
-    """The filter after ``current``: all kinds (None), then each kind, then all again."""
+def next_kind(
+    current: EventKind | None, present: Collection[EventKind] | None = None
+) -> EventKind | None:
+    """The filter after ``current``: all kinds (None), then each kind, then all again. Given
+    the kinds ``present`` on the timeline, the others are skipped (with insiders off, ``t``
+    does not stop at an empty "insider filings only"); deals are always a step."""
     order: list[EventKind | None] = [None, *KINDS]
+    if present is not None:
+        order = [k for k in order if k in (None, EventKind.DEAL, current) or k in present]
     return order[(order.index(current) + 1) % len(order)]
 
 
@@ -93,6 +102,9 @@ class TimelineEvent:
     url: str | None = None
     study: EventStudy | None = None  # its event study (the Day 0 column), when computed
     comparison: str | None = None  # how it compares with the stock's other events
+    #: The insider filing a row sums up: the timeline draws its cells from it (the owner, the
+    #: net dollars red or green, the codes and net shares), as the insiders pane does.
+    filing: FilingSummary | None = None
 
     @property
     def report_of(self) -> None:
@@ -148,4 +160,46 @@ def earnings_events(
                 comparison=comparison,
             )
         )
+    return rows
+
+
+#: Role words the insider filings are searched by, besides the owner's name and the codes.
+_CODE_WORDS = {"P": "purchase buy", "S": "sale sell", "M": "exercise", "A": "award grant",
+               "F": "tax withholding", "G": "gift"}  # fmt: skip
+
+
+def insider_events(companies: Mapping[str, CompanyInsiders], book: DealBook) -> list[TimelineEvent]:
+    """The timeline rows of insider filings (one per filing, its transactions summed), for the
+    watched companies that are providers of the book; newest first."""
+    from neotui.data.sec.insider_trades import filing_rows
+
+    rows = []
+    for symbol, company in companies.items():
+        provider = book.provider_for_ticker(symbol)
+        if provider is None:
+            continue
+        for f in filing_rows(company.trades):
+            role = f" ({f.role})" if f.role else ""
+            plan = ("" if f.plan_10b5_1 is None
+                    else ", under a 10b5-1 plan" if f.plan_10b5_1
+                    else ", not under a 10b5-1 plan")  # fmt: skip
+            amends = f"; amends {f.amends}" if f.amends else ""
+            detail = (f"Form {f.form} filed {f.filed} by {f.owner}{role}: transaction codes "
+                      f"{f.codes}{plan}{amends}. Accession {f.accession}.")  # fmt: skip
+            words = " ".join(_CODE_WORDS.get(c, "") for c in f.codes)
+            rows.append(
+                TimelineEvent(
+                    kind=EventKind.INSIDER,
+                    id=f"insider:{symbol}:{f.accession}",
+                    date=f.day,
+                    provider=provider.id,
+                    title=f"{f.owner}{role}",
+                    label="insider",
+                    detail=detail,
+                    search=f"insider form {f.form} {f.owner} {f.role} {f.codes} {words} "
+                    f"{provider.name} {symbol} {f.day}".lower(),
+                    filing=f,
+                )
+            )
+    rows.sort(key=lambda e: (e.date, e.id), reverse=True)
     return rows

@@ -129,9 +129,7 @@ class ProviderDetail(Screen[None]):
         with VerticalScroll(id="detail-body"):
             yield Static(provider_header(self.provider, self.state), id="detail-header")
             if self.provider.ticker:  # next earnings, implied and actual moves, short interest
-                yield Static(
-                    outlook_text(self.state, None, host_of(self).clock()), id="detail-earnings"
-                )
+                yield Static(id="detail-earnings")  # filled on mount
             chart = PlotextPlot(id="chart")
             chart.border_title = "Price"
             yield chart
@@ -163,6 +161,8 @@ class ProviderDetail(Screen[None]):
 
     def on_mount(self) -> None:
         self.title = self.provider.name
+        if self.provider.ticker:
+            self._show_outlook()
         self._fill_tables()
         self._fill_impact()
         self._draw_chart()
@@ -177,15 +177,25 @@ class ProviderDetail(Screen[None]):
             return
         history, error = await feed.history(ticker)
         self.history, self.history_error = history, error
-        now = host_of(self).clock()
-        self.query_one("#detail-earnings", Static).update(outlook_text(self.state, history, now))
+        self._show_outlook()
         self._draw_chart()
+
+    def _show_outlook(self) -> None:
+        """The earnings lines: the last report dated by the SEC's earnings days where known, its
+        move from the chart's closes (the event study's when in, as the impact table's)."""
+        from neotui.sources import earnings_days_of
+
+        days = earnings_days_of(host_of(self).last_filings, self.provider.ticker)
+        text = outlook_text(self.state, self._year_history(), host_of(self).clock(), days)
+        self.query_one("#detail-earnings", Static).update(text)
 
     def show_impact(self, impact: ImpactUpdated) -> None:
         """A new event study arrived while this screen is open."""
         self.impact = impact
         self._fill_impact()
         self._draw_chart()
+        if self.provider.ticker:
+            self._show_outlook()
 
     def action_toggle_benchmark(self) -> None:
         """Draw (or hide) the benchmark on the 1-year chart."""

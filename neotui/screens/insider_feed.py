@@ -1,5 +1,6 @@
 """Insider trades in the running app: the feed's rounds on the filings' schedule and where each
-round goes (the quotes table's optional column, the open detail screen, the alert engine).
+round goes (the quotes table's optional column, the timeline's insider rows, the open detail
+screen, the alert engine).
 
 Kept out of ``app.py`` (at its size limit): the app calls :func:`start_insiders` when filings
 arrive and :func:`deliver_insiders` when a round is done, and owns nothing else of it.
@@ -42,6 +43,7 @@ def deliver_insiders(app: App[None], message: InsidersUpdated) -> None:
     engine (insider rules; the first round only primes the engine's memory)."""
     from neotui.screens.watch import WatchScreen
     from neotui.widgets.quotes import QuotesTable
+    from neotui.widgets.timeline import Timeline
 
     host = host_of(app)
     today = host.clock().date()
@@ -53,6 +55,9 @@ def deliver_insiders(app: App[None], message: InsidersUpdated) -> None:
         if isinstance(screen, WatchScreen) and host.settings.insiders.column:
             with suppress(NoMatches):  # shutting down
                 screen.query_one(QuotesTable).show_insiders(message.companies, today)
+        if isinstance(screen, WatchScreen):  # one timeline row per filing of each provider
+            with suppress(NoMatches):  # the timeline is mounted after the first frame
+                screen.query_one(Timeline).show_insiders(message.companies, screen.book)
     from neotui.data.sec.insider_trades import insider_events
 
     # Only rounds with filings reach the engine: the first of them primes it, so an empty

@@ -238,8 +238,9 @@ class DealTable(ScrollView, can_focus=True):
         self._rebuild(force=True)
 
     def cycle_kind(self) -> EventKind | None:
-        """The kind filter's next step (all, deals, earnings, …, all); returns it."""
-        self.kind = next_kind(self.kind)
+        """The kind filter's next step (all, deals, earnings, insiders, all: the kinds the
+        timeline holds); returns it."""
+        self.kind = next_kind(self.kind, {_kind(row) for row in self._ordered})
         self._rebuild()
         return self.kind
 
@@ -483,7 +484,12 @@ EVENT_STYLE = {EventKind.EARNINGS: "bold yellow"}
 
 
 def _event_cells(event: TimelineEvent, provider_name: str) -> list[Text]:
-    """The cells of a row of another kind, in the deal columns' order."""
+    """The cells of a row of another kind, in the deal columns' order (an insider filing's
+    are the insiders pane's own: net dollars red for selling, green for buying)."""
+    if event.filing is not None:
+        from neotui.widgets.insiders import timeline_cells
+
+        return timeline_cells(event.filing, provider_name)
     return [
         plain(event.when or str(event.date)),
         plain(provider_name, "bold"),

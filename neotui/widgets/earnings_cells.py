@@ -7,6 +7,7 @@ never 0.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from rich.text import Text
@@ -16,13 +17,14 @@ from neotui.data.market.earnings import (
     UNKNOWN,
     Earnings,
     ShortInterest,
-    actual_move,
     next_label,
 )
 from neotui.data.market.earnings_source import Outlook, implied_before, implied_for
 from neotui.data.market.feed import SymbolState
 from neotui.data.market.options import ImpliedMove
 from neotui.data.market.quote import NEW_YORK, DailyHistory
+from neotui.data.sec.earnings_days import EarningsDay
+from neotui.data.sec.last_report import SEC, LastReport, last_report, report_move
 from neotui.widgets.cells import plain, right
 
 
@@ -118,14 +120,19 @@ def earnings_line(earnings: Earnings, outlook: Outlook | None, now: datetime) ->
 
 
 def last_line(
-    earnings: Earnings, move: float | None, implied: ImpliedMove | None = None
+    earnings: Earnings,
+    move: float | None,
+    implied: ImpliedMove | None = None,
+    report: LastReport | None = None,
 ) -> str | None:
-    """The last report, the move implied before it (when it was measured) and the stock's
-    close-to-close move on its reaction day."""
-    if earnings.last is None:
+    """The last report (``report``: the SEC's or Yahoo's, :func:`last_report`; Yahoo's from
+    ``earnings`` when not given), the move implied before it (when it was measured), the
+    stock's close-to-close move on its reaction day, and which source dated it."""
+    report = report or last_report(earnings.last, ())
+    if report is None:
         return None
-    tod = earnings.last_time
-    text = f"Last earnings: {_dated(earnings.last_date)}" + ("" if tod == UNKNOWN else f" {tod}")
+    tod = report.time
+    text = f"Last earnings: {_dated(report.day)}" + ("" if tod == UNKNOWN else f" {tod}")
     if implied is not None and implied.expiry is not None:
         text += (f" · implied move {move_label(implied.move)} (expiry {implied.expiry:%Y-%m-%d},"
                  f" measured {implied.fetched_at:%Y-%m-%d})")  # fmt: skip
@@ -133,7 +140,20 @@ def last_line(
         text += f" · actual move {fmt.fraction(move)} (close to close, reaction day)"
     else:
         text += " · actual move unknown (the daily closes loaded do not cover it)"
-    return text
+    return text + _dated_by(report)
+
+
+def _dated_by(report: LastReport) -> str:
+    """Which source dated the last report: the SEC's 8-K to the second, or Yahoo."""
+    if report.source != SEC:  # Yahoo's, as the line always was; said when the SEC's is older
+        return f" · dated by Yahoo ({report.note})" if report.note else ""
+    at = report.instant.astimezone(NEW_YORK) if report.instant else None
+    parts = [f"accepted {at:%H:%M:%S} New York" if at else "time not recorded"]
+    if report.reaction is not None:
+        parts.append(f"reaction day {report.reaction:%Y-%m-%d}")
+    if report.note and at is not None:
+        parts.append(report.note)
+    return f" · dated by SEC 8-K item 2.02 ({', '.join(parts)})"
 
 
 def short_line(short: ShortInterest | None, now: datetime) -> str:
@@ -159,16 +179,24 @@ def _source(source: str, fetched_at: datetime, now: datetime) -> str:
     return f"{name}, {fmt.age((now - fetched_at).total_seconds())} old"
 
 
-def outlook_text(state: SymbolState | None, closes: DailyHistory | None, now: datetime) -> Text:
+def outlook_text(
+    state: SymbolState | None,
+    closes: DailyHistory | None,
+    now: datetime,
+    sec_days: Sequence[EarningsDay] = (),
+) -> Text:
     """The detail screen's earnings and short interest lines for a listed provider (empty
-    without a quote state); the actual move once daily closes cover the last report."""
+    without a quote state); the last report from the SEC's earnings days (``sec_days``, from the
+    filings feed) where they have it, Yahoo's otherwise; the actual move on its reaction day
+    once daily closes cover it."""
     if state is None:
         return Text()
     earnings = earnings_of(state, now)
     lines = [earnings_line(earnings, state.outlook, now)]
-    if earnings.last is not None:
-        move = actual_move(earnings.last, closes.dates, closes.closes) if closes else None
-        before = implied_before(earnings.last, state.outlook)
-        lines.append(last_line(earnings, move, before) or "")
+    report = last_report(earnings.last, sec_days)
+    if report is not None:
+        move = report_move(report, closes.dates, closes.closes) if closes else None
+        before = implied_before(report.instant or earnings.last, state.outlook)
+        lines.append(last_line(earnings, move, before, report) or "")
     lines.append(short_line(state.outlook.short if state.outlook else None, now))
     return Text("\n".join(lines), style="dim")

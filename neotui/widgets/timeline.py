@@ -3,6 +3,8 @@ summary and source below it."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -13,7 +15,8 @@ from neotui.data.analytics.earnings import EarningsBaseline, versus_earnings
 from neotui.data.analytics.events import Impact
 from neotui.data.deals import DealBook
 from neotui.data.deals.models import Deal
-from neotui.data.timeline import TimelineEvent, earnings_events, filter_label
+from neotui.data.sec.insider_trades import CompanyInsiders
+from neotui.data.timeline import TimelineEvent, earnings_events, filter_label, insider_events
 from neotui.messages import ImpactUpdated
 from neotui.widgets.cells import direction_style
 from neotui.widgets.deal_cells import (  # re-exported: the detail screen and tests use them
@@ -95,7 +98,7 @@ def event_text(event: TimelineEvent, provider_name: str, width: int | None = Non
         text.append_text(impact_line(Impact("", event.date, event.provider, "", "provider", study),
                                      width))  # fmt: skip
         text.append("\n")
-    else:
+    elif event.filing is None:  # an insider filing has no event study of its own
         text.append("Day 0: not computed yet\n", style="dim")
     text.append(event.detail)
     if event.comparison:
@@ -188,6 +191,10 @@ class DealDetail(Static):
 class Timeline(Vertical):
     """The timeline pane: the table and the detail of the highlighted deal."""
 
+    #: The rows of each kind that is not a deal, replaced whole as each source reports.
+    _earnings: list[TimelineEvent] = []
+    _insiders: list[TimelineEvent] = []
+
     def compose(self) -> ComposeResult:
         yield DealTable(id="deals")
         yield DealDetail(id="deal-detail")
@@ -198,9 +205,16 @@ class Timeline(Vertical):
         if impact is None:
             return
         self.query_one(DealDetail).baselines = impact.baselines
-        self.query_one(DealTable).set_events(
-            earnings_events(impact.earnings, book, impact.baselines)
-        )
+        self._earnings = earnings_events(impact.earnings, book, impact.baselines)
+        self._set_events()
+
+    def show_insiders(self, companies: Mapping[str, CompanyInsiders], book: DealBook) -> None:
+        """A new round of insider trades: one row per filing of each watched provider."""
+        self._insiders = insider_events(companies, book)
+        self._set_events()
+
+    def _set_events(self) -> None:
+        self.query_one(DealTable).set_events([*self._earnings, *self._insiders])
         self.update_subtitle()
 
     def update_subtitle(self) -> None:
