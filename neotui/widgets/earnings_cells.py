@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
@@ -23,9 +24,13 @@ from neotui.data.market.earnings_source import Outlook, implied_before, implied_
 from neotui.data.market.feed import SymbolState
 from neotui.data.market.options import ImpliedMove
 from neotui.data.market.quote import NEW_YORK, DailyHistory
-from neotui.data.sec.earnings_days import EarningsDay
-from neotui.data.sec.last_report import SEC, LastReport, last_report, report_move
 from neotui.widgets.cells import plain, right
+
+if TYPE_CHECKING:
+    # The SEC's earnings days are read by the detail screen only: imported there, when first
+    # needed, not with the quotes table at the first frame.
+    from neotui.data.sec.earnings_days import EarningsDay
+    from neotui.data.sec.last_report import LastReport
 
 
 def earnings_of(state: SymbolState, now: datetime) -> Earnings:
@@ -128,6 +133,8 @@ def last_line(
     """The last report (``report``: the SEC's or Yahoo's, :func:`last_report`; Yahoo's from
     ``earnings`` when not given), the move implied before it (when it was measured), the
     stock's close-to-close move on its reaction day, and which source dated it."""
+    from neotui.data.sec.last_report import last_report
+
     report = report or last_report(earnings.last, ())
     if report is None:
         return None
@@ -145,6 +152,8 @@ def last_line(
 
 def _dated_by(report: LastReport) -> str:
     """Which source dated the last report: the SEC's 8-K to the second, or Yahoo."""
+    from neotui.data.sec.last_report import SEC
+
     if report.source != SEC:  # Yahoo's, as the line always was; said when the SEC's is older
         return f" · dated by Yahoo ({report.note})" if report.note else ""
     at = report.instant.astimezone(NEW_YORK) if report.instant else None
@@ -189,6 +198,8 @@ def outlook_text(
     without a quote state); the last report from the SEC's earnings days (``sec_days``, from the
     filings feed) where they have it, Yahoo's otherwise; the actual move on its reaction day
     once daily closes cover it."""
+    from neotui.data.sec.last_report import last_report, report_move
+
     if state is None:
         return Text()
     earnings = earnings_of(state, now)

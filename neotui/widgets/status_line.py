@@ -11,8 +11,8 @@ from textual.widgets import Static
 
 from neotui.data.deals.watcher import BookUpdate
 from neotui.data.market.feed import FeedUpdate
+from neotui.data.market.feed_state import StreamState, StreamStatus
 from neotui.data.market.quote import NEW_YORK, Session
-from neotui.data.market.stream import StreamState, StreamStatus
 from neotui.widgets.cells import same
 
 SESSION_LABEL = {

@@ -29,6 +29,7 @@ from neotui.data.market.earnings_source import EarningsSource
 
 # Re-exported: the feed's readers take the types they are given from the feed that gives them.
 from neotui.data.market.feed_state import FeedUpdate as FeedUpdate
+from neotui.data.market.feed_state import StreamState, StreamStatus
 from neotui.data.market.feed_state import SymbolState as SymbolState
 from neotui.data.market.feed_state import SymbolStatus as SymbolStatus
 from neotui.data.market.fundamentals import (
@@ -37,12 +38,11 @@ from neotui.data.market.fundamentals import (
     fetch_fundamentals,
 )
 from neotui.data.market.quote import DailyHistory, Quote, Session, us_session
-from neotui.data.market.stream import StreamState, StreamStatus, merge_tick, newer_price
-from neotui.data.market.stream_wire import StreamTick
 from neotui.data.market.yahoo import FailureKind, FetchError, YahooClient
 
 if TYPE_CHECKING:
     from neotui.data.market.fallback import QuoteRouter
+    from neotui.data.market.stream_wire import StreamTick
 
 #: How long a symbol Yahoo does not know waits before it is asked for again.
 NOT_FOUND_RETRY = 30 * 60.0
@@ -314,6 +314,9 @@ class MarketFeed:
         # together, so a backed-off retry is one batch, not one per symbol.
         jitter = self._rng.uniform(0.75, 1.25)
         changed = set()
+        # The stream's merge rules are imported when first needed: not at the first frame.
+        from neotui.data.market.stream import newer_price
+
         for symbol, result in results.items():
             old = self._states[symbol]
             if isinstance(result, Quote):
@@ -337,6 +340,8 @@ class MarketFeed:
     def apply_ticks(self, ticks: Sequence[StreamTick]) -> FeedUpdate:
         """Stream ticks (coalesced by the caller, oldest first) merged into the quotes, published
         as one update; a tick that cannot be applied leaves its symbol as it was."""
+        from neotui.data.market.stream import merge_tick
+
         changed = set()
         for tick in ticks:
             old = self._states.get(tick.symbol)

@@ -1,8 +1,10 @@
-"""What the market feed publishes: each watched symbol's state, and the snapshot of them all.
+"""What the market feed publishes: each watched symbol's state, the stream's state, and the
+snapshot of them all.
 
 Kept apart from :mod:`neotui.data.market.feed` (the schedule, backoff and staleness that produce
 them) because every reader of quotes — widgets, commands, alerts, the stream — needs these types
-and none of them needs the loop.
+and none of them needs the loop; and apart from :mod:`neotui.data.market.stream`, so the status
+line can read the stream's state at the first frame without importing the stream itself.
 """
 
 from __future__ import annotations
@@ -15,7 +17,27 @@ from enum import StrEnum
 from neotui.data.market.earnings_source import Outlook
 from neotui.data.market.fundamentals import Fundamentals
 from neotui.data.market.quote import Quote, Session
-from neotui.data.market.stream import StreamStatus
+
+
+class StreamState(StrEnum):
+    """Where the stream stands, for the status line and the feed's pace."""
+
+    OFF = "off"  # market.stream = false
+    IDLE = "idle"  # the market is closed: no stream, the feed polls slowly
+    CONNECTING = "connecting"
+    STREAMING = "streaming"
+    POLLING = "polling"  # gave up for now: the feed polls at its usual pace
+
+
+@dataclass(frozen=True, slots=True)
+class StreamStatus:
+    """The stream's state, the reason when it is not streaming, and the poll interval then."""
+
+    state: StreamState
+    reason: str | None = None
+    poll_every: float | None = None
+    summary: str = ""
+    """Ticks taken and frames dropped by kind ("120 ticks; dropped: 2 old")."""
 
 
 class SymbolStatus(StrEnum):

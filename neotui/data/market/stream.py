@@ -31,9 +31,12 @@ import socket
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
+# The stream's state is part of what the feed publishes (feed_state.py, read at the first frame
+# without importing the stream); re-exported here for the stream's own readers.
+from neotui.data.market.feed_state import StreamState as StreamState
+from neotui.data.market.feed_state import StreamStatus as StreamStatus
 from neotui.data.market.quote import Quote, Session
 from neotui.data.market.stream_wire import MAX_FRAME, StreamTick, TickGate
 
@@ -50,27 +53,6 @@ CONNECT_DEADLINE = 10.0
 SEND_DEADLINE = 5.0
 #: Attempts in a row without a good tick before the stream gives way to polling.
 MAX_FAILURES = 4
-
-
-class StreamState(StrEnum):
-    """Where the stream stands, for the status line and the feed's pace."""
-
-    OFF = "off"  # market.stream = false
-    IDLE = "idle"  # the market is closed: no stream, the feed polls slowly
-    CONNECTING = "connecting"
-    STREAMING = "streaming"
-    POLLING = "polling"  # gave up for now: the feed polls at its usual pace
-
-
-@dataclass(frozen=True, slots=True)
-class StreamStatus:
-    """The stream's state, the reason when it is not streaming, and the poll interval then."""
-
-    state: StreamState
-    reason: str | None = None
-    poll_every: float | None = None
-    summary: str = ""
-    """Ticks taken and frames dropped by kind ("120 ticks; dropped: 2 old")."""
 
 
 class StreamError(Exception):
