@@ -166,7 +166,7 @@ def _parse_tree(xml: bytes) -> Element:
     try:
         # forbid_dtd: an ownership document never has one, and a DTD is where entity bombs and
         # external entities live.
-        root = fromstring(xml, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        root: Element = fromstring(xml, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
         raise Form4Error(f"unsafe XML refused ({type(exc).__name__})") from None
     except (ParseError, ValueError, RecursionError) as exc:
