@@ -7,7 +7,8 @@ everywhere.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
@@ -18,6 +19,7 @@ from neotui.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
     from neotui.data.deals import DealBook
+    from neotui.data.sec.feed import FilingsFeed
     from neotui.data.storage import Cache
 
 T = TypeVar("T")
@@ -142,6 +144,28 @@ def say_cache(cache: Cache, said: str | None = None) -> str | None:
         click.echo(f"neotui: {warning}", err=True)
         return warning
     return said
+
+
+@asynccontextmanager
+async def filings_feed(
+    settings: Settings, symbols: Sequence[str], *, say: bool = True
+) -> AsyncIterator[FilingsFeed]:
+    """The symbols' SEC filings feed over the feeds cache, for one command: its client's
+    connections and the store are closed on the way out (and, with ``say``, the cache's warning
+    printed). ``neotui filings``, ``facts``, ``insiders``, ``impact`` and ``earnings`` all read
+    the filings this way before they read what hangs off them."""
+    from neotui.sources import build_filings, open_feed_store
+
+    store = open_feed_store()
+    feed = build_filings(settings, list(symbols), store)
+    try:
+        yield feed
+    finally:
+        if feed.client is not None:
+            await feed.client.aclose()
+        if say:
+            say_cache(store)
+        store.close()
 
 
 pass_context = click.make_pass_decorator(CommandContext)

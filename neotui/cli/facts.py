@@ -17,6 +17,7 @@ from neotui.cli.context import (
     COMMAND_DEADLINE,
     CommandContext,
     age_of,
+    filings_feed,
     format_option,
     gave_up,
     group_option,
@@ -142,28 +143,22 @@ async def _fetch_facts_once(
 
     from neotui.data.sec.facts_feed import FactsFeed, FactsStore
     from neotui.settings import user_cache_dir
-    from neotui.sources import build_filings, open_feed_store
 
-    store = open_feed_store()
-    facts_store = FactsStore(user_cache_dir() / "facts.db")
-    filings = build_filings(settings, symbols, store)
-    feed = FactsFeed(symbols, filings.client, facts_store)
-    try:
-        filings.load_cached()
-        feed.load_cached()
+    async with filings_feed(settings, symbols) as filings:
+        facts_store = FactsStore(user_cache_dir() / "facts.db")
+        feed = FactsFeed(symbols, filings.client, facts_store)
         try:
-            async with asyncio.timeout(deadline):
-                update = await filings.refresh_once()
-                return feed.disabled, await feed.refresh_once(update)
-        except TimeoutError:
-            return feed.disabled, feed.give_up(gave_up(deadline))
-    finally:
-        if filings.client is not None:
-            await filings.client.aclose()
-        say_cache(store)
-        say_cache(facts_store)
-        store.close()
-        facts_store.close()
+            filings.load_cached()
+            feed.load_cached()
+            try:
+                async with asyncio.timeout(deadline):
+                    update = await filings.refresh_once()
+                    return feed.disabled, await feed.refresh_once(update)
+            except TimeoutError:
+                return feed.disabled, feed.give_up(gave_up(deadline))
+        finally:
+            say_cache(facts_store)
+            facts_store.close()
 
 
 #: ``neotui valuation`` waits this long for the SEC (its quotes share the command's minute).

@@ -19,6 +19,7 @@ from neotui.cli.context import (
     COMMAND_DEADLINE,
     CommandContext,
     age_of,
+    filings_feed,
     format_option,
     gave_up,
     group_option,
@@ -126,24 +127,15 @@ async def _fetch_filings_once(
     ``deadline`` keep the cached ones, marked stale), reading older pages when ``since`` is
     older than a company's recent page reaches; without filings.contact the feed has no
     client and sends nothing."""
-    from neotui.sources import build_filings, open_feed_store
+    import asyncio
 
-    store = open_feed_store()
-    feed = build_filings(settings, symbols, store)
-    try:
+    async with filings_feed(settings, symbols) as feed:
         feed.load_cached()
-        import asyncio
-
         try:
             async with asyncio.timeout(deadline):
                 return await feed.refresh_once(since)
         except TimeoutError:
             return feed.give_up(gave_up(deadline))
-    finally:
-        if feed.client is not None:
-            await feed.client.aclose()
-        say_cache(store)
-        store.close()
 
 
 @click.command()

@@ -19,11 +19,11 @@ from neotui.cli.book import check_provider, load_for_output
 from neotui.cli.context import (
     COMMAND_DEADLINE,
     CommandContext,
+    filings_feed,
     format_option,
     gave_up,
     pass_context,
     provider_option,
-    say_cache,
     symbols_for,
 )
 from neotui.cli.report import Column
@@ -143,17 +143,15 @@ async def _read_once(
     documents due, over the cache, within ``deadline``."""
     import asyncio
 
-    from neotui.sources import build_filings, build_insiders, open_feed_store
+    from neotui.sources import build_insiders
 
     if not settings.insiders.enabled:
         return "insider trades are off (insiders.enabled = false)", {}
-    store = open_feed_store()
-    filings = build_filings(settings, symbols, store)
-    # A transaction on or after `since` is filed on or after it: no older filing is read.
-    days = (datetime.now(UTC).date() - since).days + 1 if since else None
-    feed = build_insiders(settings, filings, lookback_days=max(days, 1) if days else None)
-    assert feed is not None
-    try:
+    async with filings_feed(settings, symbols) as filings:
+        # A transaction on or after `since` is filed on or after it: no older filing is read.
+        days = (datetime.now(UTC).date() - since).days + 1 if since else None
+        feed = build_insiders(settings, filings, lookback_days=max(days, 1) if days else None)
+        assert feed is not None
         filings.load_cached()
         try:
             async with asyncio.timeout(deadline):
@@ -161,11 +159,6 @@ async def _read_once(
                 return filings.disabled, await feed.refresh_once(update)
         except TimeoutError:
             return filings.disabled, feed.give_up(gave_up(deadline))
-    finally:
-        if filings.client is not None:
-            await filings.client.aclose()
-        say_cache(store)
-        store.close()
 
 
 COMMANDS: tuple[click.Command, ...] = (insiders,)

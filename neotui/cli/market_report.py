@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from neotui import formatting as fmt
-from neotui.cli.context import say_cache
+from neotui.cli.context import filings_feed, say_cache
 from neotui.cli.report import Column
 from neotui.data.analytics.earnings import EarningsBaseline, baselines, study_earnings
 from neotui.data.analytics.events import Impact, study_book, symbols_for
@@ -212,11 +212,9 @@ async def gather_earnings(
     ``offline`` (and only with ``filings.contact``); and why there are none, if filings are off."""
     import asyncio
 
-    from neotui.sources import build_filings, filings_by_symbol, open_feed_store
+    from neotui.sources import filings_by_symbol
 
-    store = open_feed_store()
-    feed = build_filings(settings, list(symbols), store)
-    try:
+    async with filings_feed(settings, symbols, say=False) as feed:
         update = feed.load_cached()
         if not offline and feed.client is not None:
             try:
@@ -224,10 +222,6 @@ async def gather_earnings(
                     update = await feed.refresh_once()
             except TimeoutError:
                 pass  # the cached filings stand
-    finally:
-        if feed.client is not None:
-            await feed.client.aclose()
-        store.close()
     if feed.client is None and not any(c.filings for c in update.companies.values()):
         return [], update.disabled or "SEC filings are off"
     return earnings_by_symbol(filings_by_symbol(update)), None
