@@ -97,3 +97,44 @@ async def test_case_21_keys_pressed_while_a_10000_deal_book_loads(
         assert screen.query_one(DealTable).total == 10_000
         await pilot.press("escape", "q")
     assert app.return_code == 0
+
+
+async def test_this_rounds_keys_pressed_before_the_panes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, isolated_dirs: dict[str, Path]
+) -> None:
+    """The keys issues 20 and 21 added — g and G (groups), t (timeline kinds), S (a picture) —
+    pressed at the first frame, before the deferred panes exist: nothing crashes, and each works
+    once the panes are in."""
+    deals = "".join(deal_toml(id=f'"d{i}"', date=f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}")
+                    for i in range(2_000))  # fmt: skip
+    groups = [
+        {"name": "Chips", "symbols": ["CHIP", "NVDA"]},
+        {"name": "Other", "symbols": ["ALPH"]},
+    ]
+    app = build_app(write(tmp_path / "deals.toml", PROVIDER + deals), app_class=NeoApp,
+                    extra={"group": groups})  # fmt: skip
+    keys_pressed = threading.Event()
+    load = app.watcher.load
+
+    def load_after_the_keys() -> BookUpdate:
+        keys_pressed.wait(10)
+        return load()
+
+    monkeypatch.setattr(app.watcher, "load", load_after_the_keys)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, WatchScreen)
+        await pilot.press("g", "G", "t", "S", "g")
+        assert not screen.panes_ready  # the keys really came before the panes
+        assert app.is_running and app.return_code is None
+        keys_pressed.set()
+        await wait_until(lambda: screen.panes_ready, pilot=pilot, what="the panes")
+        folder = isolated_dirs["XDG_DATA_HOME"] / "neotui" / "screenshots"
+        await wait_until(lambda: len(list(folder.glob("*.svg"))) == 1, pilot=pilot,
+                         what="the picture S took during start-up")  # fmt: skip
+        title = lambda: str(screen.query_one(QuotesTable).border_title)  # noqa: E731
+        assert "all 3 groups" not in title()
+        await pilot.press("G")
+        await wait_until(lambda: "all 3 groups" in title(), pilot=pilot, what="every group shown")
+        await pilot.press("escape", "q")
+    assert app.return_code == 0
